@@ -1,0 +1,116 @@
+//! People, their sessions and their API tokens.
+
+use super::{new_id, now_ms, Db, DbResult};
+use crate::domain::Role;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserWithHash {
+    pub user: User,
+    pub password_hash: String,
+}
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> DbResult<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: Role::parse(&role).unwrap_or(Role::Citizen),
+    })
+}
+
+/// Creates a user; the email must be new (a unique violation otherwise).
+pub async fn insert(db: &Db, email: &str, name: &str, role: Role, password_hash: &str) -> DbResult<User> {
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "insert into app_user (id, email, name, role, password_hash, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&id)
+    .bind(email)
+    .bind(name)
+    .bind(role.as_str())
+    .bind(password_hash)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(User { id, email: email.to_owned(), name: name.to_owned(), role })
+}
+
+pub async fn find_by_email(db: &Db, email: &str) -> DbResult<Option<UserWithHash>> {
+    let row = sqlx::query("select id, email, name, role, password_hash from app_user where email = $1")
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok(UserWithHash { user: user_from_row(&r)?, password_hash: r.try_get("password_hash")? }))
+        .transpose()
+}
+
+pub async fn set_role(db: &Db, user_id: &str, role: Role) -> DbResult<()> {
+    sqlx::query("update app_user set role = $1, updated_at = $2 where id = $3")
+        .bind(role.as_str())
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_session(db: &Db, token_hash: &str, user_id: &str, expires_at: i64) -> DbResult<()> {
+    sqlx::query("insert into session (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now_ms())
+        .bind(expires_at)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn find_by_session(db: &Db, token_hash: &str) -> DbResult<Option<User>> {
+    let row = sqlx::query(
+        "select u.id, u.email, u.name, u.role from session s join app_user u on u.id = s.user_id
+         where s.token_hash = $1 and s.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> DbResult<()> {
+    sqlx::query("delete from session where token_hash = $1").bind(token_hash).execute(&db.pool).await?;
+    Ok(())
+}
+
+pub async fn insert_api_token(db: &Db, token_hash: &str, user_id: &str) -> DbResult<()> {
+    sqlx::query("insert into api_token (token_hash, user_id, created_at) values ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn find_by_api_token(db: &Db, token_hash: &str) -> DbResult<Option<User>> {
+    let row = sqlx::query(
+        "select u.id, u.email, u.name, u.role from api_token t join app_user u on u.id = t.user_id
+         where t.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}

@@ -1,0 +1,376 @@
+//! Works, their renditions, and the transitions of their life.
+
+use super::jobs::{self, ClaimedJob, TASK_PROCESS_WORK};
+use super::{changes, now_ms, Db, DbResult};
+use crate::domain::{Kind, Licence, Status};
+use sqlx::Row;
+
+/// A work with the names of its call and author, as pages and the API show it.
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub id: String,
+    pub call_id: String,
+    pub call_slug: String,
+    pub call_title: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub kind: Kind,
+    pub title: String,
+    pub description: String,
+    pub alt_text: String,
+    pub licence: Licence,
+    pub status: Status,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
+    pub review_reason: Option<String>,
+    pub body_text: Option<String>,
+    pub body_html: Option<String>,
+    pub original_key: Option<String>,
+    pub original_name: Option<String>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub dominant_color: Option<String>,
+    pub published_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A stored derivative of a work.
+#[derive(Debug, Clone)]
+pub struct RenditionRow {
+    pub work_id: String,
+    pub name: String,
+    pub mime: String,
+    pub width: i64,
+    pub height: i64,
+    pub duration_ms: Option<i64>,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+}
+
+/// The original file of a new work, already in the media store.
+#[derive(Debug, Clone)]
+pub struct NewOriginal {
+    pub key: String,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewWork {
+    pub id: String,
+    pub call_id: String,
+    pub author_id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub description: String,
+    pub alt_text: String,
+    pub licence: Licence,
+    pub body_text: Option<String>,
+    pub original: Option<NewOriginal>,
+}
+
+const SELECT: &str = "select w.id, w.call_id, c.slug as call_slug, c.title as call_title, w.author_id,
+        u.name as author_name, w.kind, w.title, w.description, w.alt_text, w.licence, w.status,
+        w.failure_code, w.failure_message, w.review_reason, w.body_text, w.body_html,
+        w.original_key, w.original_name, w.width, w.height, w.duration_ms, w.dominant_color,
+        w.published_at, w.created_at
+    from work w join civic_call c on c.id = w.call_id join app_user u on u.id = w.author_id";
+
+fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
+    let kind: String = r.try_get("kind")?;
+    let licence: String = r.try_get("licence")?;
+    let status: String = r.try_get("status")?;
+    let corrupt = |what: &str| sqlx::Error::Decode(format!("unknown {what} in work row").into());
+    Ok(Work {
+        id: r.try_get("id")?,
+        call_id: r.try_get("call_id")?,
+        call_slug: r.try_get("call_slug")?,
+        call_title: r.try_get("call_title")?,
+        author_id: r.try_get("author_id")?,
+        author_name: r.try_get("author_name")?,
+        kind: Kind::parse(&kind).map_err(|_| corrupt("kind"))?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        alt_text: r.try_get("alt_text")?,
+        licence: Licence::parse(&licence).map_err(|_| corrupt("licence"))?,
+        status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+        failure_code: r.try_get("failure_code")?,
+        failure_message: r.try_get("failure_message")?,
+        review_reason: r.try_get("review_reason")?,
+        body_text: r.try_get("body_text")?,
+        body_html: r.try_get("body_html")?,
+        original_key: r.try_get("original_key")?,
+        original_name: r.try_get("original_name")?,
+        width: r.try_get("width")?,
+        height: r.try_get("height")?,
+        duration_ms: r.try_get("duration_ms")?,
+        dominant_color: r.try_get("dominant_color")?,
+        published_at: r.try_get("published_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// Stores a new work in `processing` and its processing job, in one transaction.
+pub async fn insert_with_job(db: &Db, work: &NewWork, max_attempts: i64) -> DbResult<()> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let original = work.original.as_ref();
+    sqlx::query(
+        "insert into work (id, call_id, author_id, kind, title, description, alt_text, licence, status,
+                           body_text, original_key, original_name, original_mime, original_size, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'processing', $9, $10, $11, $12, $13, $14, $14)",
+    )
+    .bind(&work.id)
+    .bind(&work.call_id)
+    .bind(&work.author_id)
+    .bind(work.kind.as_str())
+    .bind(&work.title)
+    .bind(&work.description)
+    .bind(&work.alt_text)
+    .bind(work.licence.as_str())
+    .bind(work.body_text.as_deref())
+    .bind(original.map(|o| o.key.as_str()))
+    .bind(original.map(|o| o.name.as_str()))
+    .bind(original.map(|o| o.mime.as_str()))
+    .bind(original.map(|o| o.size))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    jobs::enqueue(&mut tx, TASK_PROCESS_WORK, &work.id, max_attempts).await?;
+    tx.commit().await
+}
+
+pub async fn find(db: &Db, id: &str) -> DbResult<Option<Work>> {
+    let row = sqlx::query(&format!("{SELECT} where w.id = $1")).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Published works, newest first, optionally of one call.
+pub async fn list_published(db: &Db, call_id: Option<&str>, limit: i64, offset: i64) -> DbResult<Vec<Work>> {
+    let rows = match call_id {
+        Some(call) => {
+            sqlx::query(&format!(
+                "{SELECT} where w.status = 'published' and w.call_id = $1 order by w.published_at desc, w.id limit $2 offset $3"
+            ))
+            .bind(call)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&db.pool)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "{SELECT} where w.status = 'published' order by w.published_at desc, w.id limit $1 offset $2"
+            ))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    rows.iter().map(from_row).collect()
+}
+
+/// Every work of one author, newest first.
+pub async fn list_by_author(db: &Db, author_id: &str) -> DbResult<Vec<Work>> {
+    let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 order by w.created_at desc limit 500"))
+        .bind(author_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Works waiting for a curator, oldest first.
+pub async fn list_pending_review(db: &Db) -> DbResult<Vec<Work>> {
+    let rows = sqlx::query(&format!("{SELECT} where w.status = 'pending_review' order by w.created_at limit 500"))
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Every published work's id, for rebuilding the search index.
+pub async fn published_ids(db: &Db) -> DbResult<Vec<String>> {
+    let rows = sqlx::query("select id from work where status = 'published'").fetch_all(&db.pool).await?;
+    rows.iter().map(|r| r.try_get("id")).collect()
+}
+
+fn rendition_from_row(r: &sqlx::any::AnyRow) -> DbResult<RenditionRow> {
+    Ok(RenditionRow {
+        work_id: r.try_get("work_id")?,
+        name: r.try_get("name")?,
+        mime: r.try_get("mime")?,
+        width: r.try_get("width")?,
+        height: r.try_get("height")?,
+        duration_ms: r.try_get("duration_ms")?,
+        size_bytes: r.try_get("size_bytes")?,
+        sha256: r.try_get("sha256")?,
+        storage_key: r.try_get("storage_key")?,
+    })
+}
+
+const RENDITION_COLUMNS: &str = "work_id, name, mime, width, height, duration_ms, size_bytes, sha256, storage_key";
+
+pub async fn renditions(db: &Db, work_id: &str) -> DbResult<Vec<RenditionRow>> {
+    let rows = sqlx::query(&format!("select {RENDITION_COLUMNS} from rendition where work_id = $1 order by mime, width"))
+        .bind(work_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(rendition_from_row).collect()
+}
+
+/// Renditions of several works at once, for gallery pages.
+pub async fn renditions_of(db: &Db, work_ids: &[&str]) -> DbResult<Vec<RenditionRow>> {
+    if work_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=work_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select {RENDITION_COLUMNS} from rendition where work_id in ({}) order by mime, width",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in work_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
+    rows.iter().map(rendition_from_row).collect()
+}
+
+pub async fn find_rendition(db: &Db, work_id: &str, name: &str) -> DbResult<Option<RenditionRow>> {
+    let row = sqlx::query(&format!("select {RENDITION_COLUMNS} from rendition where work_id = $1 and name = $2"))
+        .bind(work_id)
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(rendition_from_row).transpose()
+}
+
+/// What a processing job found: the derived files and facts about the original.
+#[derive(Debug, Clone, Default)]
+pub struct Processed {
+    pub renditions: Vec<RenditionRow>,
+    pub body_html: Option<String>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub dominant_color: Option<String>,
+}
+
+/// Records a finished processing job and moves the work to review, only if the job's
+/// lease is still ours. Re-running rewrites the same rows.
+pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed) -> DbResult<bool> {
+    let mut tx = db.pool.begin().await?;
+    if !jobs::finish(&mut tx, job, None).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    sqlx::query("delete from rendition where work_id = $1").bind(&job.work_id).execute(&mut *tx).await?;
+    let now = now_ms();
+    for r in &processed.renditions {
+        sqlx::query(&format!(
+            "insert into rendition ({RENDITION_COLUMNS}, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ))
+        .bind(&job.work_id)
+        .bind(&r.name)
+        .bind(&r.mime)
+        .bind(r.width)
+        .bind(r.height)
+        .bind(r.duration_ms)
+        .bind(r.size_bytes)
+        .bind(&r.sha256)
+        .bind(&r.storage_key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "update work set status = 'pending_review', failure_code = null, failure_message = null,
+                body_html = coalesce($1, body_html), width = $2, height = $3, duration_ms = $4,
+                dominant_color = $5, updated_at = $6
+         where id = $7 and status = 'processing'",
+    )
+    .bind(processed.body_html.as_deref())
+    .bind(processed.width)
+    .bind(processed.height)
+    .bind(processed.duration_ms)
+    .bind(processed.dominant_color.as_deref())
+    .bind(now)
+    .bind(&job.work_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Marks the job and the work failed with a reason the author can read, if the lease is ours.
+pub async fn fail_processing(db: &Db, job: &ClaimedJob, code: &str, message: &str) -> DbResult<bool> {
+    let mut tx = db.pool.begin().await?;
+    if !jobs::finish(&mut tx, job, Some(&format!("{code}: {message}"))).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    sqlx::query(
+        "update work set status = 'failed', failure_code = $1, failure_message = $2, updated_at = $3
+         where id = $4 and status = 'processing'",
+    )
+    .bind(code)
+    .bind(message)
+    .bind(now_ms())
+    .bind(&job.work_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A curator's decision on a work waiting for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+/// Applies a review decision; false if the work was not waiting for review.
+/// Publication and unpublication append to the change sequence in the same transaction.
+pub async fn review(db: &Db, work_id: &str, decision: Decision, reason: &str) -> DbResult<bool> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let updated = match decision {
+        Decision::Approve => sqlx::query(
+            "update work set status = 'published', published_at = $1, review_reason = null, updated_at = $1
+             where id = $2 and status = 'pending_review'",
+        )
+        .bind(now)
+        .bind(work_id),
+        Decision::Reject => sqlx::query(
+            "update work set status = 'rejected', review_reason = $1, updated_at = $2
+             where id = $3 and status in ('pending_review', 'published')",
+        )
+        .bind(reason)
+        .bind(now)
+        .bind(work_id),
+    }
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    changes::record(&mut tx, db.backend, work_id).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Calls with the given id and title of a demo work, to keep `piazza demo` idempotent.
+pub async fn find_by_author_and_title(db: &Db, author_id: &str, call_id: &str, title: &str) -> DbResult<Option<String>> {
+    let row = sqlx::query("select id from work where author_id = $1 and call_id = $2 and title = $3")
+        .bind(author_id)
+        .bind(call_id)
+        .bind(title)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("id")).transpose()
+}

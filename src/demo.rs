@@ -1,0 +1,142 @@
+//! `piazza demo`: loads `media-samples/` as a demo call with published works, through the
+//! same submission path and jobs as real uploads, so a newcomer's first page is alive.
+//! Running it twice changes nothing.
+
+use crate::db::{calls, now_ms, users, works};
+use crate::domain::{NewCall, Role, Status};
+use crate::state::AppState;
+use crate::submissions::{self, SpooledFile, SubmissionInput};
+use anyhow::Context;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The password of every demo account: printed, and meant only for a local demo.
+pub const DEMO_PASSWORD: &str = "piazza-demo";
+
+#[derive(Deserialize)]
+struct DemoFile {
+    call: DemoCall,
+    people: Vec<DemoPerson>,
+    works: Vec<DemoWork>,
+}
+
+#[derive(Deserialize)]
+struct DemoCall {
+    slug: String,
+    title: String,
+    description: String,
+    question: String,
+    kinds: Vec<String>,
+    days_open: i64,
+}
+
+#[derive(Deserialize)]
+struct DemoPerson {
+    email: String,
+    name: String,
+    role: String,
+}
+
+#[derive(Deserialize)]
+struct DemoWork {
+    author: String,
+    kind: String,
+    title: String,
+    licence: String,
+    file: String,
+    #[serde(default)]
+    alt_text: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
+    let manifest = samples.join("demo.json");
+    let demo: DemoFile = serde_json::from_str(
+        &std::fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?,
+    )?;
+
+    let mut people = std::collections::HashMap::new();
+    for person in &demo.people {
+        let user = match users::find_by_email(&state.db, &person.email).await? {
+            Some(found) => found.user,
+            None => {
+                let role = Role::parse(&person.role).context("demo role")?;
+                let hash = crate::auth::hash_password(DEMO_PASSWORD)?;
+                users::insert(&state.db, &person.email, &person.name, role, &hash).await?
+            }
+        };
+        people.insert(person.email.clone(), user);
+    }
+
+    let call = match calls::find_by_slug(&state.db, &demo.call.slug).await? {
+        Some(call) => call,
+        None => {
+            let opens = now_ms() - 86_400_000;
+            let new_call = NewCall::parse(
+                &demo.call.slug,
+                &demo.call.title,
+                &demo.call.description,
+                &demo.call.question,
+                &demo.call.kinds,
+                opens,
+                opens + demo.call.days_open * 86_400_000,
+            )?;
+            calls::insert(&state.db, &new_call, None).await?
+        }
+    };
+
+    let mut created = Vec::new();
+    for work in &demo.works {
+        let author = people.get(&work.author).context("demo work by an unknown person")?;
+        if works::find_by_author_and_title(&state.db, &author.id, &call.id, &work.title).await?.is_some() {
+            continue;
+        }
+        let source = samples.join(&work.file);
+        let file = spool_copy(state, &source).with_context(|| format!("reading {}", source.display()))?;
+        let input = SubmissionInput {
+            call: call.slug.clone(),
+            kind: work.kind.clone(),
+            title: work.title.clone(),
+            licence: work.licence.clone(),
+            description: work.description.clone(),
+            alt_text: work.alt_text.clone(),
+            text: None,
+            file: Some(file),
+        };
+        let id = submissions::submit(state, author, input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo work {:?} refused: {e}", work.title))?;
+        created.push(id);
+    }
+
+    let ran = crate::jobs::drain(state).await?;
+    let mut published = 0;
+    for id in &created {
+        match works::find(&state.db, id).await? {
+            Some(w) if w.status == Status::PendingReview => {
+                works::review(&state.db, id, works::Decision::Approve, "").await?;
+                published += 1;
+            }
+            Some(w) => tracing::warn!(work.id = %id, status = w.status.as_str(), reason = ?w.failure_message, "demo work not published"),
+            None => {}
+        }
+    }
+    println!("demo: call /calls/{}, {} new works ({} jobs run, {} published)", call.slug, created.len(), ran, published);
+    println!("demo accounts (password \"{DEMO_PASSWORD}\", for a local demo only):");
+    for person in &demo.people {
+        println!("  {} <{}> {}", person.name, person.email, person.role);
+    }
+    Ok(())
+}
+
+/// Copies a sample into a temp file, as an upload would arrive.
+fn spool_copy(state: &AppState, source: &Path) -> anyhow::Result<SpooledFile> {
+    let temp = tempfile::Builder::new().prefix("demo-").tempfile_in(state.config.tmp_dir())?;
+    std::fs::copy(source, temp.path())?;
+    let size = std::fs::metadata(temp.path())?.len();
+    let mut head = std::fs::read(temp.path())?;
+    head.truncate(piazza_workers::sniff::SNIFF_LEN);
+    let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(SpooledFile { path: temp.into_temp_path(), name, size, head })
+}

@@ -1,0 +1,145 @@
+use super::DomainError;
+
+/// Trims, refuses control and bidirectional-override characters, and bounds the length.
+fn clean(input: &str, field: &'static str, code: &'static str, min: usize, max: usize) -> Result<String, DomainError> {
+    let trimmed = input.trim();
+    let len = trimmed.chars().count();
+    if len < min {
+        return Err(DomainError::new(code, format!("the {field} is missing")));
+    }
+    if len > max {
+        return Err(DomainError::new(code, format!("the {field} is too long: at most {max} characters")));
+    }
+    if trimmed.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)) {
+        return Err(DomainError::new(code, format!("the {field} contains invisible control characters")));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// The title of a work or a call: 1 to 200 characters on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title(String);
+
+impl Title {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let title = clean(input, "title", "invalid_title", 1, 200)?;
+        if title.contains('\n') {
+            return Err(DomainError::new("invalid_title", "the title must fit on one line"));
+        }
+        Ok(Self(title))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// A free description, up to 5000 characters, possibly empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description(String);
+
+impl Description {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        Ok(Self(clean(input, "description", "invalid_description", 0, 5000)?))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// A short description of a photo for people who cannot see it: required for photos.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AltText(String);
+
+impl AltText {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let text = clean(input, "alt text", "alt_text_required", 0, 1000)?;
+        if text.is_empty() {
+            return Err(DomainError::new(
+                "alt_text_required",
+                "describe the photo in a sentence (alt text) so that blind visitors can enjoy it too",
+            ));
+        }
+        Ok(Self(text))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// The address of a call: lowercase letters, digits and dashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let s = input.trim();
+        let ok = (2..=80).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !s.starts_with('-')
+            && !s.ends_with('-');
+        if !ok {
+            return Err(DomainError::new(
+                "invalid_slug",
+                "the slug must be 2 to 80 lowercase letters, digits or dashes, like \"voci-del-fiume\"",
+            ));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Keeps a file name only as display text: no directories, no control or bidi characters,
+/// at most 120 characters. Storage keys never derive from it.
+pub fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|&c| !c.is_control() && !is_bidi_control(c))
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() {
+        "file".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_paths_and_invisible_characters() {
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("C:\\Users\\x\\foto.jpg"), "foto.jpg");
+        assert_eq!(clean_file_name("gpj.\u{202E}exe.jpg"), "gpj.exe.jpg");
+        assert_eq!(clean_file_name("\u{0}\n"), "file");
+        assert_eq!(clean_file_name(&"a".repeat(500)).len(), 120);
+    }
+
+    #[test]
+    fn titles_are_one_clean_line() {
+        assert_eq!(Title::parse("  Il fiume  ").unwrap().into_inner(), "Il fiume");
+        assert_eq!(Title::parse(" ").unwrap_err().code, "invalid_title");
+        assert_eq!(Title::parse("a\nb").unwrap_err().code, "invalid_title");
+        assert_eq!(Title::parse("x\u{202E}y").unwrap_err().code, "invalid_title");
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert!(Slug::parse("voci-del-fiume").is_ok());
+        assert!(Slug::parse("Voci").is_err());
+        assert!(Slug::parse("../x").is_err());
+    }
+}

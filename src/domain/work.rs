@@ -1,0 +1,127 @@
+use super::DomainError;
+
+/// The four kinds of creative work a citizen can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Poem,
+    Story,
+    Photo,
+    Film,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Poem, Kind::Story, Kind::Photo, Kind::Film];
+
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        match s.trim() {
+            "poem" => Ok(Self::Poem),
+            "story" => Ok(Self::Story),
+            "photo" => Ok(Self::Photo),
+            "film" => Ok(Self::Film),
+            other => Err(DomainError::new(
+                "invalid_kind",
+                format!("\"{}\" is not a kind of work; choose poem, story, photo or film", other.chars().take(40).collect::<String>()),
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Poem => "poem",
+            Self::Story => "story",
+            Self::Photo => "photo",
+            Self::Film => "film",
+        }
+    }
+
+    /// Poems and stories are text, typed or uploaded as a .txt/.md file.
+    pub fn is_text(self) -> bool {
+        matches!(self, Self::Poem | Self::Story)
+    }
+}
+
+/// Where a work is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Processing,
+    PendingReview,
+    Published,
+    Rejected,
+    Failed,
+}
+
+impl Status {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "processing" => Some(Self::Processing),
+            "pending_review" => Some(Self::PendingReview),
+            "published" => Some(Self::Published),
+            "rejected" => Some(Self::Rejected),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Processing => "processing",
+            Self::PendingReview => "pending_review",
+            Self::Published => "published",
+            Self::Rejected => "rejected",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// The licences a citizen can choose for a work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Licence {
+    CcBy4,
+    CcBySa4,
+    Cc0,
+    AllRightsReserved,
+}
+
+impl Licence {
+    pub const ALL: [Licence; 4] = [Licence::CcBy4, Licence::CcBySa4, Licence::Cc0, Licence::AllRightsReserved];
+
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        match s.trim() {
+            "cc-by-4.0" => Ok(Self::CcBy4),
+            "cc-by-sa-4.0" => Ok(Self::CcBySa4),
+            "cc0-1.0" => Ok(Self::Cc0),
+            "all-rights-reserved" => Ok(Self::AllRightsReserved),
+            _ => Err(DomainError::new(
+                "invalid_licence",
+                "choose a licence: cc-by-4.0, cc-by-sa-4.0, cc0-1.0 or all-rights-reserved",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CcBy4 => "cc-by-4.0",
+            Self::CcBySa4 => "cc-by-sa-4.0",
+            Self::Cc0 => "cc0-1.0",
+            Self::AllRightsReserved => "all-rights-reserved",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CcBy4 => "CC BY 4.0",
+            Self::CcBySa4 => "CC BY-SA 4.0",
+            Self::Cc0 => "CC0 1.0",
+            Self::AllRightsReserved => "©",
+        }
+    }
+
+    pub fn url(self) -> Option<&'static str> {
+        match self {
+            Self::CcBy4 => Some("https://creativecommons.org/licenses/by/4.0/"),
+            Self::CcBySa4 => Some("https://creativecommons.org/licenses/by-sa/4.0/"),
+            Self::Cc0 => Some("https://creativecommons.org/publicdomain/zero/1.0/"),
+            Self::AllRightsReserved => None,
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The JSON API under `/api/v1`.
+
+use super::error::AppError;
+use super::upload;
+use super::viewer::Viewer;
+use super::views::WorkView;
+use crate::db::{calls, jobs, works};
+use crate::domain::{Kind, NewCall, Status};
+use crate::state::AppState;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+pub struct CreateCall {
+    slug: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    question: String,
+    kinds: Vec<String>,
+    opens_at: String,
+    closes_at: String,
+}
+
+fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+        .map_err(|_| AppError::unprocessable("invalid_date", format!("{field} must be a date and time like 2026-12-01T09:00:00+01:00")))
+}
+
+fn call_json(call: &crate::domain::Call) -> serde_json::Value {
+    json!({
+        "id": call.id,
+        "slug": call.slug,
+        "title": call.title,
+        "description": call.description,
+        "question": call.question,
+        "kinds": call.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "opens_at": super::views::rfc3339_ms(call.opens_at),
+        "closes_at": super::views::rfc3339_ms(call.closes_at),
+        "open": call.is_open(crate::db::now_ms()),
+    })
+}
+
+pub async fn create_call(State(state): State<AppState>, viewer: Viewer, body: Result<Json<CreateCall>, axum::extract::rejection::JsonRejection>) -> Result<impl IntoResponse, AppError> {
+    let user = viewer.require_curator()?;
+    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
+    let new_call = NewCall::parse(
+        &body.slug,
+        &body.title,
+        &body.description,
+        &body.question,
+        &body.kinds,
+        parse_time("opens_at", &body.opens_at)?,
+        parse_time("closes_at", &body.closes_at)?,
+    )?;
+    let call = calls::insert(&state.db, &new_call, Some(&user.id)).await.map_err(|e| {
+        if crate::db::is_unique_violation(&e) {
+            AppError::client(StatusCode::CONFLICT, "slug_taken", "a call with this slug already exists; choose another")
+        } else {
+            e.into()
+        }
+    })?;
+    Ok((StatusCode::CREATED, Json(call_json(&call))))
+}
+
+pub async fn list_calls(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
+    let calls = calls::list_visible(&state.db).await?;
+    Ok(Json(json!({ "calls": calls.iter().map(call_json).collect::<Vec<_>>() })))
+}
+
+pub async fn create_work(State(state): State<AppState>, viewer: Viewer, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<impl IntoResponse, AppError> {
+    let user = viewer.require()?.clone();
+    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send the work as multipart/form-data: {}", e.body_text())))?;
+    let input = upload::read_submission(&state, multipart).await?;
+    let id = crate::submissions::submit(&state, &user, input).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": Status::Processing.as_str(), "url": format!("/api/v1/works/{id}") }))))
+}
+
+/// Loads a work the viewer may see, with its renditions; 404 for anything else.
+pub async fn visible_work(state: &AppState, viewer: &Viewer, id: &str) -> Result<WorkView, AppError> {
+    let work = works::find(&state.db, id).await?.filter(|w| viewer.can_see(w)).ok_or(AppError::NotFound)?;
+    let renditions = works::renditions(&state.db, id).await?;
+    let processing = work.status == Status::Processing;
+    let mut view = WorkView::new(work, &renditions);
+    if processing {
+        view.progress = jobs::progress_of(&state.db, id).await?;
+    }
+    Ok(view)
+}
+
+pub async fn get_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
+    Ok(Json(visible_work(&state, &viewer, &id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewBody {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn review_work(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<impl IntoResponse, AppError> {
+    viewer.require_curator()?;
+    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
+    apply_review(&state, &id, &body.decision, &body.reason).await?;
+    Ok(Json(visible_work(&state, &viewer, &id).await?))
+}
+
+/// Shared by the API and the curator page.
+pub async fn apply_review(state: &AppState, id: &str, decision: &str, reason: &str) -> Result<(), AppError> {
+    let decision = match decision {
+        "approve" => works::Decision::Approve,
+        "reject" => works::Decision::Reject,
+        _ => return Err(AppError::unprocessable("invalid_decision", "decision must be \"approve\" or \"reject\"")),
+    };
+    let reason = reason.trim();
+    if decision == works::Decision::Reject && reason.is_empty() {
+        return Err(AppError::unprocessable("reason_required", "say why the work is rejected: the author will read it"));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::unprocessable("reason_too_long", "the reason is too long: at most 2000 characters"));
+    }
+    works::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if !works::review(&state.db, id, decision, reason).await? {
+        return Err(AppError::client(StatusCode::CONFLICT, "not_reviewable", "this work is not waiting for review"));
+    }
+    state.index_notify.notify_one();
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+    pub kind: Option<String>,
+    pub call: Option<String>,
+}
+
+/// Runs a search and loads the hits that are (still) published, in rank order.
+pub async fn run_search(state: &AppState, params: &SearchParams) -> Result<Vec<(WorkView, String)>, AppError> {
+    let q = params.q.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    if q.chars().count() > 200 {
+        return Err(AppError::unprocessable("query_too_long", "the search is too long: at most 200 characters"));
+    }
+    let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
+        Some(k) => Some(Kind::parse(k)?),
+        None => None,
+    };
+    let call = params.call.clone().filter(|c| !c.is_empty());
+    let index = state.search.clone().ok_or_else(|| AppError::Unavailable("no search index in this process".into()))?;
+    let query = q.to_owned();
+    let hits = tokio::task::spawn_blocking(move || index.search(&query, kind, call.as_deref(), 50))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+    let ids: Vec<&str> = hits.iter().map(|h| h.work_id.as_str()).collect();
+    let renditions = works::renditions_of(&state.db, &ids).await?;
+    let mut results = Vec::new();
+    for hit in &hits {
+        // The index may lag the database by a moment: the database has the last word.
+        if let Some(work) = works::find(&state.db, &hit.work_id).await?.filter(|w| w.status == Status::Published) {
+            results.push((WorkView::new(work, &renditions), hit.snippet_html.clone()));
+        }
+    }
+    Ok(results)
+}
+
+pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<impl IntoResponse, AppError> {
+    let results = run_search(&state, &params).await?;
+    let items: Vec<_> = results
+        .into_iter()
+        .map(|(work, snippet)| json!({ "work": work, "snippet_html": snippet }))
+        .collect();
+    Ok(Json(json!({ "query": params.q, "results": items })))
+}
+
+pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database_unavailable" }))),
+    }
+}

@@ -1,0 +1,123 @@
+//! Serving derivatives. Only a work the viewer may see is served, and only the rendition
+//! whose content hash is in the URL; originals are never served. `Range` is honoured so
+//! that seeking in a film works on slow connections.
+
+use super::error::AppError;
+use super::viewer::Viewer;
+use crate::db::works;
+use crate::domain::Status;
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+pub async fn serve(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((work_id, hash, name)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let work = works::find(&state.db, &work_id).await?.filter(|w| viewer.can_see(w)).ok_or(AppError::NotFound)?;
+    let rendition = works::find_rendition(&state.db, &work_id, &name)
+        .await?
+        .filter(|r| hash.len() >= 8 && r.sha256.starts_with(&hash))
+        .ok_or(AppError::NotFound)?;
+    let total = rendition.size_bytes as u64;
+    let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+        Some(value) => match parse_range(value, total) {
+            RangeRequest::Satisfiable(start, end) => Some((start, end)),
+            RangeRequest::Unsatisfiable => {
+                let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+                response.headers_mut().insert(header::CONTENT_RANGE, HeaderValue::from_str(&format!("bytes */{total}")).unwrap());
+                return Ok(response);
+            }
+            RangeRequest::Ignored => None,
+        },
+        None => None,
+    };
+    let object = state.store.get(&rendition.storage_key, range.map(|(s, e)| (s, e - s + 1))).await?;
+    let mut response = Response::new(Body::from_stream(object.body));
+    let h = response.headers_mut();
+    // The stored mime comes from our own encoder, never from the upload.
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&rendition.mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if work.status == Status::Published { "public, max-age=31536000, immutable" } else { "private, no-store" }),
+    );
+    h.insert(header::ETAG, HeaderValue::from_str(&format!("\"{}\"", &rendition.sha256[..32.min(rendition.sha256.len())])).unwrap());
+    match range {
+        Some((start, end)) => {
+            *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+            let h = response.headers_mut();
+            h.insert(header::CONTENT_RANGE, HeaderValue::from_str(&format!("bytes {start}-{end}/{total}")).unwrap());
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start + 1));
+        }
+        None => {
+            response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(object.total_size));
+        }
+    }
+    Ok(response)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum RangeRequest {
+    /// First and last byte, inclusive.
+    Satisfiable(u64, u64),
+    Unsatisfiable,
+    /// Malformed or multi-range: answered with the whole object, as RFC 9110 allows.
+    Ignored,
+}
+
+fn parse_range(value: &str, total: u64) -> RangeRequest {
+    let Some(spec) = value.trim().strip_prefix("bytes=") else { return RangeRequest::Ignored };
+    if spec.contains(',') {
+        return RangeRequest::Ignored;
+    }
+    let Some((start, end)) = spec.trim().split_once('-') else { return RangeRequest::Ignored };
+    let (start, end) = (start.trim(), end.trim());
+    let parsed = match (start.is_empty(), end.is_empty()) {
+        (true, false) => match end.parse::<u64>() {
+            Ok(0) => return RangeRequest::Unsatisfiable,
+            Ok(suffix) => (total.saturating_sub(suffix), total.saturating_sub(1)),
+            Err(_) => return RangeRequest::Ignored,
+        },
+        (false, _) => {
+            let Ok(first) = start.parse::<u64>() else { return RangeRequest::Ignored };
+            let last = if end.is_empty() {
+                total.saturating_sub(1)
+            } else {
+                match end.parse::<u64>() {
+                    Ok(last) if last >= first => last.min(total.saturating_sub(1)),
+                    _ => return RangeRequest::Ignored,
+                }
+            };
+            (first, last)
+        }
+        (true, true) => return RangeRequest::Ignored,
+    };
+    if total == 0 || parsed.0 >= total {
+        return RangeRequest::Unsatisfiable;
+    }
+    RangeRequest::Satisfiable(parsed.0, parsed.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_like_browsers_send_them() {
+        assert_eq!(parse_range("bytes=0-99", 1000), RangeRequest::Satisfiable(0, 99));
+        assert_eq!(parse_range("bytes=500-", 1000), RangeRequest::Satisfiable(500, 999));
+        assert_eq!(parse_range("bytes=-100", 1000), RangeRequest::Satisfiable(900, 999));
+        assert_eq!(parse_range("bytes=900-5000", 1000), RangeRequest::Satisfiable(900, 999));
+        assert_eq!(parse_range("bytes=1000-", 1000), RangeRequest::Unsatisfiable);
+        assert_eq!(parse_range("bytes=0-1,5-6", 1000), RangeRequest::Ignored);
+        assert_eq!(parse_range("items=0-1", 1000), RangeRequest::Ignored);
+        assert_eq!(parse_range("bytes=9-3", 1000), RangeRequest::Ignored);
+    }
+}

@@ -1,0 +1,12 @@
+//! HTTP: the pages, the JSON API under `/api/v1`, media serving, and the layers around them.
+
+pub mod api;
+mod csrf;
+pub mod error;
+pub mod i18n;
+mod media;
+mod pages;
+pub mod router;
+mod upload;
+pub mod viewer;
+pub mod views;

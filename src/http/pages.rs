@@ -1,0 +1,411 @@
+//! Server-rendered pages: usable without JavaScript, light on mobile data, Italian first.
+
+use super::api::{self, SearchParams};
+use super::error::AppError;
+use super::i18n::{error_message_it, Lang, Texts};
+use super::viewer::{Viewer, LANG_COOKIE, SESSION_COOKIE};
+use super::views::{day, WorkView};
+use super::upload;
+use crate::auth;
+use crate::db::{calls, now_ms, users, works};
+use crate::domain::{Call, Kind, Licence};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// What every page's frame needs: words, language, and who is signed in.
+pub struct Frame {
+    pub t: &'static Texts,
+    pub lang: &'static str,
+    pub other_lang: &'static str,
+    pub user_name: Option<String>,
+    pub is_curator: bool,
+}
+
+impl Frame {
+    fn new(viewer: &Viewer) -> Self {
+        Self {
+            t: viewer.lang.texts(),
+            lang: viewer.lang.code(),
+            other_lang: viewer.lang.other().code(),
+            user_name: viewer.user.as_ref().map(|u| u.name.clone()),
+            is_curator: viewer.is_curator(),
+        }
+    }
+}
+
+/// A call as pages show it.
+pub struct CallView {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub question: String,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub closes: String,
+    pub open: bool,
+}
+
+impl CallView {
+    fn new(call: &Call, t: &Texts) -> Self {
+        Self {
+            slug: call.slug.clone(),
+            title: call.title.clone(),
+            description: call.description.clone(),
+            question: call.question.clone(),
+            kinds: call.kinds.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
+            closes: day(call.closes_at),
+            open: call.is_open(now_ms()),
+        }
+    }
+}
+
+/// An error as a page, in the visitor's language.
+pub struct PageError {
+    error: AppError,
+    lang: Lang,
+}
+
+impl PageError {
+    pub fn new(error: AppError, lang: Lang) -> Self {
+        Self { error, lang }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    frame: Frame,
+    heading: &'static str,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.error.log();
+        let (status, code, message) = self.error.parts();
+        let t = self.lang.texts();
+        let message = match self.lang {
+            Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
+            Lang::En => message,
+        };
+        let heading = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
+        let frame = Frame { t, lang: self.lang.code(), other_lang: self.lang.other().code(), user_name: None, is_curator: false };
+        let page = ErrorPage { frame, heading, message };
+        (status, Html(page.render().unwrap_or_default())).into_response()
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+fn render(template: impl Template) -> Result<Response, AppError> {
+    let html = template.render().map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Html(html).into_response())
+}
+
+/// Runs a page body and turns its error into a page in the viewer's language.
+async fn page<F>(viewer: &Viewer, body: F) -> PageResult
+where
+    F: std::future::Future<Output = Result<Response, AppError>>,
+{
+    body.await.map_err(|e| PageError::new(e, viewer.lang))
+}
+
+async fn cards(state: &AppState, list: Vec<works::Work>) -> Result<Vec<WorkView>, AppError> {
+    let ids: Vec<String> = list.iter().map(|w| w.id.clone()).collect();
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let renditions = works::renditions_of(&state.db, &id_refs).await?;
+    Ok(list.into_iter().map(|w| WorkView::new(w, &renditions)).collect())
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    frame: Frame,
+    calls: Vec<CallView>,
+    works: Vec<WorkView>,
+}
+
+pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    page(&viewer, async {
+        let t = viewer.lang.texts();
+        let calls = calls::list_visible(&state.db).await?.iter().map(|c| CallView::new(c, t)).filter(|c| c.open).collect();
+        let works = cards(&state, works::list_published(&state.db, None, 24, 0).await?).await?;
+        render(HomePage { frame: Frame::new(&viewer), calls, works })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "call.html")]
+struct CallPage {
+    frame: Frame,
+    call: CallView,
+    works: Vec<WorkView>,
+}
+
+pub async fn call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>) -> PageResult {
+    page(&viewer, async {
+        let call = calls::find_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let works = cards(&state, works::list_published(&state.db, Some(&call.id), 60, 0).await?).await?;
+        render(CallPage { frame: Frame::new(&viewer), call: CallView::new(&call, viewer.lang.texts()), works })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "work.html")]
+struct WorkPage {
+    frame: Frame,
+    work: WorkView,
+    failure_text: String,
+}
+
+pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    page(&viewer, async {
+        let work = api::visible_work(&state, &viewer, &id).await?;
+        let failure_text = work
+            .failure
+            .as_ref()
+            .map(|f| match viewer.lang {
+                Lang::It => error_message_it(&f.code).map(str::to_owned).unwrap_or_else(|| f.message.clone()),
+                Lang::En => f.message.clone(),
+            })
+            .unwrap_or_default();
+        render(WorkPage { frame: Frame::new(&viewer), work, failure_text })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    frame: Frame,
+    q: String,
+    kind: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    searched: bool,
+    results: Vec<(WorkView, String)>,
+}
+
+pub async fn search(State(state): State<AppState>, viewer: Viewer, Query(params): Query<SearchParams>) -> PageResult {
+    page(&viewer, async {
+        let t = viewer.lang.texts();
+        let results = api::run_search(&state, &params).await?;
+        render(SearchPage {
+            frame: Frame::new(&viewer),
+            q: params.q.clone(),
+            kind: params.kind.clone().unwrap_or_default(),
+            kinds: Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
+            searched: !params.q.trim().is_empty(),
+            results,
+        })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    frame: Frame,
+    failed: bool,
+    email: String,
+}
+
+pub async fn sign_in_form(viewer: Viewer) -> PageResult {
+    page(&viewer, async { render(SignInPage { frame: Frame::new(&viewer), failed: false, email: String::new() }) }).await
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+}
+
+fn cookie_header(state: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")).expect("cookie is ascii")
+}
+
+pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, Form(form): Form<SignInForm>) -> PageResult {
+    page(&viewer, async {
+        let email = auth::normalise_email(&form.email).unwrap_or_default();
+        let found = users::find_by_email(&state.db, &email).await?;
+        let password = form.password.clone();
+        // Verify against a dummy hash when the account is unknown, so timing reveals nothing.
+        let hash = found.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| auth::dummy_hash().to_owned());
+        let ok = state.media_pool.run(move || auth::verify_password(&password, &hash)).await?;
+        let Some(found) = found.filter(|_| ok) else {
+            let mut response = render(SignInPage { frame: Frame::new(&viewer), failed: true, email: form.email.clone() })?;
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            return Ok(response);
+        };
+        // A new session id at every sign-in: a planted cookie is never promoted.
+        let token = auth::new_token();
+        let max_age = auth::SESSION_DAYS * 86_400;
+        users::insert_session(&state.db, &auth::token_hash(&token), &found.user.id, now_ms() + max_age * 1000).await?;
+        let mut response = Redirect::to("/me/works").into_response();
+        response.headers_mut().insert(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, &token, max_age));
+        Ok(response)
+    })
+    .await
+}
+
+
+pub async fn sign_out(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+    page(&viewer, async {
+        if let Some(token) = super::viewer::cookie(&headers, SESSION_COOKIE) {
+            users::delete_session(&state.db, &auth::token_hash(token)).await?;
+        }
+        let mut response = Redirect::to("/").into_response();
+        response.headers_mut().insert(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, "", 0));
+        Ok(response)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn set_language(State(state): State<AppState>, Form(form): Form<LangForm>) -> Response {
+    let lang = Lang::parse(&form.lang).unwrap_or(Lang::It);
+    // Only local paths: the form must not become an open redirect.
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") && !form.back.contains('\\') { form.back } else { "/".into() };
+    let mut response = Redirect::to(&back).into_response();
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", lang.code());
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii"));
+    response
+}
+
+#[derive(Template)]
+#[template(path = "submit.html")]
+struct SubmitPage {
+    frame: Frame,
+    calls: Vec<CallView>,
+    selected_call: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    licences: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SubmitQuery {
+    #[serde(default)]
+    call: String,
+}
+
+async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, error: Option<String>) -> Result<Response, AppError> {
+    let t = viewer.lang.texts();
+    let calls = calls::list_visible(&state.db).await?.iter().map(|c| CallView::new(c, t)).filter(|c| c.open).collect();
+    render(SubmitPage {
+        frame: Frame::new(viewer),
+        calls,
+        selected_call,
+        kinds: Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
+        licences: Licence::ALL.iter().map(|l| (l.as_str(), l.label())).collect(),
+        error,
+    })
+}
+
+pub async fn submit_form(State(state): State<AppState>, viewer: Viewer, Query(q): Query<SubmitQuery>) -> PageResult {
+    if viewer.user.is_none() {
+        return Ok(Redirect::to("/signin").into_response());
+    }
+    page(&viewer, submit_page(&state, &viewer, q.call, None)).await
+}
+
+pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Multipart) -> PageResult {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    page(&viewer, async {
+        let input = upload::read_submission(&state, multipart).await?;
+        let call = input.call.clone();
+        match crate::submissions::submit(&state, &user, input).await {
+            Ok(id) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
+            Err(e) => {
+                let error: AppError = e.into();
+                let (status, code, message) = error.parts();
+                if status.is_server_error() {
+                    return Err(error);
+                }
+                let message = match viewer.lang {
+                    Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
+                    Lang::En => message,
+                };
+                let mut response = submit_page(&state, &viewer, call, Some(message)).await?;
+                *response.status_mut() = status;
+                Ok(response)
+            }
+        }
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "my_works.html")]
+struct MyWorksPage {
+    frame: Frame,
+    works: Vec<WorkView>,
+}
+
+pub async fn my_works(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    page(&viewer, async {
+        let works = cards(&state, works::list_by_author(&state.db, &user.id).await?).await?;
+        render(MyWorksPage { frame: Frame::new(&viewer), works })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "curate.html")]
+struct CuratePage {
+    frame: Frame,
+    works: Vec<WorkView>,
+}
+
+pub async fn curate(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    page(&viewer, async {
+        viewer.require_curator()?;
+        let works = cards(&state, works::list_pending_review(&state.db).await?).await?;
+        render(CuratePage { frame: Frame::new(&viewer), works })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn review(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ReviewForm>) -> PageResult {
+    page(&viewer, async {
+        viewer.require_curator()?;
+        api::apply_review(&state, &id, &form.decision, &form.reason).await?;
+        Ok(Redirect::to("/curate").into_response())
+    })
+    .await
+}
+
+pub async fn not_found(viewer: Viewer) -> PageError {
+    PageError::new(AppError::NotFound, viewer.lang)
+}
+
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../../templates/piazza.css"),
+    )
+}

@@ -1,0 +1,76 @@
+//! Every path the server answers, in one place, and the layers every request passes.
+
+use super::{api, csrf, media, pages};
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Request};
+use axum::routing::{get, post};
+use axum::Router;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Bodies of ordinary forms and JSON requests.
+const SMALL_BODY_BYTES: usize = 256 * 1024;
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; \
+                   script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+pub fn router(state: AppState) -> Router {
+    // Uploads may be large; multipart framing adds a little over the file itself.
+    let upload_limit = DefaultBodyLimit::max(state.config.max_upload_bytes as usize + 1024 * 1024);
+
+    let uploads = Router::new()
+        .route("/api/v1/works", post(api::create_work))
+        .route("/submit", get(pages::submit_form).post(pages::submit))
+        .layer(upload_limit);
+
+    let rest = Router::new()
+        .route("/", get(pages::home))
+        .route("/calls/{slug}", get(pages::call))
+        .route("/works/{id}", get(pages::work))
+        .route("/search", get(pages::search))
+        .route("/signin", get(pages::sign_in_form).post(pages::sign_in))
+        .route("/signout", post(pages::sign_out))
+        .route("/lang", post(pages::set_language))
+        .route("/me/works", get(pages::my_works))
+        .route("/curate", get(pages::curate))
+        .route("/curate/{id}", post(pages::review))
+        .route("/media/{work_id}/{hash}/{name}", get(media::serve))
+        .route("/static/piazza.css", get(pages::stylesheet))
+        .route("/healthz", get(api::health))
+        .route("/api/v1/calls", get(api::list_calls).post(api::create_call))
+        .route("/api/v1/works/{id}", get(api::get_work))
+        .route("/api/v1/works/{id}/review", post(api::review_work))
+        .route("/api/v1/search", get(api::search))
+        .route("/api/v1/openapi.json", get(openapi))
+        .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES))
+        // Slow or stalled clients cannot hold a request open forever; uploads get longer.
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)));
+
+    Router::new()
+        .merge(uploads.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(3600))))
+        .merge(rest)
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(csrf::check))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    // The path only: query strings may carry search terms, never logged.
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(|res: &axum::http::Response<_>, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(status = res.status().as_u16(), duration_ms = latency.as_millis() as u64, "request");
+                }),
+        )
+        .with_state(state)
+}
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
+}

@@ -1,0 +1,100 @@
+//! Reading a multipart submission: text fields into bounded strings, the file streamed to
+//! a temp file as it arrives, so memory does not grow with the file's size.
+
+use super::error::{io_error, AppError};
+use crate::domain::clean_file_name;
+use crate::state::AppState;
+use crate::submissions::{SpooledFile, SubmissionInput};
+use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+use piazza_workers::sniff::SNIFF_LEN;
+use tokio::io::AsyncWriteExt;
+
+fn multipart_error(e: MultipartError, max_bytes: u64) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large(max_bytes)
+    } else {
+        AppError::bad_request("invalid_multipart", format!("the upload was interrupted or malformed: {}", e.body_text()))
+    }
+}
+
+pub fn too_large(max_bytes: u64) -> AppError {
+    AppError::client(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "file_too_large",
+        format!("the file is too large: the limit is {} MB", max_bytes / (1024 * 1024)),
+    )
+}
+
+/// Reads every field of the form. Unknown fields are ignored.
+pub async fn read_submission(state: &AppState, mut multipart: Multipart) -> Result<SubmissionInput, AppError> {
+    let max_bytes = state.config.max_upload_bytes;
+    let max_text = (state.config.max_text_chars * 4 + 4).max(64 * 1024);
+    let mut input = SubmissionInput::default();
+    while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(e, max_bytes))? {
+        let name = field.name().unwrap_or("").to_owned();
+        match name.as_str() {
+            "file" => {
+                if input.file.is_some() {
+                    return Err(AppError::unprocessable("too_many_files", "send one file per work"));
+                }
+                let file = spool(state, field, max_bytes).await?;
+                // An empty file input in a browser form arrives as a nameless empty part.
+                if file.size > 0 || !file.name.is_empty() {
+                    input.file = Some(file);
+                }
+            }
+            "call" => input.call = read_text(field, 1024).await?,
+            "kind" => input.kind = read_text(field, 64).await?,
+            "title" => input.title = read_text(field, 4096).await?,
+            "licence" => input.licence = read_text(field, 64).await?,
+            "description" => input.description = read_text(field, 64 * 1024).await?,
+            "alt_text" => input.alt_text = read_text(field, 16 * 1024).await?,
+            "text" => input.text = Some(read_text(field, max_text).await?),
+            _ => drain(field).await?,
+        }
+    }
+    Ok(input)
+}
+
+async fn read_text(mut field: Field<'_>, max: usize) -> Result<String, AppError> {
+    let name = field.name().unwrap_or("field").to_owned();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max as u64))? {
+        if bytes.len() + chunk.len() > max {
+            return Err(AppError::unprocessable("field_too_long", format!("the {name} field is too long")));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| AppError::bad_request("invalid_text", format!("the {name} field is not valid UTF-8 text")))
+}
+
+async fn drain(mut field: Field<'_>) -> Result<(), AppError> {
+    while field.chunk().await.map_err(|e| multipart_error(e, 0))?.is_some() {}
+    Ok(())
+}
+
+/// Streams the file part into a temp file under the data dir, stopping at the limit.
+async fn spool(state: &AppState, mut field: Field<'_>, max_bytes: u64) -> Result<SpooledFile, AppError> {
+    let name = field.file_name().map(clean_file_name).unwrap_or_default();
+    let temp = tempfile::Builder::new().prefix("upload-").tempfile_in(state.config.tmp_dir()).map_err(io_error)?;
+    let (file, path) = temp.into_parts();
+    let mut file = tokio::fs::File::from_std(file);
+    let mut size: u64 = 0;
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max_bytes))? {
+        size += chunk.len() as u64;
+        if size > max_bytes {
+            return Err(too_large(max_bytes));
+        }
+        if head.len() < SNIFF_LEN {
+            let take = (SNIFF_LEN - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+        }
+        file.write_all(&chunk).await.map_err(io_error)?;
+    }
+    file.flush().await.map_err(io_error)?;
+    file.sync_data().await.map_err(io_error)?;
+    Ok(SpooledFile { path, name, size, head })
+}

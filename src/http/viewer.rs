@@ -1,0 +1,84 @@
+//! Who is asking: a bearer token for the API, or the session cookie of a browser.
+
+use super::error::AppError;
+use super::i18n::Lang;
+use crate::auth::token_hash;
+use crate::db::users::{self, User};
+use crate::db::works::Work;
+use crate::domain::Status;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts, HeaderMap};
+
+pub const SESSION_COOKIE: &str = "piazza_session";
+pub const LANG_COOKIE: &str = "piazza_lang";
+
+/// The person making the request, if signed in, and the language to answer in.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: Option<User>,
+    pub lang: Lang,
+}
+
+impl Viewer {
+    pub fn require(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    pub fn require_curator(&self) -> Result<&User, AppError> {
+        let user = self.require()?;
+        if user.role.can_curate() {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Published works are public; everything else only to its author and to curators.
+    /// Callers answer 404 otherwise, the same as for a missing work.
+    pub fn can_see(&self, work: &Work) -> bool {
+        work.status == Status::Published
+            || self.user.as_ref().is_some_and(|u| u.id == work.author_id || u.role.can_curate())
+    }
+
+    pub fn is_curator(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.can_curate())
+    }
+}
+
+/// The value of one cookie, if the request carries it.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = cookie(&parts.headers, LANG_COOKIE)
+            .and_then(Lang::parse)
+            .or_else(|| {
+                parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language)
+            })
+            .unwrap_or(Lang::It);
+        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+            // A bearer token that does not match is an error, not an anonymous visit:
+            // a client with a typo should hear about it.
+            let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(AppError::Unauthenticated)?;
+            let user = users::find_by_api_token(&state.db, &token_hash(token.trim())).await?.ok_or(AppError::Unauthenticated)?;
+            return Ok(Viewer { user: Some(user), lang });
+        }
+        let user = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(token) => users::find_by_session(&state.db, &token_hash(token)).await?,
+            None => None,
+        };
+        Ok(Viewer { user, lang })
+    }
+}

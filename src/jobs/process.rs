@@ -1,0 +1,157 @@
+//! The `process_work` job: fetch the original, run the media engine, store the
+//! derivatives under deterministic keys, and describe them for the database.
+
+use crate::db::jobs::ClaimedJob;
+use crate::db::works::{self, Processed, RenditionRow};
+use crate::domain::{Kind, Status};
+use crate::state::AppState;
+use crate::storage::derivative_key;
+use piazza_workers::{MediaError, Rendition};
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// Why a job did not succeed.
+#[derive(Debug)]
+pub enum JobError {
+    /// The input is bad; the author is told `message`.
+    Permanent { code: &'static str, message: String },
+    /// Something around the input failed; the job is retried.
+    Transient(String),
+}
+
+impl From<MediaError> for JobError {
+    fn from(e: MediaError) -> Self {
+        if e.is_permanent() {
+            JobError::Permanent { code: e.code, message: e.message }
+        } else {
+            JobError::Transient(e.to_string())
+        }
+    }
+}
+
+impl From<sqlx::Error> for JobError {
+    fn from(e: sqlx::Error) -> Self {
+        JobError::Transient(format!("database: {e}"))
+    }
+}
+
+impl From<crate::storage::StorageError> for JobError {
+    fn from(e: crate::storage::StorageError) -> Self {
+        JobError::Transient(format!("media store: {e}"))
+    }
+}
+
+impl From<std::io::Error> for JobError {
+    fn from(e: std::io::Error) -> Self {
+        JobError::Transient(format!("local file: {e}"))
+    }
+}
+
+impl From<crate::media_pool::PoolError> for JobError {
+    fn from(e: crate::media_pool::PoolError) -> Self {
+        match e {
+            crate::media_pool::PoolError::TimedOut => JobError::Permanent {
+                code: "processing_timeout",
+                message: "the file took too long to process; try a shorter or smaller file".into(),
+            },
+            crate::media_pool::PoolError::Panicked => JobError::Transient("media engine panicked".into()),
+        }
+    }
+}
+
+pub async fn run(state: &AppState, job: &ClaimedJob, progress: Arc<AtomicI64>) -> Result<Processed, JobError> {
+    let Some(work) = works::find(&state.db, &job.work_id).await? else {
+        return Err(JobError::Permanent { code: "work_missing", message: "the work no longer exists".into() });
+    };
+    if work.status != Status::Processing {
+        return Err(JobError::Permanent { code: "not_processing", message: "the work is not waiting to be processed".into() });
+    }
+    if work.kind.is_text() {
+        let text = work.body_text.clone().unwrap_or_default();
+        let html = state.media_pool.run(move || piazza_workers::text::render_html(&text)).await?;
+        return Ok(Processed { body_html: Some(html), ..Processed::default() });
+    }
+
+    let key = work.original_key.clone().ok_or_else(|| JobError::Permanent {
+        code: "file_missing",
+        message: "the work has no file".into(),
+    })?;
+    let scratch = tempfile::Builder::new().prefix("job-").tempdir_in(state.config.tmp_dir())?;
+    let original = scratch.path().join("original");
+    let out_dir = scratch.path().join("out");
+    std::fs::create_dir_all(&out_dir)?;
+    state.store.fetch_to(&key, &original).await?;
+
+    let limits = state.config.limits.clone();
+    let (renditions, mut processed) = match work.kind {
+        Kind::Photo => {
+            let out = out_dir.clone();
+            let outputs = state
+                .media_pool
+                .run(move || {
+                    let data = std::fs::read(&original).map_err(MediaError::io)?;
+                    piazza_workers::photo::process_photo(&data, &out, &limits)
+                })
+                .await??;
+            let processed = Processed {
+                width: Some(outputs.info.width.into()),
+                height: Some(outputs.info.height.into()),
+                dominant_color: Some(outputs.info.dominant_color.clone()),
+                ..Processed::default()
+            };
+            (outputs.renditions, processed)
+        }
+        Kind::Film => {
+            let out = out_dir.clone();
+            let progress = progress.clone();
+            let outputs = state
+                .media_pool
+                .run(move || {
+                    let mut report = |fraction: f32| progress.store((fraction * 100.0) as i64, Ordering::Relaxed);
+                    piazza_workers::film::process_film(&original, &out, &limits, &mut report)
+                })
+                .await??;
+            let processed = Processed {
+                width: Some(outputs.info.width.into()),
+                height: Some(outputs.info.height.into()),
+                duration_ms: Some((outputs.info.duration_s * 1000.0).round() as i64),
+                ..Processed::default()
+            };
+            (vec![outputs.web, outputs.poster_jpeg, outputs.poster_webp], processed)
+        }
+        Kind::Poem | Kind::Story => unreachable!("text kinds returned above"),
+    };
+
+    for rendition in renditions {
+        processed.renditions.push(store_rendition(state, &work.id, rendition).await?);
+    }
+    Ok(processed)
+}
+
+/// Hashes a derivative (its URL is content-addressed) and moves it into the store.
+async fn store_rendition(state: &AppState, work_id: &str, r: Rendition) -> Result<RenditionRow, JobError> {
+    let path = r.path.clone();
+    let (sha256, size) = state
+        .media_pool
+        .run(move || -> std::io::Result<(String, u64)> {
+            let mut file = std::fs::File::open(&path)?;
+            let mut hasher = Sha256::new();
+            let size = std::io::copy(&mut file, &mut hasher)?;
+            Ok((hex::encode(hasher.finalize()), size))
+        })
+        .await??;
+    let key = derivative_key(work_id, &r.name);
+    state.store.put_file(&key, &r.path).await?;
+    Ok(RenditionRow {
+        work_id: work_id.to_owned(),
+        name: r.name,
+        mime: r.mime.to_owned(),
+        width: r.width.into(),
+        height: r.height.into(),
+        duration_ms: r.duration_s.map(|d| (d * 1000.0).round() as i64),
+        size_bytes: size as i64,
+        sha256,
+        storage_key: key,
+    })
+}

@@ -1,0 +1,178 @@
+//! The `piazza` command: one binary, every role.
+
+use clap::{Parser, Subcommand};
+use piazza::app::{shutdown_signal, Application};
+use piazza::config::Config;
+use piazza::db::users;
+use piazza::domain::Role;
+use piazza::state::AppState;
+use std::io::Read;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(name = "piazza", version, about = "A city's virtual square for creative participation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve pages and the API; also runs the job runner unless --no-jobs.
+    Serve {
+        /// Run as a web node only; jobs are left to `piazza worker` processes.
+        #[arg(long)]
+        no_jobs: bool,
+    },
+    /// Run the job runner alone (scale-out workers).
+    Worker,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Rebuild this node's search index from the database (stop `serve` on this data dir first).
+    Reindex,
+    /// Manage people.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Load media-samples/ as a demo call with published works (idempotent).
+    Demo {
+        /// Folder with demo.json and the sample files.
+        #[arg(long, default_value = "media-samples")]
+        samples: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a person; the password is read from stdin with --password-stdin, else generated and printed.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "citizen", value_parser = ["citizen", "curator", "admin"])]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API bearer token for a person and print it (shown once).
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PIAZZA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tantivy=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("PIAZZA_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    init_logging();
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("piazza: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load()?;
+    match cli.command {
+        Command::Serve { no_jobs } => {
+            let app = Application::build(config, !no_jobs).await?;
+            let shutdown = CancellationToken::new();
+            let trigger = shutdown.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                tracing::info!("shutting down");
+                trigger.cancel();
+            });
+            app.run_until(shutdown).await
+        }
+        Command::Worker => {
+            let state = AppState::build(config, false).await?;
+            let shutdown = CancellationToken::new();
+            let trigger = shutdown.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                tracing::info!("worker stopping: no new jobs are claimed");
+                trigger.cancel();
+            });
+            tracing::info!(concurrency = state.config.job_concurrency, "worker started");
+            piazza::jobs::run(state, shutdown).await;
+            Ok(())
+        }
+        Command::Migrate => {
+            AppState::build(config, false).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Reindex => {
+            let state = AppState::build(config, true).await?;
+            let index = state.search.clone().expect("built with search");
+            let rt = tokio::runtime::Handle::current();
+            let db = state.db.clone();
+            let count = tokio::task::spawn_blocking(move || index.rebuild(&rt, &db)).await??;
+            println!("search index rebuilt: {count} published works");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, name, role, password_stdin } } => {
+            let state = AppState::build(config, false).await?;
+            let email = piazza::auth::normalise_email(&email).ok_or_else(|| anyhow::anyhow!("not a valid email: {email}"))?;
+            let role = Role::parse(&role).expect("clap checked the role");
+            let (password, generated) = if password_stdin {
+                let mut buf = String::new();
+                std::io::stdin().read_to_string(&mut buf)?;
+                (buf.trim_end_matches(['\n', '\r']).to_owned(), false)
+            } else {
+                (piazza::auth::generate_password(), true)
+            };
+            if password.chars().count() < 8 {
+                anyhow::bail!("the password must be at least 8 characters");
+            }
+            let hash = piazza::auth::hash_password(&password)?;
+            match users::insert(&state.db, &email, name.trim(), role, &hash).await {
+                Ok(user) => {
+                    println!("added {} ({}) as {}", user.name, user.email, user.role.as_str());
+                    if generated {
+                        println!("password: {password}");
+                    }
+                    Ok(())
+                }
+                Err(e) if piazza::db::is_unique_violation(&e) => anyhow::bail!("someone with the email {email} already exists"),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Token { command: TokenCommand::Create { email } } => {
+            let state = AppState::build(config, false).await?;
+            let email = piazza::auth::normalise_email(&email).unwrap_or(email);
+            let user = users::find_by_email(&state.db, &email).await?.ok_or_else(|| anyhow::anyhow!("no one with the email {email}"))?;
+            let token = piazza::auth::new_token();
+            users::insert_api_token(&state.db, &piazza::auth::token_hash(&token), &user.user.id).await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Demo { samples } => {
+            let state = AppState::build(config, false).await?;
+            piazza::demo::load(&state, &samples).await
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The shared state every handler and the job runner see.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::media_pool::MediaPool;
+use crate::search::SearchIndex;
+use crate::storage::{LocalStore, MediaStore};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub store: Arc<dyn MediaStore>,
+    /// The process's own search index; None in a `piazza worker`, which serves no search.
+    pub search: Option<Arc<SearchIndex>>,
+    pub media_pool: MediaPool,
+    /// Wakes the job runner when a job was queued by this process.
+    pub jobs_notify: Arc<Notify>,
+    /// Wakes the indexer when this process changed what the public may see.
+    pub index_notify: Arc<Notify>,
+}
+
+impl AppState {
+    /// Connects to the database (applying migrations), opens the media store and, when
+    /// asked, the search index.
+    pub async fn build(config: Config, with_search: bool) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        std::fs::create_dir_all(config.tmp_dir())?;
+        let db = Db::connect(&config.database_url(), 16).await?;
+        db.migrate().await?;
+        let store: Arc<dyn MediaStore> = Arc::new(LocalStore::new(config.media_dir())?);
+        let search = if with_search { Some(Arc::new(SearchIndex::open(&config.index_dir())?)) } else { None };
+        let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));
+        Ok(Self {
+            config: Arc::new(config),
+            db,
+            store,
+            search,
+            media_pool,
+            jobs_notify: Arc::new(Notify::new()),
+            index_notify: Arc::new(Notify::new()),
+        })
+    }
+}

@@ -1,0 +1,172 @@
+//! Receiving a work: the rules a submission must pass, then the original into the media
+//! store and the work with its processing job into the database, in one transaction.
+//! Shared by the API, the submit form and `piazza demo`.
+
+use crate::db::users::User;
+use crate::db::works::{self, NewOriginal, NewWork};
+use crate::db::{calls, new_id, now_ms};
+use crate::domain::{AltText, Description, DomainError, Kind, Licence, Title};
+use crate::media_pool::PoolError;
+use crate::state::AppState;
+use crate::storage::{original_key, StorageError};
+use piazza_workers::sniff::{sniff, Sniffed};
+use piazza_workers::MediaError;
+use std::path::PathBuf;
+
+/// Bytes read from the start of a photo to check its header at upload time.
+const PHOTO_HEADER_BYTES: u64 = 2 * 1024 * 1024;
+
+/// An uploaded file spooled to a local temp file; removed when dropped unless stored.
+pub struct SpooledFile {
+    pub path: tempfile::TempPath,
+    /// The client's file name, cleaned, for display only.
+    pub name: String,
+    pub size: u64,
+    /// The first bytes, for sniffing.
+    pub head: Vec<u8>,
+}
+
+/// What a citizen sent, as raw strings: every rule is checked in [`submit`].
+#[derive(Default)]
+pub struct SubmissionInput {
+    pub call: String,
+    pub kind: String,
+    pub title: String,
+    pub licence: String,
+    pub description: String,
+    pub alt_text: String,
+    pub text: Option<String>,
+    pub file: Option<SpooledFile>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error(transparent)]
+    Invalid(#[from] DomainError),
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Validates a submission and stores it; returns the new work's id. On any failure,
+/// nothing remains: no row, no stored file.
+pub async fn submit(state: &AppState, author: &User, input: SubmissionInput) -> Result<String, SubmitError> {
+    let call = calls::find_by_slug(&state.db, input.call.trim())
+        .await?
+        .ok_or_else(|| DomainError::new("unknown_call", "there is no call with that name; choose one of the open calls"))?;
+    let kind = Kind::parse(&input.kind)?;
+    call.check_submission(kind, now_ms())?;
+    let title = Title::parse(&input.title)?.into_inner();
+    let licence = Licence::parse(&input.licence)?;
+    let description = Description::parse(&input.description)?.into_inner();
+
+    let mut body_text = None;
+    let mut original = None;
+    let mut alt_text = String::new();
+    let id = new_id();
+    if kind.is_text() {
+        let max_bytes = state.config.max_text_chars as u64 * 4 + 4;
+        let raw = match (&input.text, &input.file) {
+            (Some(text), _) if !text.trim().is_empty() => text.as_bytes().to_vec(),
+            (_, Some(file)) if file.size > max_bytes => {
+                return Err(DomainError::new("text_too_long", format!("the text is longer than {} characters", state.config.max_text_chars)).into())
+            }
+            (_, Some(file)) => tokio::fs::read(&file.path).await?,
+            _ => return Err(DomainError::new("text_required", "write the text of your work, or attach it as a .txt file").into()),
+        };
+        body_text = Some(piazza_workers::text::normalise(&raw, state.config.max_text_chars)?);
+    } else {
+        let file = input.file.as_ref().ok_or_else(|| {
+            DomainError::new("file_required", format!("attach the {} file", if kind == Kind::Photo { "photo" } else { "film" }))
+        })?;
+        if file.size == 0 {
+            return Err(MediaError::permanent("empty_file", "the file is empty").into());
+        }
+        let sniffed = sniff(&file.head);
+        check_type(kind, sniffed)?;
+        if kind == Kind::Photo {
+            alt_text = AltText::parse(&input.alt_text)?.into_inner();
+            probe_photo(state, file).await?;
+        } else {
+            alt_text = Description::parse(&input.alt_text)?.into_inner();
+            let path = file.path.to_path_buf();
+            let limits = state.config.limits.clone();
+            state.media_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
+        }
+        original = Some(NewOriginal { key: original_key(&id), name: file.name.clone(), mime: sniffed.mime().to_owned(), size: file.size as i64 });
+    }
+
+    let new_work = NewWork {
+        id: id.clone(),
+        call_id: call.id,
+        author_id: author.id.clone(),
+        kind,
+        title,
+        description,
+        alt_text,
+        licence,
+        body_text,
+        original: original.clone(),
+    };
+    if let (Some(file), Some(original)) = (input.file, &original) {
+        let path: PathBuf = file.path.to_path_buf();
+        state.store.put_file(&original.key, &path).await?;
+    }
+    if let Err(e) = works::insert_with_job(&state.db, &new_work, state.config.job_max_attempts).await {
+        if let Some(original) = &original {
+            if let Err(cleanup) = state.store.delete(&original.key).await {
+                tracing::error!(error = %cleanup, key = %original.key, "could not remove the original of a failed submission");
+            }
+        }
+        return Err(e.into());
+    }
+    state.jobs_notify.notify_one();
+    Ok(id)
+}
+
+fn check_type(kind: Kind, sniffed: Sniffed) -> Result<(), MediaError> {
+    let ok = match kind {
+        Kind::Photo => sniffed.is_photo(),
+        Kind::Film => sniffed.is_film(),
+        Kind::Poem | Kind::Story => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    let message = match (kind, sniffed) {
+        (Kind::Photo, s) if s.is_film() => "this file is a video: choose \"film\" as the kind of work".to_owned(),
+        (Kind::Film, s) if s.is_photo() => "this file is a picture: choose \"photo\" as the kind of work".to_owned(),
+        (Kind::Photo, Sniffed::Heif) => "HEIC photos are not supported yet; send a JPEG (on iPhone: Settings, Camera, Formats, Most Compatible)".to_owned(),
+        (Kind::Photo, _) => "this file is not a photo we can read; send a JPEG, PNG, WebP or GIF picture".to_owned(),
+        _ => "this file is not a film we can read; send an MP4, MOV, WebM, MKV, AVI or Ogg video".to_owned(),
+    };
+    Err(MediaError::permanent("unsupported_format", message))
+}
+
+/// Checks a photo's header (format, pixel limits) from its first bytes.
+async fn probe_photo(state: &AppState, file: &SpooledFile) -> Result<(), SubmitError> {
+    let path = file.path.to_path_buf();
+    let size = file.size;
+    let limits = state.config.limits.clone();
+    state
+        .media_pool
+        .run(move || -> Result<(), SubmitError> {
+            use std::io::Read;
+            let mut head = Vec::new();
+            std::fs::File::open(&path)?.take(PHOTO_HEADER_BYTES).read_to_end(&mut head)?;
+            match piazza_workers::photo::probe_photo(&head, &limits) {
+                // A header larger than what was read: the worker decides from the whole file.
+                Err(e) if e.code == "corrupt_file" && size > PHOTO_HEADER_BYTES => Ok(()),
+                Err(e) => Err(e.into()),
+                Ok(_) => Ok(()),
+            }
+        })
+        .await?
+}

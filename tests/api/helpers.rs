@@ -1,0 +1,346 @@
+//! The test harness: a fresh server, data directory and database per test.
+
+use piazza::app::Application;
+use piazza::config::Config;
+use piazza::db::users;
+use piazza::domain::Role;
+use piazza::state::AppState;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a scenario once per database: `both!(name, scenario_fn)` makes `name::sqlite` and
+/// `name::postgres` tests.
+#[macro_export]
+macro_rules! both_without_jobs {
+    ($name:ident, $scenario:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::helpers::TestApp::spawn_without_jobs($crate::helpers::Backend::Sqlite).await {
+                    $scenario(&app).await;
+                    app.stop().await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::spawn_without_jobs($crate::helpers::Backend::Postgres).await {
+                    $scenario(&app).await;
+                    app.stop().await;
+                }
+            }
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $scenario:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                    $scenario(&app).await;
+                    app.stop().await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                    $scenario(&app).await;
+                    app.stop().await;
+                }
+            }
+        }
+    };
+}
+
+/// A database created for one test and dropped after it.
+pub struct PgTestDb {
+    admin_url: String,
+    name: String,
+}
+
+impl PgTestDb {
+    fn admin_url() -> String {
+        std::env::var("PIAZZA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    }
+
+    async fn create() -> Option<(Self, String)> {
+        use sqlx::Connection;
+        let admin_url = Self::admin_url();
+        let required = std::env::var("PIAZZA_TEST_REQUIRE_POSTGRES").as_deref() == Ok("1");
+        let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(conn) => conn,
+            Err(e) if !required => {
+                eprintln!("\n!!!! SKIPPED: PostgreSQL is not reachable at {admin_url} ({e}).\n!!!! Set PIAZZA_TEST_POSTGRES_URL or start PostgreSQL; CI requires it.\n");
+                return None;
+            }
+            Err(e) => panic!("PostgreSQL is required (PIAZZA_TEST_REQUIRE_POSTGRES=1) but not reachable at {admin_url}: {e}"),
+        };
+        let name = format!("piazza_test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create test database");
+        let url = match admin_url.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => panic!("PIAZZA_TEST_POSTGRES_URL must end with a database name"),
+        };
+        Some((Self { admin_url, name }, url))
+    }
+}
+
+impl Drop for PgTestDb {
+    fn drop(&mut self) {
+        // Runs on its own thread and runtime: Drop cannot await, and the test's runtime
+        // may be shutting down.
+        let (url, name) = (self.admin_url.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
+                    let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut conn).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    _data_dir: tempfile::TempDir,
+    shutdown: CancellationToken,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _pg: Option<PgTestDb>,
+}
+
+pub struct Person {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
+/// Largest upload in tests, small so the limit can be crossed cheaply.
+pub const TEST_MAX_UPLOAD: u64 = 3 * 1024 * 1024;
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
+        Self::spawn_full(backend, true, adjust).await
+    }
+
+    /// A server whose job runner is off, for tests that drive the queue by hand.
+    pub async fn spawn_without_jobs(backend: Backend) -> Option<Self> {
+        Self::spawn_full(backend, false, |_| {}).await
+    }
+
+    async fn spawn_full(backend: Backend, run_jobs: bool, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let (pg, database_url) = match backend {
+            Backend::Sqlite => (None, String::new()),
+            Backend::Postgres => {
+                let (db, url) = PgTestDb::create().await?;
+                (Some(db), url)
+            }
+        };
+        let mut config = Config {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data_dir.path().to_owned(),
+            database_url,
+            max_upload_bytes: TEST_MAX_UPLOAD,
+            job_concurrency: 2,
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let app = Application::build(config, run_jobs).await.expect("application starts");
+        let port = app.port();
+        let state = app.state().clone();
+        let shutdown = CancellationToken::new();
+        let server = tokio::spawn(app.run_until(shutdown.clone()));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Some(Self { base: format!("http://127.0.0.1:{port}"), client, state, _data_dir: data_dir, shutdown, server, _pg: pg })
+    }
+
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let _ = tokio::time::timeout(Duration::from_secs(40), self.server).await;
+        self.state.db.pool.close().await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Adds a person with an API token.
+    pub async fn person(&self, name: &str, role: Role) -> Person {
+        let email = format!("{}-{}@example.org", name.to_lowercase().replace(' ', "."), &uuid::Uuid::new_v4().simple().to_string()[..6]);
+        let hash = piazza::auth::hash_password("password-for-tests").unwrap();
+        let user = users::insert(&self.state.db, &email, name, role, &hash).await.unwrap();
+        let token = piazza::auth::new_token();
+        users::insert_api_token(&self.state.db, &piazza::auth::token_hash(&token), &user.id).await.unwrap();
+        Person { id: user.id, email, token }
+    }
+
+    /// Creates an open call through the API, as a curator.
+    pub async fn open_call(&self, curator: &Person, slug: &str, kinds: &[&str]) -> Value {
+        let now = time::OffsetDateTime::now_utc();
+        let fmt = &time::format_description::well_known::Rfc3339;
+        let response = self
+            .client
+            .post(self.url("/api/v1/calls"))
+            .bearer_auth(&curator.token)
+            .json(&serde_json::json!({
+                "slug": slug,
+                "title": format!("Chiamata {slug}"),
+                "description": "Una chiamata di prova per la città.",
+                "question": "Che cosa racconta la tua città?",
+                "kinds": kinds,
+                "opens_at": (now - time::Duration::days(1)).format(fmt).unwrap(),
+                "closes_at": (now + time::Duration::days(30)).format(fmt).unwrap(),
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "creating a call: {}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    /// Submits a work through the API and returns the raw response.
+    pub async fn submit(&self, who: &Person, fields: &[(&str, &str)], file: Option<(&str, Vec<u8>)>) -> reqwest::Response {
+        let mut form = Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((name, bytes)) = file {
+            form = form.part("file", Part::bytes(bytes).file_name(name.to_string()));
+        }
+        self.client.post(self.url("/api/v1/works")).bearer_auth(&who.token).multipart(form).send().await.unwrap()
+    }
+
+    /// Submits and expects 202; returns the work id.
+    pub async fn submit_ok(&self, who: &Person, fields: &[(&str, &str)], file: Option<(&str, Vec<u8>)>) -> String {
+        let response = self.submit(who, fields, file).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 202, "submission refused: {body}");
+        assert_eq!(body["status"], "processing");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn get_work(&self, who: Option<&Person>, id: &str) -> reqwest::Response {
+        let mut request = self.client.get(self.url(&format!("/api/v1/works/{id}")));
+        if let Some(who) = who {
+            request = request.bearer_auth(&who.token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Polls the work as its author until it leaves `processing`.
+    pub async fn wait_processed(&self, author: &Person, id: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let work: Value = self.get_work(Some(author), id).await.json().await.unwrap();
+            if work["status"] != "processing" {
+                return work;
+            }
+            assert!(Instant::now() < deadline, "work {id} still processing after 120 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn review(&self, curator: &Person, id: &str, decision: &str, reason: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/works/{id}/review")))
+            .bearer_auth(&curator.token)
+            .json(&serde_json::json!({ "decision": decision, "reason": reason }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn search(&self, query: &str) -> Vec<Value> {
+        let response = self.client.get(self.url("/api/v1/search")).query(&[("q", query)]).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        body["results"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Polls search until `id` appears (the index follows the change sequence in the background).
+    pub async fn wait_searchable(&self, query: &str, id: &str) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let results = self.search(query).await;
+            if results.iter().any(|r| r["work"]["id"] == id) {
+                return results;
+            }
+            assert!(Instant::now() < deadline, "work {id} not found by {query:?} after 20 s: {results:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the index has applied every change in the database.
+    pub async fn wait_index_caught_up(&self) {
+        let latest = piazza::db::changes::latest(&self.state.db).await.unwrap();
+        let index = self.state.search.clone().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while index.applied_seq() < latest {
+            assert!(Instant::now() < deadline, "index did not catch up");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn get_bytes(&self, who: Option<&Person>, path: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut request = self.client.get(self.url(path));
+        if let Some(who) = who {
+            request = request.bearer_auth(&who.token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        (status, headers, response.bytes().await.unwrap().to_vec())
+    }
+
+    /// Every file under the media store and the temp dir: what an upload left behind.
+    pub fn stored_files(&self) -> Vec<String> {
+        let mut files = Vec::new();
+        for dir in [self.state.config.media_dir(), self.state.config.tmp_dir()] {
+            walk(&dir, &mut files);
+        }
+        files
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(&format!("select count(*) as n from {table}")).fetch_one(&self.state.db.pool).await.unwrap().get::<i64, _>("n")
+    }
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path.display().to_string());
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on a random port, real HTTP, a real database (SQLite
+//! and PostgreSQL), real media files. Every scenario runs on both databases.
+
+mod helpers;
+mod media_fixtures;
+
+mod access;
+mod bad_uploads;
+mod journey;
+mod pages;
+mod queue;

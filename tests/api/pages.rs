@@ -1,0 +1,124 @@
+//! The journeys a browser makes without JavaScript: sign in, submit through the form,
+//! follow "my works", review as a curator, switch language.
+
+use crate::both;
+use crate::helpers::TestApp;
+use crate::media_fixtures;
+use piazza::domain::Role;
+use reqwest::multipart::{Form, Part};
+
+async fn sign_in(app: &TestApp, client: &reqwest::Client, email: &str) {
+    let r = client
+        .post(app.url("/signin"))
+        .header("Origin", &app.base)
+        .form(&[("email", email), ("password", "password-for-tests")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "sign-in redirects");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
+async fn citizen_submits_through_the_form_and_curator_publishes_in_the_page(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "il-quartiere", &["photo", "poem"]).await;
+
+    let citizen = browser();
+    let r = citizen.get(app.url("/submit")).send().await.unwrap();
+    assert_eq!(r.status(), 303, "anonymous visitors are sent to sign in");
+    let r = citizen.post(app.url("/signin")).header("Origin", &app.base).form(&[("email", anna.email.as_str()), ("password", "wrong")]).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("Email o password non corrette"));
+    sign_in(app, &citizen, &anna.email).await;
+
+    let form_page = citizen.get(app.url("/submit?call=il-quartiere")).send().await.unwrap().text().await.unwrap();
+    assert!(form_page.contains("enctype=\"multipart/form-data\""));
+    assert!(form_page.contains("<label for=\"alt_text\">"), "fields have labels");
+
+    // A refused form comes back with the reason in Italian and the right status.
+    let form = Form::new()
+        .text("call", "il-quartiere")
+        .text("kind", "photo")
+        .text("title", "La mia via")
+        .text("licence", "cc-by-4.0")
+        .text("alt_text", "")
+        .part("file", Part::bytes(media_fixtures::jpeg(320, 240)).file_name("via.jpg"));
+    let r = citizen.post(app.url("/submit")).header("Origin", &app.base).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Descrivi la foto"));
+
+    let form = Form::new()
+        .text("call", "il-quartiere")
+        .text("kind", "photo")
+        .text("title", "La mia via")
+        .text("licence", "cc-by-4.0")
+        .text("alt_text", "Una via con case colorate")
+        .text("text", "")
+        .part("file", Part::bytes(media_fixtures::jpeg(320, 240)).file_name("via.jpg"));
+    let r = citizen.post(app.url("/submit")).header("Origin", &app.base).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let id = location.trim_start_matches("/works/").to_owned();
+    app.wait_processed(&anna, &id).await;
+    let mine = citizen.get(app.url("/me/works")).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("La mia via") && mine.contains("In attesa di revisione"), "my works shows the status");
+
+    let city = browser();
+    sign_in(app, &city, &curator.email).await;
+    let queue = city.get(app.url("/curate")).send().await.unwrap().text().await.unwrap();
+    assert!(queue.contains(&format!("/works/{id}")));
+    let r = city.post(app.url(&format!("/curate/{id}"))).header("Origin", &app.base).form(&[("decision", "approve")]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let mine = citizen.get(app.url("/me/works")).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("Pubblicata"));
+    // The citizen cannot reach the curator queue.
+    let r = citizen.get(app.url("/curate")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+
+    // Sign-out ends the session on the server: the old cookie no longer works.
+    let r = citizen.post(app.url("/signout")).header("Origin", &app.base).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let r = citizen.get(app.url("/me/works")).send().await.unwrap();
+    assert_eq!(r.status(), 303, "signed out");
+}
+both!(citizen_submits_through_the_form_and_curator_publishes_in_the_page, citizen_submits_through_the_form_and_curator_publishes_in_the_page);
+
+async fn forms_from_other_sites_are_refused(app: &TestApp) {
+    let anna = app.person("Anna", Role::Citizen).await;
+    let client = browser();
+    sign_in(app, &client, &anna.email).await;
+    let r = client.post(app.url("/signout")).header("Origin", "https://evil.example").send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = client.post(app.url("/signout")).header("Sec-Fetch-Site", "cross-site").send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = client.get(app.url("/me/works")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "still signed in: the forged sign-out did nothing");
+}
+both!(forms_from_other_sites_are_refused, forms_from_other_sites_are_refused);
+
+async fn pages_speak_italian_first_and_english_on_request(app: &TestApp) {
+    let client = browser();
+    let home = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("<html lang=\"it\">") && home.contains("Chiamate aperte"));
+    let home = client.get(app.url("/")).header("Accept-Language", "en-GB,en;q=0.9").send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("<html lang=\"en\">") && home.contains("Open calls"));
+    let r = client.post(app.url("/lang")).header("Origin", &app.base).form(&[("lang", "en"), ("back", "/search")]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/search");
+    let page = client.get(app.url("/search")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Search the piazza"));
+    let r = client.post(app.url("/lang")).header("Origin", &app.base).form(&[("lang", "it"), ("back", "//evil.example")]).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/", "no open redirect");
+    let r = client.get(app.url("/non-esiste")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("Pagina non trovata"));
+    let health = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+}
+both!(pages_speak_italian_first_and_english_on_request, pages_speak_italian_first_and_english_on_request);
