@@ -75,7 +75,9 @@ enum TokenCommand {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PIAZZA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tantivy=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only on a terminal: log files and journald get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if std::env::var("PIAZZA_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {

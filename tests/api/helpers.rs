@@ -75,7 +75,7 @@ impl PgTestDb {
         std::env::var("PIAZZA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
     }
 
-    async fn create() -> Option<(Self, String)> {
+    pub async fn create() -> Option<(Self, String)> {
         use sqlx::Connection;
         let admin_url = Self::admin_url();
         let required = std::env::var("PIAZZA_TEST_REQUIRE_POSTGRES").as_deref() == Ok("1");

@@ -6,6 +6,7 @@ mod media_fixtures;
 
 mod access;
 mod bad_uploads;
+mod cli;
 mod journey;
 mod pages;
 mod queue;
