@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
     /// Address the HTTP server listens on (`PIAZZA_BIND`).
@@ -34,6 +34,28 @@ pub struct Config {
     pub secure_cookies: Option<bool>,
     /// Limits for the media engine.
     pub limits: Limits,
+    /// Where media lives: `fs` (the data dir) or `s3` (`PIAZZA_STORAGE`).
+    pub storage: StorageKind,
+    /// S3-compatible endpoint, e.g. `http://127.0.0.1:8333` or `https://s3.eu-south-1.amazonaws.com`.
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    pub s3_bucket: String,
+    pub s3_access_key_id: String,
+    /// Never logged: `Config`'s Debug output redacts it.
+    pub s3_secret_access_key: String,
+    /// Path-style addressing (`endpoint/bucket/key`); on by default for non-AWS endpoints.
+    pub s3_path_style: Option<bool>,
+    /// Prepended to every key, so several installations can share a bucket.
+    pub s3_prefix: String,
+    /// Hours after which an object with no work row, or an unfinished multipart upload, is removed.
+    pub orphan_grace_hours: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    Fs,
+    S3,
 }
 
 impl Default for Config {
@@ -50,6 +72,15 @@ impl Default for Config {
             job_lease_secs: 60,
             secure_cookies: None,
             limits: Limits::default(),
+            storage: StorageKind::Fs,
+            s3_endpoint: String::new(),
+            s3_region: "us-east-1".into(),
+            s3_bucket: String::new(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: String::new(),
+            s3_path_style: None,
+            s3_prefix: String::new(),
+            orphan_grace_hours: 24,
         }
     }
 }
@@ -84,6 +115,21 @@ impl Config {
         {
             anyhow::bail!("PIAZZA_DATABASE_URL must start with sqlite: or postgres://");
         }
+        if self.storage == StorageKind::S3 {
+            for (value, name) in [
+                (&self.s3_endpoint, "PIAZZA_S3_ENDPOINT"),
+                (&self.s3_bucket, "PIAZZA_S3_BUCKET"),
+                (&self.s3_access_key_id, "PIAZZA_S3_ACCESS_KEY_ID"),
+                (&self.s3_secret_access_key, "PIAZZA_S3_SECRET_ACCESS_KEY"),
+            ] {
+                if value.is_empty() {
+                    anyhow::bail!("{name} is required when PIAZZA_STORAGE=s3");
+                }
+            }
+            if !self.s3_endpoint.starts_with("http://") && !self.s3_endpoint.starts_with("https://") {
+                anyhow::bail!("PIAZZA_S3_ENDPOINT must be an http:// or https:// URL");
+            }
+        }
         if !self.public_url.is_empty() && !self.public_url.starts_with("http") {
             anyhow::bail!("PIAZZA_PUBLIC_URL must be an http:// or https:// origin");
         }
@@ -110,7 +156,33 @@ impl Config {
         self.data_dir.join("tmp")
     }
 
+    /// The S3 settings, with path-style on by default unless the endpoint is AWS.
+    pub fn s3_settings(&self) -> crate::storage::S3Settings {
+        crate::storage::S3Settings {
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            bucket: self.s3_bucket.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+            path_style: self.s3_path_style.unwrap_or_else(|| !self.s3_endpoint.contains("amazonaws.com")),
+            prefix: self.s3_prefix.clone(),
+        }
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies.unwrap_or_else(|| self.public_url.starts_with("https://"))
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database", &if self.database_url.starts_with("postgres") { "postgres" } else { "sqlite" })
+            .field("storage", &self.storage)
+            .field("s3", &self.s3_settings())
+            .field("job_concurrency", &self.job_concurrency)
+            .finish_non_exhaustive()
     }
 }

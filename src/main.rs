@@ -119,7 +119,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 trigger.cancel();
             });
             tracing::info!(concurrency = state.config.job_concurrency, "worker started");
-            piazza::jobs::run(state, shutdown).await;
+            let runner = tokio::spawn(piazza::jobs::run(state, shutdown.clone()));
+            shutdown.cancelled().await;
+            // Jobs in progress get a grace period; past it their leases expire and
+            // another worker takes them over.
+            if tokio::time::timeout(std::time::Duration::from_secs(30), runner).await.is_err() {
+                tracing::warn!("jobs still running after the grace period; leaving them to their leases");
+            }
             Ok(())
         }
         Command::Migrate => {

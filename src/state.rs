@@ -4,7 +4,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::media_pool::MediaPool;
 use crate::search::SearchIndex;
-use crate::storage::{LocalStore, MediaStore};
+use crate::config::StorageKind;
+use crate::storage::{LocalStore, MediaStore, S3Store};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -30,7 +31,7 @@ impl AppState {
         std::fs::create_dir_all(config.tmp_dir())?;
         let db = Db::connect(&config.database_url(), 16).await?;
         db.migrate().await?;
-        let store: Arc<dyn MediaStore> = Arc::new(LocalStore::new(config.media_dir())?);
+        let store = open_store(&config).await?;
         let search = if with_search { Some(Arc::new(SearchIndex::open(&config.index_dir())?)) } else { None };
         let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));
         Ok(Self {
@@ -43,4 +44,19 @@ impl AppState {
             index_notify: Arc::new(Notify::new()),
         })
     }
+}
+
+/// The media store the configuration names.
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn MediaStore>> {
+    Ok(match config.storage {
+        StorageKind::Fs => Arc::new(LocalStore::new(config.media_dir())?),
+        StorageKind::S3 => {
+            let store = S3Store::new(&config.s3_settings()).await?;
+            store
+                .ensure_bucket()
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot use bucket {:?} at PIAZZA_S3_ENDPOINT: {e}", config.s3_bucket))?;
+            Arc::new(store)
+        }
+    })
 }

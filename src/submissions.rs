@@ -143,8 +143,7 @@ fn check_type(kind: Kind, sniffed: Sniffed) -> Result<(), MediaError> {
     let message = match (kind, sniffed) {
         (Kind::Photo, s) if s.is_film() => "this file is a video: choose \"film\" as the kind of work".to_owned(),
         (Kind::Film, s) if s.is_photo() => "this file is a picture: choose \"photo\" as the kind of work".to_owned(),
-        (Kind::Photo, Sniffed::Heif) => "HEIC photos are not supported yet; send a JPEG (on iPhone: Settings, Camera, Formats, Most Compatible)".to_owned(),
-        (Kind::Photo, _) => "this file is not a photo we can read; send a JPEG, PNG, WebP or GIF picture".to_owned(),
+        (Kind::Photo, _) => "this file is not a photo we can read; send a JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP picture".to_owned(),
         _ => "this file is not a film we can read; send an MP4, MOV, WebM, MKV, AVI or Ogg video".to_owned(),
     };
     Err(MediaError::permanent("unsupported_format", message))

@@ -260,13 +260,21 @@ pub struct Processed {
 }
 
 /// Records a finished processing job and moves the work to review, only if the job's
-/// lease is still ours. Re-running rewrites the same rows.
-pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed) -> DbResult<bool> {
+/// lease is still ours (None otherwise). Re-running rewrites the same rows. Returns the
+/// storage keys of earlier renditions that the new set no longer uses.
+pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed) -> DbResult<Option<Vec<String>>> {
     let mut tx = db.pool.begin().await?;
     if !jobs::finish(&mut tx, job, None).await? {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(None);
     }
+    let old: Vec<String> = sqlx::query("select storage_key from rendition where work_id = $1")
+        .bind(&job.work_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("storage_key"))
+        .collect::<DbResult<_>>()?;
     sqlx::query("delete from rendition where work_id = $1").bind(&job.work_id).execute(&mut *tx).await?;
     let now = now_ms();
     for r in &processed.renditions {
@@ -302,7 +310,20 @@ pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(true)
+    let kept: std::collections::HashSet<&str> = processed.renditions.iter().map(|r| r.storage_key.as_str()).collect();
+    Ok(Some(old.into_iter().filter(|k| !kept.contains(k.as_str())).collect()))
+}
+
+/// Storage keys the database points at for a work.
+pub async fn rendition_keys(db: &Db, work_id: &str) -> DbResult<Vec<String>> {
+    let rows = sqlx::query("select storage_key from rendition where work_id = $1").bind(work_id).fetch_all(&db.pool).await?;
+    rows.iter().map(|r| r.try_get("storage_key")).collect()
+}
+
+/// Every storage key any rendition points at, for the sweeper.
+pub async fn all_rendition_keys(db: &Db) -> DbResult<Vec<String>> {
+    let rows = sqlx::query("select storage_key from rendition").fetch_all(&db.pool).await?;
+    rows.iter().map(|r| r.try_get("storage_key")).collect()
 }
 
 /// Marks the job and the work failed with a reason the author can read, if the lease is ours.
@@ -373,4 +394,63 @@ pub async fn find_by_author_and_title(db: &Db, author_id: &str, call_id: &str, t
         .fetch_optional(&db.pool)
         .await?;
     row.map(|r| r.try_get("id")).transpose()
+}
+
+/// Works in `processing`, last touched before `before_ms`, with no queued or running job.
+pub async fn stuck_without_job(db: &Db, before_ms: i64) -> DbResult<Vec<String>> {
+    let rows = sqlx::query(
+        "select w.id from work w
+         where w.status = 'processing' and w.updated_at < $1
+           and not exists (select 1 from job j where j.work_id = w.id and j.state in ('queued', 'running'))
+         limit 500",
+    )
+    .bind(before_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| r.try_get("id")).collect()
+}
+
+/// Queues a fresh processing job for a work (a no-op if one is live).
+pub async fn requeue(db: &Db, work_id: &str, max_attempts: i64) -> DbResult<()> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("update work set updated_at = $1 where id = $2").bind(now_ms()).bind(work_id).execute(&mut *tx).await?;
+    jobs::enqueue(&mut tx, TASK_PROCESS_WORK, work_id, max_attempts).await?;
+    tx.commit().await
+}
+
+/// Puts a failed work back into processing with a new job; false if it had not failed.
+pub async fn retry_failed(db: &Db, work_id: &str, max_attempts: i64) -> DbResult<bool> {
+    let mut tx = db.pool.begin().await?;
+    let updated = sqlx::query(
+        "update work set status = 'processing', failure_code = null, failure_message = null, updated_at = $1
+         where id = $2 and status = 'failed'",
+    )
+    .bind(now_ms())
+    .bind(work_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    jobs::enqueue(&mut tx, TASK_PROCESS_WORK, work_id, max_attempts).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Which of these work ids exist.
+pub async fn existing_ids(db: &Db, ids: &[&str]) -> DbResult<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("select id from work where id in ({})", placeholders.join(", "));
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&db.pool).await? {
+            found.push(row.try_get("id")?);
+        }
+    }
+    Ok(found)
 }

@@ -138,6 +138,22 @@ pub async fn apply_review(state: &AppState, id: &str, decision: &str, reason: &s
     Ok(())
 }
 
+pub async fn retry_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
+    viewer.require_curator()?;
+    apply_retry(&state, &id).await?;
+    Ok(Json(visible_work(&state, &viewer, &id).await?))
+}
+
+/// A curator sends a failed work back to processing (after a fix, or a passing fault).
+pub async fn apply_retry(state: &AppState, id: &str) -> Result<(), AppError> {
+    works::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if !works::retry_failed(&state.db, id, state.config.job_max_attempts).await? {
+        return Err(AppError::client(StatusCode::CONFLICT, "not_retryable", "only a work whose processing failed can be retried"));
+    }
+    state.jobs_notify.notify_one();
+    Ok(())
+}
+
 #[derive(Deserialize)]
 pub struct SearchParams {
     #[serde(default)]

@@ -399,6 +399,15 @@ pub async fn review(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     .await
 }
 
+pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    page(&viewer, async {
+        viewer.require_curator()?;
+        api::apply_retry(&state, &id).await?;
+        Ok(Redirect::to(&format!("/works/{id}")).into_response())
+    })
+    .await
+}
+
 pub async fn not_found(viewer: Viewer) -> PageError {
     PageError::new(AppError::NotFound, viewer.lang)
 }

@@ -2,6 +2,7 @@
 //! records the outcome fenced on the lease token. `piazza serve` runs it in-process;
 //! `piazza worker` runs only this.
 
+pub mod maintenance;
 mod process;
 
 use crate::db::jobs as queue;
@@ -23,12 +24,14 @@ const POLL_INTERVAL: Duration = Duration::from_millis(250);
 pub async fn run(state: AppState, shutdown: CancellationToken) {
     let concurrency = state.config.job_concurrency;
     let mut loops = tokio::task::JoinSet::new();
+    let housekeeping = tokio::spawn(maintenance::run(state.clone(), shutdown.clone()));
     for slot in 0..concurrency {
         let state = state.clone();
         let shutdown = shutdown.clone();
         loops.spawn(async move { claim_loop(state, shutdown, slot).await });
     }
     while loops.join_next().await.is_some() {}
+    housekeeping.abort();
 }
 
 async fn claim_loop(state: AppState, shutdown: CancellationToken, slot: usize) {
@@ -81,7 +84,19 @@ pub async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     };
     let duration_ms = started.elapsed().as_millis() as u64;
     let recorded = match outcome {
-        Ok(processed) => works::finish_processing(&state.db, &job, &processed).await?,
+        Ok(processed) => match works::finish_processing(&state.db, &job, &processed).await? {
+            Some(replaced) => {
+                delete_quietly(state, &replaced).await;
+                true
+            }
+            None => {
+                // Another worker's result stands; remove what we uploaded that it does not use.
+                let theirs = works::rendition_keys(&state.db, &job.work_id).await?;
+                let ours: Vec<String> = processed.renditions.iter().map(|r| r.storage_key.clone()).filter(|k| !theirs.contains(k)).collect();
+                delete_quietly(state, &ours).await;
+                false
+            }
+        },
         Err(JobError::Permanent { code, message }) => {
             tracing::info!(job.id = job.id, work.id = %job.work_id, code, "work refused by the media engine");
             works::fail_processing(&state.db, &job, code, &message).await?
@@ -101,6 +116,15 @@ pub async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     }
     tracing::info!(job.id = job.id, work.id = %job.work_id, attempt = job.attempts, duration_ms, recorded, "job ended");
     Ok(true)
+}
+
+async fn delete_quietly(state: &AppState, keys: &[String]) {
+    for key in keys {
+        if let Err(e) = state.store.delete(key).await {
+            // The sweeper removes unreferenced objects later.
+            tracing::warn!(key = %key, error = %e, "could not delete a replaced rendition");
+        }
+    }
 }
 
 /// Exponential backoff with jitter: 2 s, 4 s, 8 s ... capped at 10 minutes.

@@ -141,7 +141,7 @@ async fn store_rendition(state: &AppState, work_id: &str, r: Rendition) -> Resul
             Ok((hex::encode(hasher.finalize()), size))
         })
         .await??;
-    let key = derivative_key(work_id, &r.name);
+    let key = derivative_key(work_id, &sha256, &r.name);
     state.store.put_file(&key, &r.path).await?;
     Ok(RenditionRow {
         work_id: work_id.to_owned(),

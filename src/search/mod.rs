@@ -11,14 +11,14 @@ use std::sync::Mutex;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
 use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 const ANALYZER: &str = "it_folded";
 /// Bumped when the schema or analyzer changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = "2";
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -30,6 +30,8 @@ struct Fields {
     description: Field,
     author: Field,
     call_title: Field,
+    published_at: Field,
+    tiebreak: Field,
 }
 
 /// A hit: the work's id and a highlighted excerpt (already HTML-escaped).
@@ -66,6 +68,8 @@ fn schema() -> (Schema, Fields) {
         description: builder.add_text_field("description", text.clone()),
         author: builder.add_text_field("author", text.clone()),
         call_title: builder.add_text_field("call_title", text),
+        published_at: builder.add_i64_field("published_at", FAST),
+        tiebreak: builder.add_u64_field("tiebreak", FAST),
     };
     (builder.build(), fields)
 }
@@ -189,6 +193,8 @@ impl SearchIndex {
         doc.add_text(f.description, format!("{}\n{}", work.description, work.alt_text));
         doc.add_text(f.author, &work.author_name);
         doc.add_text(f.call_title, &work.call_title);
+        doc.add_i64(f.published_at, work.published_at.unwrap_or(0));
+        doc.add_u64(f.tiebreak, u64::from_str_radix(&work.id[..16.min(work.id.len())], 16).unwrap_or(0));
         doc
     }
 
@@ -211,7 +217,21 @@ impl SearchIndex {
             clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
         }
         let query = BooleanQuery::new(clauses);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit))?;
+        // Every node must rank alike, whatever its segment layout: scores are rounded (tiny
+        // differences in corpus statistics do not reorder results) and ties go to the newest
+        // publication, then to a fixed per-work key, never to the document's address.
+        let collector = TopDocs::with_limit(limit).tweak_score(move |segment: &tantivy::SegmentReader| {
+            let published = segment.fast_fields().i64("published_at").ok();
+            let tiebreak = segment.fast_fields().u64("tiebreak").ok();
+            move |doc: tantivy::DocId, score: tantivy::Score| {
+                (
+                    (score * 1000.0).round() as i64,
+                    published.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+                    tiebreak.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+                )
+            }
+        });
+        let top = searcher.search(&query, &collector)?;
         let body_snippets = tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.body)?;
         let description_snippets = tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.description)?;
         let mut hits = Vec::with_capacity(top.len());

@@ -1,4 +1,4 @@
-use super::{MediaStore, StorageError, StorageResult, StoredObject};
+use super::{MediaStore, ObjectInfo, StorageError, StorageResult, StoredObject};
 use futures_util::StreamExt;
 use std::path::{Component, Path, PathBuf};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
@@ -91,6 +91,18 @@ impl MediaStore for LocalStore {
         }
     }
 
+    async fn list(&self, prefix: &str) -> StorageResult<Vec<ObjectInfo>> {
+        let root = self.root.clone();
+        let prefix = prefix.to_owned();
+        let all = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            walk(&root, &root, &mut out).map(|_| out)
+        })
+        .await
+        .map_err(|e| StorageError::Io(std::io::Error::other(e)))??;
+        Ok(all.into_iter().filter(|o| o.key.starts_with(&prefix) && !o.key.contains(".partial-")).collect())
+    }
+
     async fn delete_prefix(&self, prefix: &str) -> StorageResult<()> {
         let dir = self.path(prefix.trim_end_matches('/'))?;
         match tokio::fs::remove_dir_all(dir).await {
@@ -98,6 +110,30 @@ impl MediaStore for LocalStore {
             _ => Ok(()),
         }
     }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<ObjectInfo>) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        if meta.is_dir() {
+            walk(root, &entry.path(), out)?;
+        } else if let Ok(relative) = entry.path().strip_prefix(root) {
+            let modified_ms = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0);
+            out.push(ObjectInfo { key: relative.to_string_lossy().replace('\\', "/"), size: meta.len(), modified_ms });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

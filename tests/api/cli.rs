@@ -23,7 +23,7 @@ fn run_ok(mut cmd: Command) -> String {
 }
 
 /// Starts `piazza serve` and returns it with the address it reports.
-fn serve(data_dir: &Path, database_url: &str) -> (Child, String) {
+fn serve(data_dir: &Path, database_url: &str) -> (Running, String) {
     let mut child = piazza(data_dir, database_url).arg("serve").stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -38,10 +38,23 @@ fn serve(data_dir: &Path, database_url: &str) -> (Child, String) {
         }
     });
     let addr = rx.recv_timeout(Duration::from_secs(60)).expect("serve reports its address");
-    (child, format!("http://{addr}"))
+    (Running(Some(child)), format!("http://{addr}"))
 }
 
-fn terminate(mut child: Child) -> std::process::ExitStatus {
+/// Kills the server if a test fails before stopping it.
+struct Running(Option<Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn terminate(mut running: Running) -> std::process::ExitStatus {
+    let mut child = running.0.take().unwrap();
     let pid = child.id() as i32;
     Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -148,7 +148,7 @@ impl TestApp {
         Self::spawn_full(backend, false, |_| {}).await
     }
 
-    async fn spawn_full(backend: Backend, run_jobs: bool, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
+    pub async fn spawn_full(backend: Backend, run_jobs: bool, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let (pg, database_url) = match backend {
             Backend::Sqlite => (None, String::new()),

@@ -10,3 +10,6 @@ mod cli;
 mod journey;
 mod pages;
 mod queue;
+mod scale;
+mod seaweed;
+mod storage;

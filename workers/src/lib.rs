@@ -4,14 +4,24 @@
 //! stores, so it can be tested and benchmarked alone on `media-samples/`. Every entry
 //! point is blocking and CPU-bound; callers run it on a bounded pool off the async runtime.
 
+/// Colour management: embedded ICC profiles and CMYK converted to sRGB.
+mod colour;
 /// Failures, each classified permanent (the file is bad) or transient (try again).
 pub mod error;
+/// A bounded reader of EXIF/TIFF directories (orientation, TIFF size).
+mod exif;
 /// Films: probing, the H.264/AAC web rendition and the poster, through FFmpeg.
 pub mod film;
+/// Where each photo format states its size, read by hand before any decoder runs.
+mod headers;
+/// HEIC/HEIF stills through libheif.
+mod heif;
 /// Configurable limits checked before anything is decoded.
 pub mod limits;
 /// Photos: header checks, orientation, resized WebP/JPEG derivatives without metadata.
 pub mod photo;
+/// ThumbHash placeholder and average colour.
+mod placeholder;
 /// Deciding what a file is from its first bytes, never from its name.
 pub mod sniff;
 /// Poems and stories: UTF-8 checks and rendering to inert HTML that keeps the layout.

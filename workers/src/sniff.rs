@@ -8,6 +8,10 @@ pub enum Sniffed {
     Png,
     Gif,
     WebP,
+    /// TIFF, either byte order.
+    Tiff,
+    /// Windows bitmap.
+    Bmp,
     /// ISO base media (MP4, MOV, 3GP) with a video brand.
     IsoMedia,
     /// HEIF/HEIC/AVIF stills: ISO base media, but not a film.
@@ -24,7 +28,7 @@ pub const SNIFF_LEN: usize = 32;
 
 impl Sniffed {
     pub fn is_photo(self) -> bool {
-        matches!(self, Self::Jpeg | Self::Png | Self::Gif | Self::WebP)
+        matches!(self, Self::Jpeg | Self::Png | Self::Gif | Self::WebP | Self::Tiff | Self::Bmp | Self::Heif)
     }
 
     pub fn is_film(self) -> bool {
@@ -37,6 +41,8 @@ impl Sniffed {
             Self::Png => "image/png",
             Self::Gif => "image/gif",
             Self::WebP => "image/webp",
+            Self::Tiff => "image/tiff",
+            Self::Bmp => "image/bmp",
             Self::IsoMedia => "video/mp4",
             Self::Heif => "image/heif",
             Self::Matroska => "video/x-matroska",
@@ -58,6 +64,10 @@ pub fn sniff(head: &[u8]) -> Sniffed {
         Sniffed::Gif
     } else if at(0, b"RIFF") && at(8, b"WEBP") {
         Sniffed::WebP
+    } else if at(0, b"II*\0") || at(0, b"MM\0*") {
+        Sniffed::Tiff
+    } else if at(0, b"BM") && is_bmp_info_header(head) {
+        Sniffed::Bmp
     } else if at(0, b"RIFF") && at(8, b"AVI ") {
         Sniffed::Avi
     } else if at(0, &[0x1A, 0x45, 0xDF, 0xA3]) {
@@ -80,6 +90,15 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     }
 }
 
+/// "BM" alone is too weak a signature (text can start so): the bitmap info header that
+/// follows must have one of the sizes its versions define.
+fn is_bmp_info_header(head: &[u8]) -> bool {
+    match head.get(14..18) {
+        Some(b) => matches!(u32::from_le_bytes([b[0], b[1], b[2], b[3]]), 12 | 40 | 52 | 56 | 64 | 108 | 124),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +110,10 @@ mod tests {
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Sniffed::WebP);
         assert_eq!(sniff(b"\0\0\0\x20ftypisom\0\0\x02\0"), Sniffed::IsoMedia);
         assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Sniffed::Heif);
+        assert_eq!(sniff(b"II*\0\x08\0\0\0"), Sniffed::Tiff);
+        assert_eq!(sniff(b"MM\0*\0\0\0\x08"), Sniffed::Tiff);
+        assert_eq!(sniff(b"BM\x36\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0"), Sniffed::Bmp);
+        assert_eq!(sniff(b"BMW is a car brand, not a bitmap"), Sniffed::Unknown);
         assert_eq!(sniff(b"#EXTM3U\n#EXT-X-VERSION:3\n"), Sniffed::Unknown);
         assert_eq!(sniff(b"ffconcat version 1.0\n"), Sniffed::Unknown);
         assert_eq!(sniff(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"), Sniffed::Unknown);

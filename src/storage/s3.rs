@@ -1,0 +1,272 @@
+//! Media in an S3-compatible object store (AWS S3, SeaweedFS, Garage, MinIO) via aws-sdk-s3.
+//! Checksums are computed only when an operation requires them, which is what non-AWS
+//! stores understand; large files go up in parts, and a failed multipart upload is aborted.
+
+use super::{MediaStore, ObjectInfo, StorageError, StorageResult, StoredObject};
+use aws_sdk_s3::config::retry::RetryConfig;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use aws_sdk_s3::Client;
+use futures_util::StreamExt;
+use std::path::Path;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// Files above this size are uploaded in parts.
+const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
+/// The smallest part we send (S3's minimum is 5 MiB).
+const MIN_PART: u64 = 8 * 1024 * 1024;
+/// S3 allows 10,000 parts; staying well under leaves room for rounding.
+const MAX_PARTS: u64 = 9_000;
+
+/// How to reach the store; secrets never appear in `Debug` output.
+#[derive(Clone)]
+pub struct S3Settings {
+    pub endpoint: String,
+    pub region: String,
+    pub bucket: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub path_style: bool,
+    pub prefix: String,
+}
+
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("path_style", &self.path_style)
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+pub struct S3Store {
+    client: Client,
+    bucket: String,
+    prefix: String,
+}
+
+fn classify<E: ProvideErrorMetadata + std::fmt::Debug>(err: SdkError<E, HttpResponse>) -> StorageError {
+    match &err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            StorageError::Unavailable(format!("object store unreachable: {err:?}").chars().take(300).collect())
+        }
+        SdkError::ServiceError(service) => {
+            let status = Some(service.raw().status().as_u16());
+            match (service.err().code(), status) {
+                (Some("NoSuchKey" | "NotFound"), _) | (_, Some(404)) => StorageError::NotFound,
+                (_, Some(s)) if s >= 500 => StorageError::Unavailable(format!("object store error {s}")),
+                (code, status) => StorageError::Io(std::io::Error::other(format!("object store refused the request: {code:?} {status:?}"))),
+            }
+        }
+        _ => StorageError::Io(std::io::Error::other(format!("object store request failed: {err:?}"))),
+    }
+}
+
+impl S3Store {
+    pub async fn new(settings: &S3Settings) -> anyhow::Result<Self> {
+        let credentials = Credentials::new(&settings.access_key_id, &settings.secret_access_key, None, None, "piazza-config");
+        let config = aws_sdk_s3::config::Builder::new()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(settings.region.clone()))
+            .endpoint_url(&settings.endpoint)
+            .credentials_provider(credentials)
+            .force_path_style(settings.path_style)
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(3))
+                    .operation_attempt_timeout(Duration::from_secs(120))
+                    .build(),
+            )
+            .build();
+        let store = Self { client: Client::from_conf(config), bucket: settings.bucket.clone(), prefix: settings.prefix.clone() };
+        Ok(store)
+    }
+
+    /// Creates the bucket if it does not exist (convenient for SeaweedFS, Garage and MinIO;
+    /// on AWS, buckets are usually made by the operator and this is a no-op).
+    pub async fn ensure_bucket(&self) -> StorageResult<()> {
+        match self.client.head_bucket().bucket(&self.bucket).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => match classify(e) {
+                StorageError::NotFound => {
+                    self.client.create_bucket().bucket(&self.bucket).send().await.map_err(classify)?;
+                    Ok(())
+                }
+                other => Err(other),
+            },
+        }
+    }
+
+    fn full_key(&self, key: &str) -> String {
+        format!("{}{}", self.prefix, key)
+    }
+
+    async fn put_multipart(&self, key: &str, path: &Path, size: u64) -> StorageResult<()> {
+        // Parts grow with the file so that even very large uploads stay under 10,000 parts.
+        let part_size = MIN_PART.max(size.div_ceil(MAX_PARTS));
+        let created = self.client.create_multipart_upload().bucket(&self.bucket).key(key).send().await.map_err(classify)?;
+        let upload_id = created.upload_id().unwrap_or_default().to_owned();
+        let result: StorageResult<Vec<CompletedPart>> = async {
+            let mut parts = Vec::new();
+            let mut offset = 0u64;
+            let mut number = 1i32;
+            while offset < size {
+                let len = part_size.min(size - offset);
+                let body = ByteStream::read_from()
+                    .path(path)
+                    .offset(offset)
+                    .length(Length::Exact(len))
+                    .build()
+                    .await
+                    .map_err(|e| StorageError::Io(std::io::Error::other(e)))?;
+                let part = self
+                    .client
+                    .upload_part()
+                    .bucket(&self.bucket)
+                    .key(key)
+                    .upload_id(&upload_id)
+                    .part_number(number)
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(classify)?;
+                parts.push(CompletedPart::builder().part_number(number).set_e_tag(part.e_tag().map(str::to_owned)).build());
+                offset += len;
+                number += 1;
+            }
+            Ok(parts)
+        }
+        .await;
+        match result {
+            Ok(parts) => {
+                self.client
+                    .complete_multipart_upload()
+                    .bucket(&self.bucket)
+                    .key(key)
+                    .upload_id(&upload_id)
+                    .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+                    .send()
+                    .await
+                    .map_err(classify)?;
+                Ok(())
+            }
+            Err(e) => {
+                // Parts of a failed upload would be billed and kept forever: abort it.
+                let _ = self.client.abort_multipart_upload().bucket(&self.bucket).key(key).upload_id(&upload_id).send().await;
+                Err(e)
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl MediaStore for S3Store {
+    async fn put_file(&self, key: &str, path: &Path) -> StorageResult<u64> {
+        let size = tokio::fs::metadata(path).await?.len();
+        let key = self.full_key(key);
+        if size > MULTIPART_THRESHOLD {
+            self.put_multipart(&key, path, size).await?;
+        } else {
+            let body = ByteStream::from_path(path).await.map_err(|e| StorageError::Io(std::io::Error::other(e)))?;
+            self.client.put_object().bucket(&self.bucket).key(&key).body(body).send().await.map_err(classify)?;
+        }
+        let _ = tokio::fs::remove_file(path).await;
+        Ok(size)
+    }
+
+    async fn get(&self, key: &str, range: Option<(u64, u64)>) -> StorageResult<StoredObject> {
+        let mut request = self.client.get_object().bucket(&self.bucket).key(self.full_key(key));
+        if let Some((start, len)) = range {
+            request = request.range(format!("bytes={}-{}", start, start + len.max(1) - 1));
+        }
+        let object = request.send().await.map_err(classify)?;
+        let total_size = object
+            .content_range()
+            .and_then(|r| r.rsplit('/').next())
+            .and_then(|t| t.parse().ok())
+            .or_else(|| object.content_length().map(|l| l as u64))
+            .unwrap_or(0);
+        let body = futures_util::stream::unfold(object.body, |mut body| async move {
+            body.next().await.map(|chunk| (chunk.map_err(std::io::Error::other), body))
+        })
+        .boxed();
+        Ok(StoredObject { total_size, body })
+    }
+
+    async fn fetch_to(&self, key: &str, dest: &Path) -> StorageResult<()> {
+        let object = self.client.get_object().bucket(&self.bucket).key(self.full_key(key)).send().await.map_err(classify)?;
+        let mut body = object.body;
+        let mut file = tokio::fs::File::create(dest).await?;
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| StorageError::Unavailable(format!("download interrupted: {e}")))?;
+            file.write_all(&chunk).await?;
+        }
+        file.flush().await?;
+        Ok(())
+    }
+
+    async fn size(&self, key: &str) -> StorageResult<Option<u64>> {
+        match self.client.head_object().bucket(&self.bucket).key(self.full_key(key)).send().await {
+            Ok(head) => Ok(head.content_length().map(|l| l as u64)),
+            Err(e) => match classify(e) {
+                StorageError::NotFound => Ok(None),
+                other => Err(other),
+            },
+        }
+    }
+
+    async fn delete(&self, key: &str) -> StorageResult<()> {
+        self.client.delete_object().bucket(&self.bucket).key(self.full_key(key)).send().await.map_err(classify)?;
+        Ok(())
+    }
+
+    async fn delete_prefix(&self, prefix: &str) -> StorageResult<()> {
+        for object in self.list(prefix).await? {
+            self.delete(&object.key).await?;
+        }
+        Ok(())
+    }
+
+    async fn list(&self, prefix: &str) -> StorageResult<Vec<ObjectInfo>> {
+        let mut out = Vec::new();
+        let mut pages = self.client.list_objects_v2().bucket(&self.bucket).prefix(self.full_key(prefix)).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(classify)?;
+            for object in page.contents() {
+                let Some(key) = object.key().and_then(|k| k.strip_prefix(&self.prefix)) else { continue };
+                out.push(ObjectInfo {
+                    key: key.to_owned(),
+                    size: object.size().unwrap_or(0).max(0) as u64,
+                    modified_ms: object.last_modified().map(|t| t.to_millis().unwrap_or(0)).unwrap_or(0),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn abort_stale_uploads(&self, older_than_ms: i64) -> StorageResult<usize> {
+        let listed = self.client.list_multipart_uploads().bucket(&self.bucket).prefix(&self.prefix).send().await.map_err(classify)?;
+        let mut aborted = 0;
+        for upload in listed.uploads() {
+            let started = upload.initiated().and_then(|t| t.to_millis().ok()).unwrap_or(i64::MAX);
+            if started < older_than_ms {
+                if let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) {
+                    self.client.abort_multipart_upload().bucket(&self.bucket).key(key).upload_id(id).send().await.map_err(classify)?;
+                    aborted += 1;
+                }
+            }
+        }
+        Ok(aborted)
+    }
+}
