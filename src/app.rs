@@ -40,6 +40,8 @@ impl Application {
         let runner = self.run_jobs.then(|| tokio::spawn(crate::jobs::run(state.clone(), shutdown.clone())));
         tracing::info!(address = %self.listener.local_addr()?, jobs = self.run_jobs, "piazza is listening");
         let app = crate::http::router::router(state);
+        // The peer address reaches handlers (sign-in limits per client address).
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(self.listener, app).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await?;
         if let Some(runner) = runner {
             if tokio::time::timeout(SHUTDOWN_GRACE, runner).await.is_err() {

@@ -38,6 +38,20 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The synchronizer token of a browser session, put in every form and checked on every
+/// cookie-authenticated POST. Derived from the session secret with a one-way hash and its
+/// own prefix, so it needs no storage, works on every web node, changes with the session,
+/// and a token seen in a page reveals nothing about the cookie.
+pub fn csrf_token(session_token: &str) -> String {
+    let digest = Sha256::new().chain_update(b"piazza csrf v1\0").chain_update(session_token.as_bytes()).finalize();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A readable random password for `piazza user add` when none is given.
 pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";

@@ -49,6 +49,16 @@ pub struct Config {
     pub s3_prefix: String,
     /// Hours after which an object with no work row, or an unfinished multipart upload, is removed.
     pub orphan_grace_hours: u64,
+    /// SMTP server for account mail, e.g. `smtp://127.0.0.1:25` or `smtps://user:pass@host:465`
+    /// (`PIAZZA_SMTP_URL`). Empty: messages are only written to `data/outbox/`.
+    /// Never logged: it may hold a password.
+    pub smtp_url: String,
+    /// Sender of account mail (`PIAZZA_MAIL_FROM`), e.g. `Piazza <piazza@comune.example>`.
+    pub mail_from: String,
+    /// Take the client address from the last `X-Forwarded-For` entry (`PIAZZA_TRUST_PROXY`);
+    /// set it only behind a reverse proxy that writes that header, or clients could pick
+    /// their own address and escape the sign-in limits.
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +91,9 @@ impl Default for Config {
             s3_path_style: None,
             s3_prefix: String::new(),
             orphan_grace_hours: 24,
+            smtp_url: String::new(),
+            mail_from: "Piazza <piazza@localhost>".into(),
+            trust_proxy: false,
         }
     }
 }
@@ -130,6 +143,12 @@ impl Config {
                 anyhow::bail!("PIAZZA_S3_ENDPOINT must be an http:// or https:// URL");
             }
         }
+        if !self.smtp_url.is_empty() && !self.smtp_url.starts_with("smtp://") && !self.smtp_url.starts_with("smtps://") {
+            anyhow::bail!("PIAZZA_SMTP_URL must start with smtp:// or smtps://");
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            anyhow::bail!("PIAZZA_MAIL_FROM must be a mail address, e.g. \"Piazza <piazza@comune.example>\"");
+        }
         if !self.public_url.is_empty() && !self.public_url.starts_with("http") {
             anyhow::bail!("PIAZZA_PUBLIC_URL must be an http:// or https:// origin");
         }
@@ -150,6 +169,11 @@ impl Config {
 
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("search-index")
+    }
+
+    /// Account mail waiting for SMTP, or kept there when there is no SMTP server.
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
     }
 
     pub fn tmp_dir(&self) -> PathBuf {
@@ -183,6 +207,8 @@ impl std::fmt::Debug for Config {
             .field("storage", &self.storage)
             .field("s3", &self.s3_settings())
             .field("job_concurrency", &self.job_concurrency)
+            .field("smtp", &!self.smtp_url.is_empty())
+            .field("trust_proxy", &self.trust_proxy)
             .finish_non_exhaustive()
     }
 }

@@ -18,6 +18,8 @@ pub mod domain;
 pub mod http;
 /// The durable job runner and the `process_work` job.
 pub mod jobs;
+/// Account mail: a durable outbox folder, delivered through SMTP when configured.
+pub mod mail;
 /// The bounded pool for CPU-heavy media work, off the async runtime.
 pub mod media_pool;
 /// The tantivy search index, fed by the database's change sequence.

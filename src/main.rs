@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use piazza::app::{shutdown_signal, Application};
-use piazza::config::Config;
+use piazza::config::{Config, StorageKind};
 use piazza::db::users;
 use piazza::domain::Role;
 use piazza::state::AppState;
@@ -40,6 +40,16 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Run the media engine on one file exactly as a worker would (diagnose a citizen's file).
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
+    /// Media store administration.
+    Storage {
+        #[command(subcommand)]
+        command: StorageCommand,
+    },
     /// Load media-samples/ as a demo call with published works (idempotent).
     Demo {
         /// Folder with demo.json and the sample files.
@@ -60,6 +70,37 @@ enum UserCommand {
         role: String,
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Give a person another role (accounts; admins can also do it at /admin/people).
+    Role {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["citizen", "curator", "admin"])]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MediaCommand {
+    /// Process FILE, write the outputs to DIR and print the metadata or the refusal as JSON.
+    Process {
+        file: std::path::PathBuf,
+        #[arg(long, value_parser = ["photo", "film"])]
+        kind: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum StorageCommand {
+    /// Copy every object from one backend to another (e.g. --from fs --to s3), then verify.
+    /// Both are configured as usual (PIAZZA_DATA_DIR for fs, PIAZZA_S3_* for s3).
+    Migrate {
+        #[arg(long, value_parser = ["fs", "s3"])]
+        from: String,
+        #[arg(long, value_parser = ["fs", "s3"])]
+        to: String,
     },
 }
 
@@ -169,6 +210,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(e) => Err(e.into()),
             }
         }
+        Command::User { command: UserCommand::Role { email, role } } => {
+            let state = AppState::build(config, false).await?;
+            let email = piazza::auth::normalise_email(&email).unwrap_or(email);
+            let role = Role::parse(&role).expect("clap checked the role");
+            let found = users::find_by_email(&state.db, &email).await?.ok_or_else(|| anyhow::anyhow!("no one with the email {email}"))?;
+            users::set_role(&state.db, &found.user.id, role).await?;
+            println!("{} ({}) is now {}", found.user.name, found.user.email, role.as_str());
+            Ok(())
+        }
         Command::Token { command: TokenCommand::Create { email } } => {
             let state = AppState::build(config, false).await?;
             let email = piazza::auth::normalise_email(&email).unwrap_or(email);
@@ -176,6 +226,46 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let token = piazza::auth::new_token();
             users::insert_api_token(&state.db, &piazza::auth::token_hash(&token), &user.user.id).await?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Media { command: MediaCommand::Process { file, kind, out } } => {
+            std::fs::create_dir_all(&out)?;
+            let limits = config.limits.clone();
+            let started = std::time::Instant::now();
+            let result = tokio::task::spawn_blocking(move || -> Result<serde_json::Value, piazza_workers::MediaError> {
+                if kind == "photo" {
+                    let data = std::fs::read(&file).map_err(piazza_workers::MediaError::io)?;
+                    Ok(serde_json::to_value(piazza_workers::photo::process_photo(&data, &out, &limits)?).unwrap_or_default())
+                } else {
+                    let mut progress = |_: f32| {};
+                    Ok(serde_json::to_value(piazza_workers::film::process_film(&file, &out, &limits, &mut progress)?).unwrap_or_default())
+                }
+            })
+            .await?;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            match result {
+                Ok(outputs) => {
+                    println!("{}", serde_json::json!({ "ok": true, "duration_ms": elapsed_ms, "outputs": outputs }));
+                    Ok(())
+                }
+                Err(e) => {
+                    println!("{}", serde_json::json!({ "ok": false, "error": e.code, "class": e.class, "message": e.message }));
+                    std::process::exit(2);
+                }
+            }
+        }
+        Command::Storage { command: StorageCommand::Migrate { from, to } } => {
+            if from == to {
+                anyhow::bail!("--from and --to must differ");
+            }
+            let mut source_config = config.clone();
+            source_config.storage = if from == "fs" { StorageKind::Fs } else { StorageKind::S3 };
+            let mut target_config = config.clone();
+            target_config.storage = if to == "fs" { StorageKind::Fs } else { StorageKind::S3 };
+            let source = piazza::state::open_store(&source_config).await?;
+            let target = piazza::state::open_store(&target_config).await?;
+            let copied = piazza::storage::copy_all(&*source, &*target, &config.tmp_dir()).await?;
+            println!("copied and verified {copied} objects from {from} to {to}; now set PIAZZA_STORAGE={to}");
             Ok(())
         }
         Command::Demo { samples } => {

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::mail::Mailer;
 use crate::media_pool::MediaPool;
 use crate::search::SearchIndex;
 use crate::config::StorageKind;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub jobs_notify: Arc<Notify>,
     /// Wakes the indexer when this process changed what the public may see.
     pub index_notify: Arc<Notify>,
+    /// Account mail: the outbox and, when configured, SMTP.
+    pub mailer: Arc<Mailer>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
         db.migrate().await?;
         let store = open_store(&config).await?;
         let search = if with_search { Some(Arc::new(SearchIndex::open(&config.index_dir())?)) } else { None };
+        let mailer = Arc::new(Mailer::new(config.outbox_dir(), &config.smtp_url, &config.mail_from)?);
         let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));
         Ok(Self {
             config: Arc::new(config),
@@ -42,6 +46,7 @@ impl AppState {
             media_pool,
             jobs_notify: Arc::new(Notify::new()),
             index_notify: Arc::new(Notify::new()),
+            mailer,
         })
     }
 }

@@ -53,11 +53,20 @@ pub enum SubmitError {
     Pool(#[from] PoolError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// The author has not confirmed their email address yet (accounts).
+    #[error("confirm your email address before sending works")]
+    EmailNotVerified,
 }
 
 /// Validates a submission and stores it; returns the new work's id. On any failure,
 /// nothing remains: no row, no stored file.
 pub async fn submit(state: &AppState, author: &User, input: SubmissionInput) -> Result<String, SubmitError> {
+    // Accounts: only people who confirmed their email address may submit works; anyone
+    // could otherwise flood the curators from throwaway addresses.
+    if !author.email_verified {
+        return Err(SubmitError::EmailNotVerified);
+    }
+
     let call = calls::find_by_slug(&state.db, input.call.trim())
         .await?
         .ok_or_else(|| DomainError::new("unknown_call", "there is no call with that name; choose one of the open calls"))?;

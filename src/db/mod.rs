@@ -1,6 +1,7 @@
 //! The database: one pool over SQLite or PostgreSQL, queries checked at run time, and the
 //! few places where the two dialects differ.
 
+pub mod accounts;
 pub mod calls;
 pub mod changes;
 pub mod jobs;

@@ -38,6 +38,36 @@ impl Title {
     }
 }
 
+/// The name a person shows on their works: 1 to 80 characters on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let name = clean(input, "name", "invalid_name", 1, 80)?;
+        if name.contains(['\n', '\t']) {
+            return Err(DomainError::new("invalid_name", "the name must fit on one line"));
+        }
+        Ok(Self(name))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// A new password: at least 10 characters (a passphrase is welcome), at most 200.
+pub fn check_new_password(password: &str) -> Result<(), DomainError> {
+    let len = password.chars().count();
+    if len < 10 {
+        return Err(DomainError::new("password_too_short", "choose a password of at least 10 characters; a short sentence is easy to remember"));
+    }
+    if len > 200 {
+        return Err(DomainError::new("password_too_long", "the password is too long: at most 200 characters"));
+    }
+    Ok(())
+}
+
 /// A free description, up to 5000 characters, possibly empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Description(String);

@@ -6,7 +6,7 @@ mod fields;
 mod work;
 
 pub use call::{Call, CallState, NewCall};
-pub use fields::{clean_file_name, AltText, Description, Slug, Title};
+pub use fields::{check_new_password, clean_file_name, AltText, Description, PersonName, Slug, Title};
 pub use work::{Kind, Licence, Status};
 
 use std::fmt;
@@ -41,6 +41,8 @@ impl Role {
     pub fn can_curate(self) -> bool {
         matches!(self, Self::Curator | Self::Admin)
     }
+
+    pub const ALL: [Role; 3] = [Role::Citizen, Role::Curator, Role::Admin];
 }
 
 /// A rule of the domain that some input broke. `code` is stable and part of the API;

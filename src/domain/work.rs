@@ -48,6 +48,8 @@ pub enum Status {
     Published,
     Rejected,
     Failed,
+    /// The author deleted their account: nothing of the work is shown to anyone.
+    Withdrawn,
 }
 
 impl Status {
@@ -58,6 +60,7 @@ impl Status {
             "published" => Some(Self::Published),
             "rejected" => Some(Self::Rejected),
             "failed" => Some(Self::Failed),
+            "withdrawn" => Some(Self::Withdrawn),
             _ => None,
         }
     }
@@ -69,6 +72,7 @@ impl Status {
             Self::Published => "published",
             Self::Rejected => "rejected",
             Self::Failed => "failed",
+            Self::Withdrawn => "withdrawn",
         }
     }
 }

@@ -135,6 +135,11 @@ impl From<crate::submissions::SubmitError> for AppError {
             SubmitError::Db(e) => e.into(),
             SubmitError::Pool(e) => e.into(),
             SubmitError::Io(e) => io_error(e),
+            SubmitError::EmailNotVerified => Self::client(
+                StatusCode::FORBIDDEN,
+                "email_not_verified",
+                "confirm your email address first: open the link we sent you (you can ask for a new one on your account page)",
+            ),
         }
     }
 }

@@ -127,6 +127,59 @@ pub struct Texts {
     pub status_published: &'static str,
     pub status_rejected: &'static str,
     pub status_failed: &'static str,
+    pub nav_account: &'static str,
+    pub nav_sign_up: &'static str,
+    pub nav_people: &'static str,
+    pub sign_up_title: &'static str,
+    pub sign_up_intro: &'static str,
+    pub name: &'static str,
+    pub password_new_help: &'static str,
+    pub sign_up_button: &'static str,
+    pub no_account: &'static str,
+    pub forgot_password: &'static str,
+    pub check_inbox_title: &'static str,
+    pub check_inbox_text: &'static str,
+    pub sign_up_done: &'static str,
+    pub verify_title: &'static str,
+    pub verify_button: &'static str,
+    pub verify_done: &'static str,
+    pub link_invalid: &'static str,
+    pub reset_request_title: &'static str,
+    pub reset_request_intro: &'static str,
+    pub reset_request_button: &'static str,
+    pub new_password: &'static str,
+    pub reset_button: &'static str,
+    pub reset_done: &'static str,
+    pub account_title: &'static str,
+    pub account_verified: &'static str,
+    pub account_not_verified: &'static str,
+    pub resend_verification: &'static str,
+    pub verification_sent: &'static str,
+    pub sessions_title: &'static str,
+    pub sessions_open: &'static str,
+    pub sign_out_everywhere: &'static str,
+    pub sign_out_everywhere_help: &'static str,
+    pub export_title: &'static str,
+    pub export_help: &'static str,
+    pub export_button: &'static str,
+    pub delete_title: &'static str,
+    pub delete_help: &'static str,
+    pub delete_password: &'static str,
+    pub delete_button: &'static str,
+    pub account_deleted: &'static str,
+    pub people_title: &'static str,
+    pub role: &'static str,
+    pub change_role: &'static str,
+    pub role_citizen: &'static str,
+    pub role_curator: &'static str,
+    pub role_admin: &'static str,
+    pub verified: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub role_changed: &'static str,
+    pub too_many_attempts: &'static str,
+    pub not_verified_notice: &'static str,
+    pub status_withdrawn: &'static str,
 }
 
 impl Texts {
@@ -140,6 +193,15 @@ impl Texts {
         }
     }
 
+    pub fn role(&self, role: &str) -> &'static str {
+        match role {
+            "citizen" => self.role_citizen,
+            "curator" => self.role_curator,
+            "admin" => self.role_admin,
+            _ => "",
+        }
+    }
+
     pub fn status(&self, status: &str) -> &'static str {
         match status {
             "processing" => self.status_processing,
@@ -147,6 +209,7 @@ impl Texts {
             "published" => self.status_published,
             "rejected" => self.status_rejected,
             "failed" => self.status_failed,
+            "withdrawn" => self.status_withdrawn,
             _ => "",
         }
     }
@@ -226,6 +289,59 @@ pub static IT: Texts = Texts {
     status_published: "Pubblicata",
     status_rejected: "Non accettata",
     status_failed: "Non elaborabile",
+    nav_account: "Il mio account",
+    nav_sign_up: "Registrati",
+    nav_people: "Persone",
+    sign_up_title: "Crea un account",
+    sign_up_intro: "Con un account puoi rispondere alle chiamate della città. Ti manderemo un'email per confermare l'indirizzo.",
+    name: "Nome (compare sulle tue opere)",
+    password_new_help: "Almeno 10 caratteri: una breve frase va benissimo.",
+    sign_up_button: "Crea l'account",
+    no_account: "Non hai un account?",
+    forgot_password: "Password dimenticata?",
+    check_inbox_title: "Controlla la tua email",
+    check_inbox_text: "Se l'indirizzo è giusto, ti abbiamo appena scritto: apri il link nell'email per continuare. Il link per reimpostare la password vale un'ora.",
+    sign_up_done: "Ti abbiamo scritto per confermare l'indirizzo. Intanto puoi accedere; potrai inviare opere dopo la conferma.",
+    verify_title: "Conferma l'indirizzo email",
+    verify_button: "Conferma",
+    verify_done: "Indirizzo confermato: ora puoi inviare le tue opere.",
+    link_invalid: "Questo link non è valido: è scaduto o è già stato usato. Chiedine uno nuovo.",
+    reset_request_title: "Reimposta la password",
+    reset_request_intro: "Scrivi l'indirizzo del tuo account: ti manderemo un link valido per un'ora.",
+    reset_request_button: "Mandami il link",
+    new_password: "Nuova password",
+    reset_button: "Salva la nuova password",
+    reset_done: "Password cambiata. Per sicurezza sei uscito da tutti i dispositivi: accedi con la nuova password.",
+    account_title: "Il mio account",
+    account_verified: "Indirizzo confermato",
+    account_not_verified: "Indirizzo non ancora confermato: apri il link che ti abbiamo mandato per poter inviare opere.",
+    resend_verification: "Mandami di nuovo il link",
+    verification_sent: "Ti abbiamo mandato un nuovo link di conferma.",
+    sessions_title: "Dispositivi collegati",
+    sessions_open: "Sessioni aperte",
+    sign_out_everywhere: "Esci da tutti i dispositivi",
+    sign_out_everywhere_help: "Chiude ogni sessione aperta con il tuo account, anche questa.",
+    export_title: "I tuoi dati",
+    export_help: "Scarica un archivio zip con i tuoi dati, le tue opere, i testi e i file originali.",
+    export_button: "Scarica i miei dati",
+    delete_title: "Elimina l'account",
+    delete_help: "Le tue opere vengono ritirate e spariscono dalla piazza. Le opere pubblicate con licenza CC0 restano, senza il tuo nome (\"Autore anonimo\"). Non si può annullare.",
+    delete_password: "La tua password, per confermare",
+    delete_button: "Elimina definitivamente il mio account",
+    account_deleted: "Il tuo account è stato eliminato.",
+    people_title: "Persone e ruoli",
+    role: "Ruolo",
+    change_role: "Cambia ruolo",
+    role_citizen: "Cittadino",
+    role_curator: "Curatore",
+    role_admin: "Amministratore",
+    verified: "Confermato",
+    yes: "sì",
+    no: "no",
+    role_changed: "Ruolo aggiornato.",
+    too_many_attempts: "Troppi tentativi di accesso. Riprova tra qualche minuto, oppure reimposta la password.",
+    not_verified_notice: "Conferma il tuo indirizzo email per poter inviare opere: apri il link che ti abbiamo mandato, o chiedine uno nuovo dal tuo account.",
+    status_withdrawn: "Ritirata",
 };
 
 pub static EN: Texts = Texts {
@@ -302,6 +418,59 @@ pub static EN: Texts = Texts {
     status_published: "Published",
     status_rejected: "Not accepted",
     status_failed: "Could not be processed",
+    nav_account: "My account",
+    nav_sign_up: "Sign up",
+    nav_people: "People",
+    sign_up_title: "Create an account",
+    sign_up_intro: "With an account you can answer the city's calls. We will send you an email to confirm your address.",
+    name: "Name (shown on your works)",
+    password_new_help: "At least 10 characters: a short sentence is fine.",
+    sign_up_button: "Create the account",
+    no_account: "No account yet?",
+    forgot_password: "Forgot your password?",
+    check_inbox_title: "Check your email",
+    check_inbox_text: "If the address is right, we have just written to you: open the link in the email to go on. A password reset link is valid for one hour.",
+    sign_up_done: "We have written to you to confirm the address. You can sign in already; you can send works once it is confirmed.",
+    verify_title: "Confirm your email address",
+    verify_button: "Confirm",
+    verify_done: "Address confirmed: you can now send your works.",
+    link_invalid: "This link is not valid: it has expired or was already used. Ask for a new one.",
+    reset_request_title: "Reset your password",
+    reset_request_intro: "Enter your account's address: we will send you a link valid for one hour.",
+    reset_request_button: "Send me the link",
+    new_password: "New password",
+    reset_button: "Save the new password",
+    reset_done: "Password changed. For safety you were signed out everywhere: sign in with the new password.",
+    account_title: "My account",
+    account_verified: "Address confirmed",
+    account_not_verified: "Address not confirmed yet: open the link we sent you to be able to send works.",
+    resend_verification: "Send me the link again",
+    verification_sent: "We have sent you a new confirmation link.",
+    sessions_title: "Signed-in devices",
+    sessions_open: "Open sessions",
+    sign_out_everywhere: "Sign out everywhere",
+    sign_out_everywhere_help: "Ends every session open with your account, this one too.",
+    export_title: "Your data",
+    export_help: "Download a zip archive with your data, your works, their texts and the original files.",
+    export_button: "Download my data",
+    delete_title: "Delete the account",
+    delete_help: "Your works are withdrawn and disappear from the piazza. Works published under CC0 stay, without your name (\"Autore anonimo\"). This cannot be undone.",
+    delete_password: "Your password, to confirm",
+    delete_button: "Delete my account for good",
+    account_deleted: "Your account has been deleted.",
+    people_title: "People and roles",
+    role: "Role",
+    change_role: "Change role",
+    role_citizen: "Citizen",
+    role_curator: "Curator",
+    role_admin: "Administrator",
+    verified: "Confirmed",
+    yes: "yes",
+    no: "no",
+    role_changed: "Role updated.",
+    too_many_attempts: "Too many sign-in attempts. Try again in a few minutes, or reset your password.",
+    not_verified_notice: "Confirm your email address to send works: open the link we sent you, or ask for a new one on your account page.",
+    status_withdrawn: "Withdrawn",
 };
 
 /// Italian wording for the refusals citizens meet most; other codes fall back to the
@@ -329,7 +498,50 @@ pub fn error_message_it(code: &str) -> Option<&'static str> {
         "unknown_call" => "Questa chiamata non esiste.",
         "processing_timeout" => "Il file ha richiesto troppo tempo per essere elaborato.",
         "processing_failed" => "Non siamo riusciti a elaborare il file; un curatore può riprovare.",
+        "email_not_verified" => "Conferma prima il tuo indirizzo email: apri il link che ti abbiamo mandato (puoi chiederne uno nuovo dalla pagina del tuo account).",
+        "csrf_token_invalid" => "Questo modulo è scaduto o non viene da una pagina di Piazza: ricarica la pagina e invialo di nuovo.",
+        "cross_site_request" => "Questo modulo è stato inviato da un altro sito: apri la pagina su Piazza e riprova.",
+        "too_many_attempts" => "Troppi tentativi di accesso. Riprova tra qualche minuto, oppure reimposta la password.",
+        "password_too_short" => "Scegli una password di almeno 10 caratteri: una breve frase è facile da ricordare.",
+        "password_too_long" => "La password è troppo lunga: al massimo 200 caratteri.",
+        "invalid_name" => "Scrivi un nome su una riga, al massimo 80 caratteri.",
+        "invalid_email" => "Questo indirizzo email non sembra valido.",
+        "wrong_password" => "La password non è corretta.",
+        "own_role" => "Non puoi cambiare il tuo ruolo: chiedilo a un altro amministratore.",
+        "invalid_role" => "Scegli un ruolo: cittadino, curatore o amministratore.",
+        "public_url_required" => "Il servizio non può mandare link per email finché non è configurato il suo indirizzo pubblico.",
         "service_unavailable" => "Il servizio è momentaneamente occupato: non è stato salvato nulla, riprova tra un minuto.",
         _ => return None,
     })
+}
+
+/// The mail that confirms an address: Italian, then English.
+pub fn verify_mail(name: &str, link: &str) -> (String, String) {
+    (
+        "Piazza: conferma il tuo indirizzo email / confirm your email address".into(),
+        format!(
+            "Ciao {name},\n\nper confermare il tuo indirizzo email su Piazza apri questo link (vale 7 giorni, una volta sola):\n\n{link}\n\nSe non ti sei registrato tu, ignora questo messaggio.\n\n-- \n\nHello {name},\n\nto confirm your email address on Piazza open this link (valid for 7 days, once):\n\n{link}\n\nIf you did not sign up, ignore this message.\n"
+        ),
+    )
+}
+
+/// The mail with a password-reset link: Italian, then English.
+pub fn reset_mail(link: &str) -> (String, String) {
+    (
+        "Piazza: reimposta la password / reset your password".into(),
+        format!(
+            "Qualcuno (speriamo tu) ha chiesto di reimpostare la password del tuo account Piazza.\nApri questo link entro un'ora per sceglierne una nuova (vale una volta sola):\n\n{link}\n\nSe non sei stato tu, ignora questo messaggio: la password resta quella di prima.\n\n-- \n\nSomeone (hopefully you) asked to reset the password of your Piazza account.\nOpen this link within one hour to choose a new one (it works once):\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it was.\n"
+        ),
+    )
+}
+
+/// The mail sent when someone signs up with an address that already has an account: the
+/// sign-up page says the same in both cases, so only the owner of the inbox learns it.
+pub fn already_registered_mail(reset_page: &str) -> (String, String) {
+    (
+        "Piazza: hai già un account / you already have an account".into(),
+        format!(
+            "Qualcuno (speriamo tu) ha provato a creare un account Piazza con questo indirizzo, che ne ha già uno.\nSe hai dimenticato la password, puoi reimpostarla qui:\n\n{reset_page}\n\nSe non sei stato tu, ignora questo messaggio.\n\n-- \n\nSomeone (hopefully you) tried to create a Piazza account with this address, which already has one.\nIf you forgot your password, you can reset it here:\n\n{reset_page}\n\nIf it was not you, ignore this message.\n"
+        ),
+    )
 }

@@ -1,5 +1,6 @@
 //! HTTP: the pages, the JSON API under `/api/v1`, media serving, and the layers around them.
 
+mod account_pages;
 pub mod api;
 mod csrf;
 pub mod error;

@@ -3,7 +3,7 @@
 use super::api::{self, SearchParams};
 use super::error::AppError;
 use super::i18n::{error_message_it, Lang, Texts};
-use super::viewer::{Viewer, LANG_COOKIE, SESSION_COOKIE};
+use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
 use super::views::{day, WorkView};
 use super::upload;
 use crate::auth;
@@ -23,16 +23,21 @@ pub struct Frame {
     pub other_lang: &'static str,
     pub user_name: Option<String>,
     pub is_curator: bool,
+    pub is_admin: bool,
+    /// The session's synchronizer token, put in every POST form.
+    pub csrf: String,
 }
 
 impl Frame {
-    fn new(viewer: &Viewer) -> Self {
+    pub(super) fn new(viewer: &Viewer) -> Self {
         Self {
             t: viewer.lang.texts(),
             lang: viewer.lang.code(),
             other_lang: viewer.lang.other().code(),
             user_name: viewer.user.as_ref().map(|u| u.name.clone()),
             is_curator: viewer.is_curator(),
+            is_admin: viewer.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin),
+            csrf: viewer.csrf.clone(),
         }
     }
 }
@@ -66,11 +71,13 @@ impl CallView {
 pub struct PageError {
     error: AppError,
     lang: Lang,
+    csrf: String,
 }
 
 impl PageError {
-    pub fn new(error: AppError, lang: Lang) -> Self {
-        Self { error, lang }
+    /// An error page whose forms (language, sign-out) still carry the viewer's token.
+    pub fn for_viewer(error: AppError, viewer: &Viewer) -> Self {
+        Self { error, lang: viewer.lang, csrf: viewer.csrf.clone() }
     }
 }
 
@@ -92,25 +99,37 @@ impl IntoResponse for PageError {
             Lang::En => message,
         };
         let heading = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
-        let frame = Frame { t, lang: self.lang.code(), other_lang: self.lang.other().code(), user_name: None, is_curator: false };
+        let frame = Frame {
+            t,
+            lang: self.lang.code(),
+            other_lang: self.lang.other().code(),
+            user_name: None,
+            is_curator: false,
+            is_admin: false,
+            csrf: self.csrf,
+        };
         let page = ErrorPage { frame, heading, message };
-        (status, Html(page.render().unwrap_or_default())).into_response()
+        let mut response = (status, Html(page.render().unwrap_or_default())).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        response
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(super) type PageResult = Result<Response, PageError>;
 
-fn render(template: impl Template) -> Result<Response, AppError> {
+pub(super) fn render(template: impl Template) -> Result<Response, AppError> {
     let html = template.render().map_err(|e| AppError::Internal(e.into()))?;
     Ok(Html(html).into_response())
 }
 
 /// Runs a page body and turns its error into a page in the viewer's language.
-async fn page<F>(viewer: &Viewer, body: F) -> PageResult
+pub(super) async fn page<F>(viewer: &Viewer, body: F) -> PageResult
 where
     F: std::future::Future<Output = Result<Response, AppError>>,
 {
-    body.await.map_err(|e| PageError::new(e, viewer.lang))
+    body.await.map_err(|e| PageError::for_viewer(e, viewer))
 }
 
 async fn cards(state: &AppState, list: Vec<works::Work>) -> Result<Vec<WorkView>, AppError> {
@@ -210,12 +229,28 @@ pub async fn search(State(state): State<AppState>, viewer: Viewer, Query(params)
 #[template(path = "signin.html")]
 struct SignInPage {
     frame: Frame,
-    failed: bool,
+    /// A refusal to show (wrong password, too many attempts).
+    error: Option<&'static str>,
+    /// A note after another step (account created, password changed, account deleted).
+    notice: Option<&'static str>,
     email: String,
 }
 
-pub async fn sign_in_form(viewer: Viewer) -> PageResult {
-    page(&viewer, async { render(SignInPage { frame: Frame::new(&viewer), failed: false, email: String::new() }) }).await
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn sign_in_form(viewer: Viewer, Query(q): Query<SignInQuery>) -> PageResult {
+    let t = viewer.lang.texts();
+    let notice = match q.done.as_str() {
+        "signup" => Some(t.sign_up_done),
+        "reset" => Some(t.reset_done),
+        "deleted" => Some(t.account_deleted),
+        _ => None,
+    };
+    page(&viewer, async { render(SignInPage { frame: Frame::new(&viewer), error: None, notice, email: String::new() }) }).await
 }
 
 #[derive(Deserialize)]
@@ -224,24 +259,38 @@ pub struct SignInForm {
     password: String,
 }
 
-fn cookie_header(state: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
+pub(super) fn cookie_header(state: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
     HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")).expect("cookie is ascii")
 }
 
-pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, Form(form): Form<SignInForm>) -> PageResult {
+pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, Form(form): Form<SignInForm>) -> PageResult {
     page(&viewer, async {
         let email = auth::normalise_email(&form.email).unwrap_or_default();
+        // Checked before the password, so a locked account or address learns nothing more.
+        let throttle = super::account_pages::SignInThrottle::new(&email, &client);
+        if let Some(retry_after_s) = throttle.blocked(&state).await? {
+            let t = viewer.lang.texts();
+            let mut response =
+                render(SignInPage { frame: Frame::new(&viewer), error: Some(t.too_many_attempts), notice: None, email: form.email.clone() })?;
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+            return Ok(response);
+        }
         let found = users::find_by_email(&state.db, &email).await?;
         let password = form.password.clone();
         // Verify against a dummy hash when the account is unknown, so timing reveals nothing.
         let hash = found.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| auth::dummy_hash().to_owned());
         let ok = state.media_pool.run(move || auth::verify_password(&password, &hash)).await?;
         let Some(found) = found.filter(|_| ok) else {
-            let mut response = render(SignInPage { frame: Frame::new(&viewer), failed: true, email: form.email.clone() })?;
+            throttle.record_failure(&state).await?;
+            let t = viewer.lang.texts();
+            let mut response =
+                render(SignInPage { frame: Frame::new(&viewer), error: Some(t.sign_in_failed), notice: None, email: form.email.clone() })?;
             *response.status_mut() = StatusCode::UNAUTHORIZED;
             return Ok(response);
         };
+        throttle.succeeded(&state).await?;
         // A new session id at every sign-in: a planted cookie is never promoted.
         let token = auth::new_token();
         let max_age = auth::SESSION_DAYS * 86_400;
@@ -293,6 +342,8 @@ struct SubmitPage {
     kinds: Vec<(&'static str, &'static str)>,
     licences: Vec<(&'static str, &'static str)>,
     error: Option<String>,
+    /// The author must confirm their address before sending (accounts).
+    not_verified: bool,
 }
 
 #[derive(Deserialize)]
@@ -311,6 +362,7 @@ async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, e
         kinds: Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
         licences: Licence::ALL.iter().map(|l| (l.as_str(), l.label())).collect(),
         error,
+        not_verified: viewer.user.as_ref().is_some_and(|u| !u.email_verified),
     })
 }
 
@@ -409,7 +461,7 @@ pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 }
 
 pub async fn not_found(viewer: Viewer) -> PageError {
-    PageError::new(AppError::NotFound, viewer.lang)
+    PageError::for_viewer(AppError::NotFound, &viewer)
 }
 
 pub async fn stylesheet() -> impl IntoResponse {

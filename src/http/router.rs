@@ -1,6 +1,6 @@
 //! Every path the server answers, in one place, and the layers every request passes.
 
-use super::{api, csrf, media, pages};
+use super::{account_pages, api, csrf, media, pages};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};
@@ -35,6 +35,16 @@ pub fn router(state: AppState) -> Router {
         .route("/signout", post(pages::sign_out))
         .route("/lang", post(pages::set_language))
         .route("/me/works", get(pages::my_works))
+        .route("/signup", get(account_pages::sign_up_form).post(account_pages::sign_up))
+        .route("/verify", get(account_pages::verify_form).post(account_pages::verify))
+        .route("/reset-password", get(account_pages::reset_request_form).post(account_pages::reset_request))
+        .route("/reset", get(account_pages::reset_form).post(account_pages::reset))
+        .route("/me/account", get(account_pages::account))
+        .route("/me/verify", post(account_pages::resend_verification))
+        .route("/me/signout-everywhere", post(account_pages::sign_out_everywhere))
+        .route("/me/delete", post(account_pages::delete_account))
+        .route("/admin/people", get(account_pages::people))
+        .route("/admin/people/{id}/role", post(account_pages::set_role))
         .route("/curate", get(pages::curate))
         .route("/curate/{id}", post(pages::review))
         .route("/curate/{id}/retry", post(pages::retry))
@@ -51,7 +61,11 @@ pub fn router(state: AppState) -> Router {
         // Slow or stalled clients cannot hold a request open forever; uploads get longer.
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)));
 
+    // A data export is built before its first byte is sent; originals make that slow.
+    let exports = Router::new().route("/me/export", get(account_pages::export));
+
     Router::new()
+        .merge(exports.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(3600))))
         .merge(uploads.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(3600))))
         .merge(rest)
         .fallback(pages::not_found)

@@ -18,6 +18,8 @@ pub const LANG_COOKIE: &str = "piazza_lang";
 pub struct Viewer {
     pub user: Option<User>,
     pub lang: Lang,
+    /// The synchronizer token for this browser's forms (empty without a session cookie).
+    pub csrf: String,
 }
 
 impl Viewer {
@@ -36,7 +38,11 @@ impl Viewer {
 
     /// Published works are public; everything else only to its author and to curators.
     /// Callers answer 404 otherwise, the same as for a missing work.
+    /// A withdrawn work (its author deleted the account) is seen by no one.
     pub fn can_see(&self, work: &Work) -> bool {
+        if work.status == Status::Withdrawn {
+            return false;
+        }
         work.status == Status::Published
             || self.user.as_ref().is_some_and(|u| u.id == work.author_id || u.role.can_curate())
     }
@@ -73,12 +79,43 @@ impl FromRequestParts<AppState> for Viewer {
             // a client with a typo should hear about it.
             let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(AppError::Unauthenticated)?;
             let user = users::find_by_api_token(&state.db, &token_hash(token.trim())).await?.ok_or(AppError::Unauthenticated)?;
-            return Ok(Viewer { user: Some(user), lang });
+            return Ok(Viewer { user: Some(user), lang, csrf: String::new() });
         }
-        let user = match cookie(&parts.headers, SESSION_COOKIE) {
+        let session = cookie(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty());
+        let user = match session {
             Some(token) => users::find_by_session(&state.db, &token_hash(token)).await?,
             None => None,
         };
-        Ok(Viewer { user, lang })
+        let csrf = session.map(crate::auth::csrf_token).unwrap_or_default();
+        Ok(Viewer { user, lang, csrf })
+    }
+}
+
+/// The address of the client: the TCP peer, or with `trust_proxy` the last address in
+/// `X-Forwarded-For` (the one our own proxy appended; earlier entries are the client's word).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .last();
+            if let Some(address) = forwarded.and_then(|a| a.parse::<std::net::IpAddr>().ok()) {
+                return Ok(ClientAddr(address.to_string()));
+            }
+        }
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        // Without a peer (a server not started by `Application`) every client shares one bucket.
+        Ok(ClientAddr(peer.unwrap_or_else(|| "unknown".into())))
     }
 }

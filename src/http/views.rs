@@ -150,6 +150,11 @@ impl WorkView {
         self.rendition("web.mp4").map(|r| r.url.clone()).unwrap_or_default()
     }
 
+    /// The 360p rendition for small screens and slow connections, if there is one.
+    pub fn video_low_url(&self) -> String {
+        self.rendition("web-360.mp4").map(|r| r.url.clone()).unwrap_or_default()
+    }
+
     pub fn poster_url(&self) -> String {
         self.rendition("poster.jpg").map(|r| r.url.clone()).unwrap_or_default()
     }

@@ -118,7 +118,7 @@ pub async fn run(state: &AppState, job: &ClaimedJob, progress: Arc<AtomicI64>) -
                 duration_ms: Some((outputs.info.duration_s * 1000.0).round() as i64),
                 ..Processed::default()
             };
-            (vec![outputs.web, outputs.poster_jpeg, outputs.poster_webp], processed)
+            (vec![outputs.web, outputs.web_360, outputs.poster_jpeg, outputs.poster_webp], processed)
         }
         Kind::Poem | Kind::Story => unreachable!("text kinds returned above"),
     };

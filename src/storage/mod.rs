@@ -87,3 +87,28 @@ pub fn derivative_key(work_id: &str, sha256: &str, name: &str) -> String {
 pub fn derivative_prefix(work_id: &str) -> String {
     format!("works/{work_id}/")
 }
+
+/// Copies every object of `source` into `target` (originals and derivatives), skipping
+/// objects already there with the same size, and checks each copy's size. Returns how
+/// many objects the target holds afterwards. Used by `piazza storage migrate`.
+pub async fn copy_all(source: &dyn MediaStore, target: &dyn MediaStore, tmp_dir: &Path) -> anyhow::Result<usize> {
+    std::fs::create_dir_all(tmp_dir)?;
+    let mut count = 0;
+    for prefix in ["originals/", "works/"] {
+        for object in source.list(prefix).await? {
+            if target.size(&object.key).await? == Some(object.size) {
+                count += 1;
+                continue;
+            }
+            let temp = tempfile::Builder::new().prefix("migrate-").tempfile_in(tmp_dir)?.into_temp_path();
+            source.fetch_to(&object.key, &temp).await?;
+            target.put_file(&object.key, &temp).await?;
+            let copied = target.size(&object.key).await?;
+            if copied != Some(object.size) {
+                anyhow::bail!("copy of {} has size {copied:?}, expected {}", object.key, object.size);
+            }
+            count += 1;
+        }
+    }
+    Ok(count)
+}

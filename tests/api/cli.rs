@@ -177,3 +177,39 @@ fn users_and_tokens_from_the_command_line() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("PIAZZA_JOB_CONCURRENCY"), "config errors name the variable");
 }
+
+#[test]
+fn media_process_runs_the_engine_on_one_file_and_prints_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("media-samples");
+    for (file, kind, expect) in [("tramonto-sul-nera.jpg", "photo", "w320.webp"), ("la-fontana.mp4", "film", "web.mp4")] {
+        let out_dir = dir.path().join(kind);
+        let out = Command::new(env!("CARGO_BIN_EXE_piazza"))
+            .args(["media", "process"])
+            .arg(samples.join(file))
+            .args(["--kind", kind, "--out"])
+            .arg(&out_dir)
+            .env("PIAZZA_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["ok"], true, "{json}");
+        assert!(out_dir.join(expect).exists());
+    }
+    let playlist = dir.path().join("video.mp4");
+    std::fs::write(&playlist, "#EXTM3U\n#EXTINF:1,\n/etc/passwd\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_piazza"))
+        .args(["media", "process"])
+        .arg(&playlist)
+        .args(["--kind", "film", "--out"])
+        .arg(dir.path().join("x"))
+        .env("PIAZZA_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a refusal exits 2");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["error"], "unsupported_format");
+    assert_eq!(json["class"], "permanent");
+}

@@ -327,6 +327,12 @@ impl TestApp {
         files
     }
 
+    /// The CSRF token a browser's forms carry: read from a page, as a browser would.
+    pub async fn csrf_token(&self, client: &reqwest::Client) -> String {
+        let page = client.get(self.url("/")).send().await.unwrap().text().await.unwrap();
+        extract_csrf(&page).expect("pages carry a csrf field")
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(&format!("select count(*) as n from {table}")).fetch_one(&self.state.db.pool).await.unwrap().get::<i64, _>("n")
@@ -343,4 +349,10 @@ fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
             out.push(path.display().to_string());
         }
     }
+}
+
+/// The value of the first `csrf` hidden field in a page.
+pub fn extract_csrf(page: &str) -> Option<String> {
+    let at = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(page[at..].split('"').next()?.to_owned())
 }

@@ -130,7 +130,12 @@ async fn film_gets_a_web_rendition_that_plays_and_seeks(app: &TestApp) {
     let work = approve_and_check_public(app, &curator, &id, "La fontana di notte", "fontane").await;
 
     let renditions = work["renditions"].as_array().unwrap();
-    let web = renditions.iter().find(|r| r["mime"] == "video/mp4").expect("web rendition");
+    let web = renditions.iter().find(|r| r["name"] == "web.mp4").expect("web rendition");
+    let low = renditions.iter().find(|r| r["name"] == "web-360.mp4").expect("low-bandwidth rendition");
+    let (_, _, low_bytes) = app.get_bytes(None, low["url"].as_str().unwrap()).await;
+    let low_probe = ffprobe(&low_bytes);
+    let low_video = low_probe["streams"].as_array().unwrap().iter().find(|s| s["codec_type"] == "video").unwrap().clone();
+    assert!(low_video["height"].as_i64().unwrap() <= 360 && low_video["codec_name"] == "h264", "{low_video}");
     let url = web["url"].as_str().unwrap();
     let (status, _, full) = app.get_bytes(None, url).await;
     assert_eq!(status, 200);

@@ -5,6 +5,7 @@ mod helpers;
 mod media_fixtures;
 
 mod access;
+mod accounts;
 mod bad_uploads;
 mod cli;
 mod journey;

@@ -36,6 +36,7 @@ async fn citizen_submits_through_the_form_and_curator_publishes_in_the_page(app:
     assert_eq!(r.status(), 401);
     assert!(r.text().await.unwrap().contains("Email o password non corrette"));
     sign_in(app, &citizen, &anna.email).await;
+    let token = app.csrf_token(&citizen).await;
 
     let form_page = citizen.get(app.url("/submit?call=il-quartiere")).send().await.unwrap().text().await.unwrap();
     assert!(form_page.contains("enctype=\"multipart/form-data\""));
@@ -43,6 +44,7 @@ async fn citizen_submits_through_the_form_and_curator_publishes_in_the_page(app:
 
     // A refused form comes back with the reason in Italian and the right status.
     let form = Form::new()
+        .text("csrf", token.clone())
         .text("call", "il-quartiere")
         .text("kind", "photo")
         .text("title", "La mia via")
@@ -54,6 +56,7 @@ async fn citizen_submits_through_the_form_and_curator_publishes_in_the_page(app:
     assert!(r.text().await.unwrap().contains("Descrivi la foto"));
 
     let form = Form::new()
+        .text("csrf", token.clone())
         .text("call", "il-quartiere")
         .text("kind", "photo")
         .text("title", "La mia via")
@@ -71,9 +74,10 @@ async fn citizen_submits_through_the_form_and_curator_publishes_in_the_page(app:
 
     let city = browser();
     sign_in(app, &city, &curator.email).await;
+    let city_token = app.csrf_token(&city).await;
     let queue = city.get(app.url("/curate")).send().await.unwrap().text().await.unwrap();
     assert!(queue.contains(&format!("/works/{id}")));
-    let r = city.post(app.url(&format!("/curate/{id}"))).header("Origin", &app.base).form(&[("decision", "approve")]).send().await.unwrap();
+    let r = city.post(app.url(&format!("/curate/{id}"))).header("Origin", &app.base).form(&[("decision", "approve"), ("csrf", city_token.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let mine = citizen.get(app.url("/me/works")).send().await.unwrap().text().await.unwrap();
     assert!(mine.contains("Pubblicata"));
@@ -82,7 +86,7 @@ async fn citizen_submits_through_the_form_and_curator_publishes_in_the_page(app:
     assert_eq!(r.status(), 403);
 
     // Sign-out ends the session on the server: the old cookie no longer works.
-    let r = citizen.post(app.url("/signout")).header("Origin", &app.base).send().await.unwrap();
+    let r = citizen.post(app.url("/signout")).header("Origin", &app.base).form(&[("csrf", token.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let r = citizen.get(app.url("/me/works")).send().await.unwrap();
     assert_eq!(r.status(), 303, "signed out");

@@ -1,4 +1,4 @@
-//! Films: probing, the H.264/AAC web rendition and the poster, through FFmpeg.
+//! Films: probing, the H.264/AAC web renditions and the poster, through FFmpeg.
 //!
 //! Every input is a hostile upload. It is opened through one function, [`open_guarded`],
 //! which restricts FFmpeg to the `file` protocol and to a short list of container
@@ -6,9 +6,23 @@
 //! files, are refused before anything they reference is touched) and which installs an
 //! interrupt callback enforcing the wall-clock budget from [`Limits::timeout`].
 //!
-//! The web rendition is H.264 (libx264) + AAC in an MP4 with the index at the front,
-//! upright (the display matrix is applied to the pixels), with square pixels, fitted
-//! within 1280x720 (720x1280 for portrait) and without any metadata from the input.
+//! The web renditions are H.264 High 8-bit 4:2:0 (libx264) + AAC in MP4s with the index
+//! at the front, upright (the display matrix is applied to the pixels), with square
+//! pixels and without any metadata from the input: `web.mp4` fitted within 1280x720 and
+//! `web-360.mp4` within 640x360 (swapped for portrait), never upscaled. Both come out of
+//! one decode: the decoded pictures go through one filter graph that splits them
+//! after the shared work (scaling, tone mapping, rotation) into one branch per size.
+//!
+//! HDR films (PQ or HLG) are tone-mapped to BT.709 SDR with `zscale` + `tonemap`; films
+//! with BT.2020 primaries but an SDR transfer are converted to BT.709 primaries. Both
+//! come out tagged BT.709. When this FFmpeg lacks `zscale` or `tonemap`, the pictures
+//! are only reduced to 8 bits and keep the input's colour tags (players that honour the
+//! tags still show them right; others show them flat): see [`tone_mapping_available`].
+//!
+//! The poster is a picture that is neither black nor blank: a few candidate instants
+//! are tried (by seeking, never by decoding from the start; snapped to a nearby key
+//! frame when the container has an index, so that usually one picture is decoded) and
+//! the first whose brightness and contrast look like content is kept.
 
 use std::ffi::CString;
 use std::os::raw::{c_int, c_void};
@@ -25,7 +39,6 @@ use ffmpeg::format;
 use ffmpeg::format::context::{Input, Output};
 use ffmpeg::frame;
 use ffmpeg::media;
-use ffmpeg::software::scaling;
 use ffmpeg::{ChannelLayout, Dictionary, Packet, Rational};
 use serde::Serialize;
 
@@ -47,21 +60,41 @@ pub struct FilmInfo {
     pub rotation: i32,
     /// FFmpeg's short name of the video codec, e.g. `h264`, `vp9`.
     pub video_codec: String,
+    /// Bits per luma sample of the decoded picture (8, 10, 12...; 0 when unknown).
+    pub bit_depth: u32,
+    /// The picture is HDR (PQ or HLG transfer): the web renditions are tone-mapped.
+    pub hdr: bool,
 }
 
 /// Everything [`process_film`] wrote.
 #[derive(Debug, Clone, Serialize)]
 pub struct FilmOutputs {
     pub info: FilmInfo,
-    /// `web.mp4`: H.264 + AAC, fast start.
+    /// `web.mp4`: H.264 + AAC 128 kb/s, fast start, within 1280x720.
     pub web: Rendition,
+    /// `web-360.mp4`: the low-bandwidth rendition, H.264 + AAC 96 kb/s, within 640x360.
+    pub web_360: Rendition,
     /// `poster.jpg`, at the web rendition's size.
     pub poster_jpeg: Rendition,
     /// `poster.webp`, at the web rendition's size.
     pub poster_webp: Rendition,
+    /// Where in the film (seconds from its start) the poster was taken.
+    pub poster_at_s: f64,
+}
+
+/// What [`extract_poster`] wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Posters {
+    /// `poster.jpg`, at the web rendition's size.
+    pub jpeg: Rendition,
+    /// `poster.webp`, at the web rendition's size.
+    pub webp: Rendition,
+    /// Where in the film (seconds from its start) the picture was taken.
+    pub at_s: f64,
 }
 
 const WEB_NAME: &str = "web.mp4";
+const WEB_360_NAME: &str = "web-360.mp4";
 const POSTER_JPEG_NAME: &str = "poster.jpg";
 const POSTER_WEBP_NAME: &str = "poster.webp";
 
@@ -74,16 +107,34 @@ const PROTOCOL_WHITELIST: &str = "file";
 /// Largest web rendition for landscape (and square) films; swapped for portrait.
 const WEB_LONG_SIDE: u32 = 1280;
 const WEB_SHORT_SIDE: u32 = 720;
+/// Largest low-bandwidth rendition.
+const WEB_360_LONG_SIDE: u32 = 640;
+const WEB_360_SHORT_SIDE: u32 = 360;
 
 const AUDIO_RATE: i32 = 48_000;
 /// FFmpeg's AV_TIME_BASE: container-level times are in microseconds.
 const TIME_BASE: i32 = 1_000_000;
 const AUDIO_BIT_RATE: usize = 128_000;
+const AUDIO_360_BIT_RATE: usize = 96_000;
 
 /// Decode errors tolerated (a damaged packet here and there) before the file is refused.
 const MAX_DECODE_ERRORS: u32 = 16;
 /// Slack allowed when checking decoded timestamps against the duration limit.
 const DURATION_SLACK_S: f64 = 1.0;
+
+/// Where the poster is looked for, as fractions of the duration, in order of preference.
+const POSTER_CANDIDATES: [f64; 5] = [0.1, 0.25, 0.4, 0.55, 0.7];
+/// A key frame this close to a candidate instant (seconds, at most 5% of the duration)
+/// is taken instead of decoding from the key frame up to the instant.
+const POSTER_SNAP_S: f64 = 2.0;
+/// A poster candidate is accepted when its mean luma (0-255) is within this range...
+const POSTER_MIN_MEAN: f64 = 40.0;
+const POSTER_MAX_MEAN: f64 = 230.0;
+/// ...and the standard deviation of its luma at least this (not a flat, blank picture).
+const POSTER_MIN_STDDEV: f64 = 12.0;
+
+/// Nominal peak luminance (cd/m²) SDR white is mapped to when tone-mapping HDR.
+const SDR_PEAK_NITS: u32 = 100;
 
 static INIT: Once = Once::new();
 
@@ -278,6 +329,64 @@ fn open_guarded(path: &Path, deadline: Instant) -> Result<Guarded, MediaError> {
 // ---------------------------------------------------------------------------------------
 // Probe
 
+/// How the colours of the input are brought to BT.709 SDR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tone {
+    /// SDR (BT.709, BT.601 or untagged): the pixels only lose bits if they have more than 8.
+    Keep,
+    /// SDR with BT.2020 primaries: converted to BT.709 primaries.
+    Gamut,
+    /// PQ or HLG: tone-mapped to BT.709 SDR.
+    Hdr,
+}
+
+/// The colour description of the input, as FFmpeg's `AVCOL_*` numbers.
+#[derive(Debug, Clone, Copy)]
+struct Colour {
+    primaries: ffi::AVColorPrimaries,
+    transfer: ffi::AVColorTransferCharacteristic,
+    matrix: ffi::AVColorSpace,
+    range: ffi::AVColorRange,
+}
+
+impl Colour {
+    fn of_frame(frame: &frame::Video) -> Self {
+        unsafe {
+            let f = frame.as_ptr();
+            Self {
+                primaries: (*f).color_primaries,
+                transfer: (*f).color_trc,
+                matrix: (*f).colorspace,
+                range: (*f).color_range,
+            }
+        }
+    }
+
+    /// Fills what the frame leaves unspecified from the stream's description.
+    fn or(self, other: Colour) -> Colour {
+        use ffi::{AVColorPrimaries as P, AVColorRange as R, AVColorSpace as S, AVColorTransferCharacteristic as T};
+        Colour {
+            primaries: if self.primaries == P::AVCOL_PRI_UNSPECIFIED { other.primaries } else { self.primaries },
+            transfer: if self.transfer == T::AVCOL_TRC_UNSPECIFIED { other.transfer } else { self.transfer },
+            matrix: if self.matrix == S::AVCOL_SPC_UNSPECIFIED { other.matrix } else { self.matrix },
+            range: if self.range == R::AVCOL_RANGE_UNSPECIFIED { other.range } else { self.range },
+        }
+    }
+
+    fn tone(&self) -> Tone {
+        use ffi::{AVColorPrimaries as P, AVColorSpace as S, AVColorTransferCharacteristic as T};
+        match self.transfer {
+            T::AVCOL_TRC_SMPTE2084 | T::AVCOL_TRC_ARIB_STD_B67 => Tone::Hdr,
+            _ if self.primaries == P::AVCOL_PRI_BT2020
+                || matches!(self.matrix, S::AVCOL_SPC_BT2020_NCL | S::AVCOL_SPC_BT2020_CL) =>
+            {
+                Tone::Gamut
+            }
+            _ => Tone::Keep,
+        }
+    }
+}
+
 /// What the engine decided to do with a film after looking at its headers.
 struct Plan {
     info: FilmInfo,
@@ -286,8 +395,13 @@ struct Plan {
     /// Size of the web rendition and the posters.
     out_width: u32,
     out_height: u32,
+    /// Size of the low-bandwidth rendition.
+    small_width: u32,
+    small_height: u32,
     /// Start of the presentation, in AV_TIME_BASE units; subtracted from every timestamp.
     origin_us: i64,
+    /// The colours as the stream's headers describe them.
+    colour: Colour,
 }
 
 fn rational_f64(r: Rational) -> f64 {
@@ -324,25 +438,41 @@ fn stream_rotation(stream: &format::stream::Stream) -> i32 {
     0
 }
 
-/// Fit (w, h) within the web box without upscaling; both sides even and at least 2.
-fn fit_web(display_w: f64, display_h: f64) -> (u32, u32) {
-    let (box_w, box_h) = if display_h > display_w {
-        (WEB_SHORT_SIDE, WEB_LONG_SIDE)
-    } else {
-        (WEB_LONG_SIDE, WEB_SHORT_SIDE)
-    };
+/// Fit (w, h) within a `long` x `short` box (turned for portrait) without upscaling.
+///
+/// Both sides are even (4:2:0) and at least 2; rounding to even never goes past the
+/// displayed size, so an odd 321x241 film becomes 320x240, not 322x242.
+fn fit_within(display_w: f64, display_h: f64, long: u32, short: u32) -> (u32, u32) {
+    let (box_w, box_h) = if display_h > display_w { (short, long) } else { (long, short) };
     let scale = (f64::from(box_w) / display_w)
         .min(f64::from(box_h) / display_h)
         .min(1.0);
-    let even = |x: f64, max: u32| ((((x / 2.0).round()) as u32) * 2).clamp(2, max);
-    (even(display_w * scale, box_w), even(display_h * scale, box_h))
+    let even = |x: f64, limit: f64| {
+        let mut e = ((x / 2.0).round() as u32) * 2;
+        if f64::from(e) > limit.floor() && e > 2 {
+            e -= 2;
+        }
+        e.max(2)
+    };
+    (
+        even(display_w * scale, display_w.min(f64::from(box_w))),
+        even(display_h * scale, display_h.min(f64::from(box_h))),
+    )
+}
+
+/// Whether `stream` carries a default-disposition flag.
+fn is_default(stream: &format::stream::Stream) -> bool {
+    stream.disposition().contains(format::stream::Disposition::DEFAULT)
 }
 
 fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
     let input = src.input();
 
     let mut video = None;
-    let mut audio = None;
+    // (index, marked default) of the first readable audio track, and of the first
+    // readable one marked default: the default one wins, as in players.
+    let mut first_audio = None;
+    let mut default_audio = None;
     let mut any_audio = false;
     for stream in input.streams() {
         let params = stream.parameters();
@@ -361,17 +491,19 @@ fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
                     let p = params.as_ptr();
                     ((*p).sample_rate, (*p).ch_layout.nb_channels)
                 };
-                if audio.is_none()
-                    && rate > 0
-                    && channels > 0
-                    && codec::decoder::find(params.id()).is_some()
-                {
-                    audio = Some(stream.index());
+                let readable =
+                    rate > 0 && channels > 0 && codec::decoder::find(params.id()).is_some();
+                if readable {
+                    first_audio = first_audio.or(Some(stream.index()));
+                    if default_audio.is_none() && is_default(&stream) {
+                        default_audio = Some(stream.index());
+                    }
                 }
             }
             _ => {}
         }
     }
+    let audio = default_audio.or(first_audio);
 
     let Some(video_index) = video else {
         return Err(if any_audio {
@@ -391,9 +523,19 @@ fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
         ));
     }
 
-    let (coded_w, coded_h) = unsafe {
+    let (coded_w, coded_h, pix_fmt, colour) = unsafe {
         let p = params.as_ptr();
-        ((*p).width, (*p).height)
+        (
+            (*p).width,
+            (*p).height,
+            (*p).format,
+            Colour {
+                primaries: (*p).color_primaries,
+                transfer: (*p).color_trc,
+                matrix: (*p).color_space,
+                range: (*p).color_range,
+            },
+        )
     };
     if coded_w <= 0 || coded_h <= 0 {
         return Err(corrupt());
@@ -407,6 +549,18 @@ fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
             ),
         ));
     }
+    let bit_depth = unsafe {
+        let desc = if pix_fmt >= 0 {
+            ffi::av_pix_fmt_desc_get(std::mem::transmute::<i32, ffi::AVPixelFormat>(pix_fmt))
+        } else {
+            ptr::null()
+        };
+        if desc.is_null() || (*desc).nb_components == 0 {
+            0
+        } else {
+            (*desc).comp[0].depth.max(0) as u32
+        }
+    };
 
     // Square the pixels: stretch the side that the sample aspect ratio says is squeezed.
     let sar = unsafe {
@@ -425,7 +579,9 @@ fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
     if rotation == 90 || rotation == 270 {
         std::mem::swap(&mut display_w, &mut display_h);
     }
-    let (out_width, out_height) = fit_web(display_w, display_h);
+    let (out_width, out_height) = fit_within(display_w, display_h, WEB_LONG_SIDE, WEB_SHORT_SIDE);
+    let (small_width, small_height) =
+        fit_within(display_w, display_h, WEB_360_LONG_SIDE, WEB_360_SHORT_SIDE);
 
     let duration_s = if input.duration() > 0 {
         input.duration() as f64 / f64::from(TIME_BASE)
@@ -460,9 +616,21 @@ fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
         has_audio: audio.is_some(),
         rotation,
         video_codec: codec_id.name().to_string(),
+        bit_depth,
+        hdr: colour.tone() == Tone::Hdr,
     };
 
-    Ok(Plan { info, video_index, audio_index: audio, out_width, out_height, origin_us })
+    Ok(Plan {
+        info,
+        video_index,
+        audio_index: audio,
+        out_width,
+        out_height,
+        small_width,
+        small_height,
+        origin_us,
+        colour,
+    })
 }
 
 /// Reads a film's headers (and as much of the start as FFmpeg needs to describe its
@@ -638,30 +806,96 @@ impl FrameDurations {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Video path
 
-struct VideoPath {
-    decoder: codec::decoder::Video,
-    in_tb: Rational,
-    origin: i64,
-    rotation: i32,
-    out_w: u32,
-    out_h: u32,
-    /// The filter graph and the (width, height, pixel format) it was built for.
-    graph: Option<(filter::Graph, (u32, u32, i32))>,
-    encoder: codec::encoder::video::Encoder,
-    enc_tb: Rational,
-    ost: usize,
-    last_pts: Option<i64>,
-    next_in_pts: Option<i64>,
-    durations: FrameDurations,
-    /// Duration of the last decoded picture according to the input, in `in_tb`.
-    last_in_duration: Option<i64>,
-    frames: u64,
-    last_s: f64,
-    errors: u32,
+// ---------------------------------------------------------------------------------------
+// Colour
+
+/// Whether this FFmpeg can tone-map HDR films to SDR (it has `zscale` and `tonemap`).
+/// Without them, HDR and BT.2020 films are only reduced to 8 bits and keep their tags.
+pub fn tone_mapping_available() -> bool {
+    init();
+    filter::find("zscale").is_some() && filter::find("tonemap").is_some()
 }
+
+/// `zscale` input options describing `colour`, with safe guesses for what it leaves out.
+fn zscale_input(colour: Colour) -> String {
+    use ffi::{AVColorPrimaries as P, AVColorRange as R, AVColorSpace as S, AVColorTransferCharacteristic as T};
+    // zscale takes FFmpeg's AVCOL_* numbers; only pass the ones it knows.
+    let primaries = match colour.primaries {
+        p @ (P::AVCOL_PRI_BT709
+        | P::AVCOL_PRI_BT470M
+        | P::AVCOL_PRI_BT470BG
+        | P::AVCOL_PRI_SMPTE170M
+        | P::AVCOL_PRI_SMPTE240M
+        | P::AVCOL_PRI_FILM
+        | P::AVCOL_PRI_BT2020
+        | P::AVCOL_PRI_SMPTE428
+        | P::AVCOL_PRI_SMPTE431
+        | P::AVCOL_PRI_SMPTE432) => p,
+        _ => P::AVCOL_PRI_BT2020,
+    };
+    let transfer = match colour.transfer {
+        t @ (T::AVCOL_TRC_SMPTE2084
+        | T::AVCOL_TRC_ARIB_STD_B67
+        | T::AVCOL_TRC_BT709
+        | T::AVCOL_TRC_SMPTE170M
+        | T::AVCOL_TRC_BT2020_10
+        | T::AVCOL_TRC_BT2020_12
+        | T::AVCOL_TRC_IEC61966_2_1
+        | T::AVCOL_TRC_LINEAR) => t,
+        _ => T::AVCOL_TRC_BT2020_10,
+    };
+    let matrix = match colour.matrix {
+        m @ (S::AVCOL_SPC_BT709
+        | S::AVCOL_SPC_BT470BG
+        | S::AVCOL_SPC_SMPTE170M
+        | S::AVCOL_SPC_BT2020_NCL
+        | S::AVCOL_SPC_BT2020_CL) => m,
+        _ => S::AVCOL_SPC_BT2020_NCL,
+    };
+    let range = if colour.range == R::AVCOL_RANGE_JPEG { "full" } else { "limited" };
+    format!(
+        "tin={}:pin={}:min={}:rin={range}",
+        transfer as i32, primaries as i32, matrix as i32
+    )
+}
+
+/// Filters (each preceded by a comma) that bring `colour` to BT.709 SDR, ending with
+/// 8-bit limited-range YUV; empty when the colours are kept as they are.
+fn colour_filters(colour: Colour) -> String {
+    let tone = colour.tone();
+    if tone == Tone::Keep || !tone_mapping_available() {
+        return String::new();
+    }
+    // Work in linear light, in floating point, on BT.709 primaries; then compress the
+    // highlights (HDR only: mobius keeps everything below SDR white nearly untouched)
+    // and encode with the BT.709 transfer and matrix.
+    let tonemap = if tone == Tone::Hdr { ",tonemap=tonemap=mobius:desat=0" } else { "" };
+    format!(
+        ",zscale={}:t=linear:npl={SDR_PEAK_NITS},format=gbrpf32le,zscale=p=709{tonemap},\
+         zscale=t=709:m=709:r=limited,format=yuv420p",
+        zscale_input(colour)
+    )
+}
+
+/// The colour tags the web renditions carry.
+fn output_colour(colour: Colour) -> Colour {
+    use ffi::{AVColorPrimaries as P, AVColorRange as R, AVColorSpace as S, AVColorTransferCharacteristic as T};
+    if colour.tone() != Tone::Keep && tone_mapping_available() {
+        Colour {
+            primaries: P::AVCOL_PRI_BT709,
+            transfer: T::AVCOL_TRC_BT709,
+            matrix: S::AVCOL_SPC_BT709,
+            range: R::AVCOL_RANGE_MPEG,
+        }
+    } else {
+        // The pixels keep their primaries, transfer and matrix; the range is made limited.
+        Colour { range: R::AVCOL_RANGE_MPEG, ..colour }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Video filters
 
 fn rotation_filters(rotation: i32) -> &'static str {
     match rotation {
@@ -672,13 +906,56 @@ fn rotation_filters(rotation: i32) -> &'static str {
     }
 }
 
-fn video_graph(
-    frame: &frame::Video,
-    in_tb: Rational,
-    rotation: i32,
-    out_w: u32,
-    out_h: u32,
-) -> Result<filter::Graph, ffmpeg::Error> {
+/// What a video graph produces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pictures {
+    /// 8-bit 4:2:0 for the encoders: one branch per size (`out0`, `out1`...).
+    Yuv,
+    /// One upright RGB picture, for the poster.
+    Rgb,
+}
+
+/// The filter graph description from `[in]` to `[out0]` (and `[out1]`...).
+///
+/// The work shared by all sizes (scaling to the largest, colour conversion, rotation)
+/// is done once; the smaller sizes are scaled from the largest after a `split`.
+fn video_spec(colour: Colour, rotation: i32, sizes: &[(u32, u32)], pictures: Pictures) -> String {
+    let (w, h) = sizes[0];
+    // Scale before turning: the rotation then moves the small picture, not the big one.
+    let (pre_w, pre_h) = if rotation == 90 || rotation == 270 { (h, w) } else { (w, h) };
+    let colours = colour_filters(colour);
+    let mut spec = match (pictures, colours.is_empty()) {
+        (Pictures::Yuv, true) => {
+            format!("[in]scale={pre_w}:{pre_h}:flags=bicubic:out_range=tv,format=yuv420p")
+        }
+        (Pictures::Yuv, false) => format!("[in]scale={pre_w}:{pre_h}:flags=bicubic{colours}"),
+        (Pictures::Rgb, true) => format!(
+            "[in]scale={pre_w}:{pre_h}:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24"
+        ),
+        (Pictures::Rgb, false) => format!(
+            "[in]scale={pre_w}:{pre_h}:flags=bicubic{colours},\
+             scale=flags=accurate_rnd+full_chroma_int:in_color_matrix=bt709:in_range=tv,format=rgb24"
+        ),
+    };
+    spec.push_str(rotation_filters(rotation));
+    spec.push_str(",setsar=1");
+    if sizes.len() == 1 {
+        spec.push_str("[out0]");
+    } else {
+        spec.push_str(&format!(",split={}[out0]", sizes.len()));
+        for i in 1..sizes.len() {
+            spec.push_str(&format!("[s{i}]"));
+        }
+        for (i, (w, h)) in sizes.iter().enumerate().skip(1) {
+            spec.push_str(&format!(";[s{i}]scale={w}:{h}:flags=bicubic,format=yuv420p,setsar=1[out{i}]"));
+        }
+    }
+    spec
+}
+
+const SINKS: [&str; 2] = ["out0", "out1"];
+
+fn video_graph(frame: &frame::Video, in_tb: Rational, spec: &str, outputs: usize) -> Result<filter::Graph, ffmpeg::Error> {
     let sar = frame.aspect_ratio();
     let (sar_n, sar_d) = if sar.numerator() > 0 && sar.denominator() > 0 {
         (sar.numerator(), sar.denominator())
@@ -696,19 +973,241 @@ fn video_graph(
         sar_n,
         sar_d
     );
-    // Scale before turning: the rotation then moves the small picture, not the big one.
-    let (pre_w, pre_h) = if rotation == 90 || rotation == 270 { (out_h, out_w) } else { (out_w, out_h) };
-    let spec = format!(
-        "scale={pre_w}:{pre_h}:flags=bicubic,format=yuv420p{},setsar=1",
-        rotation_filters(rotation)
-    );
-
     let mut graph = filter::Graph::new();
     graph.add(&filter::find("buffer").ok_or(ffmpeg::Error::FilterNotFound)?, "in", &args)?;
-    graph.add(&filter::find("buffersink").ok_or(ffmpeg::Error::FilterNotFound)?, "out", "")?;
-    graph.output("in", 0)?.input("out", 0)?.parse(&spec)?;
+    let sink = filter::find("buffersink").ok_or(ffmpeg::Error::FilterNotFound)?;
+    for name in SINKS.iter().take(outputs) {
+        graph.add(&sink, name, "")?;
+    }
+    let mut parser = graph.output("in", 0)?;
+    for name in SINKS.iter().take(outputs) {
+        parser = parser.input(name, 0)?;
+    }
+    parser.parse(spec)?;
     graph.validate()?;
     Ok(graph)
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoders and outputs
+
+fn find_encoder(name: &str) -> Result<ffmpeg::Codec, MediaError> {
+    codec::encoder::find_by_name(name).ok_or_else(|| {
+        MediaError::transient(
+            "encoder_missing",
+            format!("the {name} encoder is not installed on the server"),
+        )
+    })
+}
+
+fn encoder_failed(name: &str) -> MediaError {
+    MediaError::transient("encoder_failed", format!("the {name} encoder could not be started"))
+}
+
+/// One MP4 being written: its muxer, its H.264 encoder and (when there is sound) its AAC
+/// encoder.
+struct Muxed {
+    octx: Output,
+    video: VideoEnc,
+    audio: Option<AudioEnc>,
+}
+
+struct VideoEnc {
+    encoder: codec::encoder::video::Encoder,
+    enc_tb: Rational,
+    ost: usize,
+    last_pts: Option<i64>,
+    durations: FrameDurations,
+    frames: u64,
+}
+
+impl VideoEnc {
+    fn open(
+        octx: &mut Output,
+        x264: ffmpeg::Codec,
+        (width, height): (u32, u32),
+        in_tb: Rational,
+        frame_rate: Rational,
+        colour: Colour,
+    ) -> Result<Self, MediaError> {
+        let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
+        let mut venc = codec::Context::new_with_codec(x264)
+            .encoder()
+            .video()
+            .map_err(|_| encoder_failed("libx264"))?;
+        venc.set_width(width);
+        venc.set_height(height);
+        venc.set_format(format::Pixel::YUV420P);
+        venc.set_time_base(in_tb);
+        venc.set_aspect_ratio(Rational::new(1, 1));
+        let fps = rational_f64(frame_rate);
+        if (1.0..=240.0).contains(&fps) {
+            venc.set_frame_rate(Some(frame_rate));
+        }
+        if global_header {
+            venc.set_flags(codec::Flags::GLOBAL_HEADER);
+        }
+        unsafe {
+            let p = venc.as_mut_ptr();
+            (*p).color_primaries = colour.primaries;
+            (*p).color_trc = colour.transfer;
+            (*p).colorspace = colour.matrix;
+            (*p).color_range = colour.range;
+        }
+        let mut vopts = Dictionary::new();
+        vopts.set("preset", "veryfast");
+        vopts.set("crf", "23");
+        vopts.set("profile", "high");
+        let encoder = venc.open_with(vopts).map_err(|_| encoder_failed("libx264"))?;
+        let enc_tb = encoder.time_base();
+        let ost = {
+            let mut ost = octx.add_stream(x264).map_err(|_| encoder_failed("libx264"))?;
+            ost.set_parameters(&encoder);
+            ost.set_time_base(enc_tb);
+            ost.index()
+        };
+        unsafe {
+            // Parameters come from our encoder; leave the tag to the muxer.
+            (*(*octx.stream(ost).ok_or_else(corrupt)?.as_ptr()).codecpar).codec_tag = 0;
+        }
+        let nominal = if fps > 0.0 {
+            rescale(1, Rational::new(frame_rate.denominator(), frame_rate.numerator()), enc_tb)
+        } else {
+            0
+        };
+        Ok(Self {
+            encoder,
+            enc_tb,
+            ost,
+            last_pts: None,
+            durations: FrameDurations { nominal, ..FrameDurations::default() },
+            frames: 0,
+        })
+    }
+
+    /// Encodes one filtered picture; returns its time in seconds.
+    fn encode(&mut self, octx: &mut Output, frame: &mut frame::Video, sink_tb: Rational) -> Result<f64, MediaError> {
+        let mut pts = frame
+            .pts()
+            .map(|p| rescale(p, sink_tb, self.enc_tb))
+            .unwrap_or_else(|| self.last_pts.map_or(0, |l| l + 1));
+        // The encoder and the muxer need strictly increasing timestamps.
+        if let Some(last) = self.last_pts {
+            if pts <= last {
+                pts = last + 1;
+            }
+        }
+        self.last_pts = Some(pts);
+        self.durations.frame(pts);
+        frame.set_pts(Some(pts));
+        // Let the encoder choose frame types: the decoder's choices mean nothing here.
+        frame.set_kind(ffmpeg::picture::Type::None);
+        self.encoder.send_frame(frame).map_err(|_| corrupt())?;
+        self.frames += 1;
+        write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, Some(&mut self.durations))?;
+        Ok(pts as f64 * rational_f64(self.enc_tb))
+    }
+
+    /// `last_duration`: how long the input said its last picture lasts (encoder time base).
+    fn finish(&mut self, octx: &mut Output, last_duration: Option<i64>) -> Result<(), MediaError> {
+        if self.frames == 0 {
+            return Err(corrupt());
+        }
+        self.durations.end(last_duration);
+        self.encoder.send_eof().map_err(|_| corrupt())?;
+        write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, Some(&mut self.durations))
+    }
+
+    /// When the last picture ends, in seconds.
+    fn end_s(&self) -> f64 {
+        let last = self.last_pts.unwrap_or(0);
+        let d = self.durations.known.get(&last).copied().unwrap_or(self.durations.nominal.max(0));
+        (last + d) as f64 * rational_f64(self.enc_tb)
+    }
+}
+
+struct AudioEnc {
+    encoder: codec::encoder::audio::Encoder,
+    enc_tb: Rational,
+    frame_size: u32,
+    ost: usize,
+    next_pts: Option<i64>,
+}
+
+impl AudioEnc {
+    fn open(octx: &mut Output, aac: ffmpeg::Codec, bit_rate: usize) -> Result<Self, MediaError> {
+        let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
+        let mut aenc = codec::Context::new_with_codec(aac)
+            .encoder()
+            .audio()
+            .map_err(|_| encoder_failed("aac"))?;
+        aenc.set_rate(AUDIO_RATE);
+        aenc.set_format(format::Sample::F32(format::sample::Type::Planar));
+        aenc.set_channel_layout(ChannelLayout::STEREO);
+        aenc.set_channels(2);
+        aenc.set_bit_rate(bit_rate);
+        aenc.set_time_base(Rational::new(1, AUDIO_RATE));
+        if global_header {
+            aenc.set_flags(codec::Flags::GLOBAL_HEADER);
+        }
+        let encoder = aenc.open().map_err(|_| encoder_failed("aac"))?;
+        let enc_tb = encoder.time_base();
+        let frame_size = encoder.frame_size();
+        let ost = {
+            let mut ost = octx.add_stream(aac).map_err(|_| encoder_failed("aac"))?;
+            ost.set_parameters(&encoder);
+            ost.set_time_base(enc_tb);
+            ost.index()
+        };
+        unsafe {
+            (*(*octx.stream(ost).ok_or_else(corrupt)?.as_ptr()).codecpar).codec_tag = 0;
+        }
+        Ok(Self { encoder, enc_tb, frame_size, ost, next_pts: None })
+    }
+
+    fn encode(&mut self, octx: &mut Output, frame: &mut frame::Audio, sink_tb: Rational) -> Result<(), MediaError> {
+        let mut pts = frame
+            .pts()
+            .map(|p| rescale(p, sink_tb, self.enc_tb))
+            .unwrap_or_else(|| self.next_pts.unwrap_or(0));
+        // Never overlap the previous frame.
+        if let Some(next) = self.next_pts {
+            if pts < next {
+                pts = next;
+            }
+        }
+        let samples = i64::try_from(frame.samples()).unwrap_or(0);
+        self.next_pts = Some(pts + samples);
+        frame.set_pts(Some(pts));
+        self.encoder.send_frame(frame).map_err(|_| corrupt())?;
+        write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, None)
+    }
+
+    fn finish(&mut self, octx: &mut Output) -> Result<(), MediaError> {
+        self.encoder.send_eof().map_err(|_| corrupt())?;
+        write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, None)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Video path
+
+/// The decoder, and the filter graph feeding every output's encoder.
+struct VideoPath {
+    decoder: codec::decoder::Video,
+    in_tb: Rational,
+    origin: i64,
+    rotation: i32,
+    /// The colours as the stream's headers describe them (frames may say more).
+    colour: Colour,
+    /// Size of each output, in the order of the outputs.
+    sizes: Vec<(u32, u32)>,
+    /// The filter graph and the (width, height, pixel format) it was built for.
+    graph: Option<(filter::Graph, (u32, u32, i32))>,
+    next_in_pts: Option<i64>,
+    /// Duration of the last decoded picture according to the input, in `in_tb`.
+    last_in_duration: Option<i64>,
+    errors: u32,
 }
 
 impl VideoPath {
@@ -717,62 +1216,60 @@ impl VideoPath {
         (frame.width(), frame.height(), pix as i32)
     }
 
-    /// Feeds one decoded frame (or the end, with None) through the filters to the encoder.
+    /// Feeds one decoded frame (or the end, with None) through the filters to the encoders.
     fn filter_and_encode(
         &mut self,
         frame: Option<&mut frame::Video>,
-        octx: &mut Output,
+        outs: &mut [Muxed],
         limits: &Limits,
         progress: &mut dyn FnMut(f64),
     ) -> Result<(), MediaError> {
-        if let Some(frame) = frame {
-            if u64::from(frame.width()) * u64::from(frame.height()) > limits.max_video_pixels {
-                return Err(MediaError::permanent(
-                    "video_too_large",
-                    "this film's picture is too large: please upload it at a lower resolution",
-                ));
-            }
-            if frame.width() == 0 || frame.height() == 0 || frame.format() == format::Pixel::None {
-                return Err(corrupt());
-            }
-            // Keep the input's timestamps (variable frame rate), relative to the origin.
-            let pts = match frame.timestamp() {
-                Some(ts) => ts - self.origin,
-                None => self.next_in_pts.unwrap_or(0),
-            };
-            self.next_in_pts = Some(pts + 1);
-            frame.set_pts(Some(pts));
-            let in_duration = unsafe { (*frame.as_ptr()).pkt_duration };
-            self.last_in_duration = (in_duration > 0).then_some(in_duration);
-            let seconds = pts as f64 * rational_f64(self.in_tb);
-            if seconds > limits.max_duration_s + DURATION_SLACK_S {
-                return Err(too_long(limits));
-            }
-
-            let key = Self::frame_key(frame);
-            if self.graph.as_ref().map(|(_, k)| *k) != Some(key) {
-                // First frame, or the picture changed size or format mid-stream: drain the
-                // old graph and build one for the new frames.
-                self.drain_graph(octx, progress)?;
-                let graph = video_graph(frame, self.in_tb, self.rotation, self.out_w, self.out_h)
-                    .map_err(|_| corrupt())?;
-                self.graph = Some((graph, key));
-            }
-            let (graph, _) = self.graph.as_mut().expect("built above");
-            graph
-                .get("in")
-                .expect("buffer source")
-                .source()
-                .add(frame)
-                .map_err(|_| corrupt())?;
-            self.pull(octx, progress)
-        } else {
-            self.drain_graph(octx, progress)
+        let Some(frame) = frame else { return self.drain_graph(outs, progress) };
+        if u64::from(frame.width()) * u64::from(frame.height()) > limits.max_video_pixels {
+            return Err(MediaError::permanent(
+                "video_too_large",
+                "this film's picture is too large: please upload it at a lower resolution",
+            ));
         }
+        if frame.width() == 0 || frame.height() == 0 || frame.format() == format::Pixel::None {
+            return Err(corrupt());
+        }
+        // Keep the input's timestamps (variable frame rate), relative to the origin.
+        let pts = match frame.timestamp() {
+            Some(ts) => ts - self.origin,
+            None => self.next_in_pts.unwrap_or(0),
+        };
+        self.next_in_pts = Some(pts + 1);
+        frame.set_pts(Some(pts));
+        let in_duration = unsafe { (*frame.as_ptr()).pkt_duration };
+        self.last_in_duration = (in_duration > 0).then_some(in_duration);
+        let seconds = pts as f64 * rational_f64(self.in_tb);
+        if seconds > limits.max_duration_s + DURATION_SLACK_S {
+            return Err(too_long(limits));
+        }
+
+        let key = Self::frame_key(frame);
+        if self.graph.as_ref().map(|(_, k)| *k) != Some(key) {
+            // First frame, or the picture changed size or format mid-stream: drain the
+            // old graph and build one for the new frames.
+            self.drain_graph(outs, progress)?;
+            let colour = Colour::of_frame(frame).or(self.colour);
+            let spec = video_spec(colour, self.rotation, &self.sizes, Pictures::Yuv);
+            let graph = video_graph(frame, self.in_tb, &spec, self.sizes.len()).map_err(|_| corrupt())?;
+            self.graph = Some((graph, key));
+        }
+        let (graph, _) = self.graph.as_mut().expect("built above");
+        graph
+            .get("in")
+            .expect("buffer source")
+            .source()
+            .add(frame)
+            .map_err(|_| corrupt())?;
+        self.pull(outs, progress)
     }
 
     /// Sends the end of stream to the current graph (if any) and encodes what it held.
-    fn drain_graph(&mut self, octx: &mut Output, progress: &mut dyn FnMut(f64)) -> Result<(), MediaError> {
+    fn drain_graph(&mut self, outs: &mut [Muxed], progress: &mut dyn FnMut(f64)) -> Result<(), MediaError> {
         if let Some((graph, _)) = self.graph.as_mut() {
             graph
                 .get("in")
@@ -780,57 +1277,44 @@ impl VideoPath {
                 .source()
                 .flush()
                 .map_err(|_| corrupt())?;
-            self.pull(octx, progress)?;
+            self.pull(outs, progress)?;
             self.graph = None;
         }
         Ok(())
     }
 
-    fn pull(&mut self, octx: &mut Output, progress: &mut dyn FnMut(f64)) -> Result<(), MediaError> {
+    fn pull(&mut self, outs: &mut [Muxed], progress: &mut dyn FnMut(f64)) -> Result<(), MediaError> {
         let Some((graph, _)) = self.graph.as_mut() else { return Ok(()) };
-        let mut sink = graph.get("out").expect("buffer sink");
-        let sink_tb = sink.sink().time_base();
-        loop {
-            let mut filtered = frame::Video::empty();
-            match sink.sink().frame(&mut filtered) {
-                Ok(()) => {}
-                Err(ffmpeg::Error::Eof) => return Ok(()),
-                Err(e) if is_again(&e) => return Ok(()),
-                Err(_) => return Err(corrupt()),
-            }
-            let mut pts = filtered
-                .pts()
-                .map(|p| rescale(p, sink_tb, self.enc_tb))
-                .unwrap_or_else(|| self.last_pts.map_or(0, |l| l + 1));
-            // The encoder and the muxer need strictly increasing timestamps.
-            if let Some(last) = self.last_pts {
-                if pts <= last {
-                    pts = last + 1;
+        for (out, name) in outs.iter_mut().zip(SINKS) {
+            let mut sink = graph.get(name).expect("buffer sink");
+            let sink_tb = sink.sink().time_base();
+            loop {
+                let mut filtered = frame::Video::empty();
+                match sink.sink().frame(&mut filtered) {
+                    Ok(()) => {}
+                    Err(ffmpeg::Error::Eof) => break,
+                    Err(e) if is_again(&e) => break,
+                    Err(_) => return Err(corrupt()),
+                }
+                let seconds = out.video.encode(&mut out.octx, &mut filtered, sink_tb)?;
+                if name == SINKS[0] {
+                    progress(seconds);
                 }
             }
-            self.last_pts = Some(pts);
-            self.durations.frame(pts);
-            filtered.set_pts(Some(pts));
-            // Let the encoder choose frame types: the decoder's choices mean nothing here.
-            filtered.set_kind(ffmpeg::picture::Type::None);
-            self.encoder.send_frame(&filtered).map_err(|_| corrupt())?;
-            self.frames += 1;
-            self.last_s = pts as f64 * rational_f64(self.enc_tb);
-            progress(self.last_s);
-            write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, Some(&mut self.durations))?;
         }
+        Ok(())
     }
 
     fn receive_decoded(
         &mut self,
-        octx: &mut Output,
+        outs: &mut [Muxed],
         limits: &Limits,
         progress: &mut dyn FnMut(f64),
     ) -> Result<(), MediaError> {
         loop {
             let mut decoded = frame::Video::empty();
             match self.decoder.receive_frame(&mut decoded) {
-                Ok(()) => self.filter_and_encode(Some(&mut decoded), octx, limits, progress)?,
+                Ok(()) => self.filter_and_encode(Some(&mut decoded), outs, limits, progress)?,
                 Err(ffmpeg::Error::Eof) => return Ok(()),
                 Err(e) if is_again(&e) => return Ok(()),
                 Err(_) => {
@@ -847,7 +1331,7 @@ impl VideoPath {
     fn send(
         &mut self,
         packet: &Packet,
-        octx: &mut Output,
+        outs: &mut [Muxed],
         limits: &Limits,
         progress: &mut dyn FnMut(f64),
     ) -> Result<(), MediaError> {
@@ -857,32 +1341,18 @@ impl VideoPath {
                 return Err(corrupt());
             }
         }
-        self.receive_decoded(octx, limits, progress)
+        self.receive_decoded(outs, limits, progress)
     }
 
-    fn finish(
-        &mut self,
-        octx: &mut Output,
-        limits: &Limits,
-        progress: &mut dyn FnMut(f64),
-    ) -> Result<(), MediaError> {
+    fn finish(&mut self, outs: &mut [Muxed], limits: &Limits, progress: &mut dyn FnMut(f64)) -> Result<(), MediaError> {
         let _ = self.decoder.send_eof();
-        self.receive_decoded(octx, limits, progress)?;
-        self.filter_and_encode(None, octx, limits, progress)?;
-        if self.frames == 0 {
-            return Err(corrupt());
+        self.receive_decoded(outs, limits, progress)?;
+        self.filter_and_encode(None, outs, limits, progress)?;
+        for out in outs.iter_mut() {
+            let last = self.last_in_duration.map(|d| rescale(d, self.in_tb, out.video.enc_tb));
+            out.video.finish(&mut out.octx, last)?;
         }
-        let last = self.last_in_duration.map(|d| rescale(d, self.in_tb, self.enc_tb));
-        self.durations.end(last);
-        self.encoder.send_eof().map_err(|_| corrupt())?;
-        write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, Some(&mut self.durations))
-    }
-
-    /// When the last picture ends, in seconds.
-    fn end_s(&self) -> f64 {
-        let last = self.last_pts.unwrap_or(0);
-        let d = self.durations.known.get(&last).copied().unwrap_or(self.durations.nominal.max(0));
-        (last + d) as f64 * rational_f64(self.enc_tb)
+        Ok(())
     }
 }
 
@@ -892,16 +1362,13 @@ impl VideoPath {
 /// (sample rate, sample format, channel mask, channel count) a graph was built for.
 type AudioKey = (u32, i32, u64, i32);
 
+/// The sound decoder and the filter graph feeding every output's AAC encoder.
 struct AudioPath {
     decoder: codec::decoder::Audio,
     in_tb: Rational,
     origin: i64,
     graph: Option<(filter::Graph, AudioKey)>,
-    encoder: codec::encoder::audio::Encoder,
-    enc_tb: Rational,
     frame_size: u32,
-    ost: usize,
-    next_pts: Option<i64>,
     next_in_pts: Option<i64>,
     errors: u32,
 }
@@ -963,45 +1430,42 @@ impl AudioPath {
     fn filter_and_encode(
         &mut self,
         frame: Option<&mut frame::Audio>,
-        octx: &mut Output,
+        outs: &mut [Muxed],
         limits: &Limits,
     ) -> Result<(), MediaError> {
-        if let Some(frame) = frame {
-            if frame.samples() == 0 {
-                return Ok(());
-            }
-            let pts = match frame.timestamp() {
-                Some(ts) => ts - self.origin,
-                None => self.next_in_pts.unwrap_or(0),
-            };
-            if frame.rate() > 0 {
-                let samples = i64::try_from(frame.samples()).unwrap_or(i64::MAX / 2);
-                self.next_in_pts = Some(pts + rescale(samples, Rational::new(1, frame.rate() as i32), self.in_tb));
-            }
-            frame.set_pts(Some(pts));
-            if pts as f64 * rational_f64(self.in_tb) > limits.max_duration_s + DURATION_SLACK_S {
-                return Err(too_long(limits));
-            }
-            let key = audio_key(frame);
-            if self.graph.as_ref().map(|(_, k)| *k) != Some(key) {
-                self.flush_graph(octx)?;
-                let graph = audio_graph(key, self.in_tb, self.frame_size).map_err(|_| corrupt())?;
-                self.graph = Some((graph, key));
-            }
-            let (graph, _) = self.graph.as_mut().expect("built above");
-            graph
-                .get("in")
-                .expect("abuffer")
-                .source()
-                .add(frame)
-                .map_err(|_| corrupt())?;
-            self.pull(octx)
-        } else {
-            self.flush_graph(octx)
+        let Some(frame) = frame else { return self.flush_graph(outs) };
+        if frame.samples() == 0 {
+            return Ok(());
         }
+        let pts = match frame.timestamp() {
+            Some(ts) => ts - self.origin,
+            None => self.next_in_pts.unwrap_or(0),
+        };
+        if frame.rate() > 0 {
+            let samples = i64::try_from(frame.samples()).unwrap_or(i64::MAX / 2);
+            self.next_in_pts = Some(pts + rescale(samples, Rational::new(1, frame.rate() as i32), self.in_tb));
+        }
+        frame.set_pts(Some(pts));
+        if pts as f64 * rational_f64(self.in_tb) > limits.max_duration_s + DURATION_SLACK_S {
+            return Err(too_long(limits));
+        }
+        let key = audio_key(frame);
+        if self.graph.as_ref().map(|(_, k)| *k) != Some(key) {
+            self.flush_graph(outs)?;
+            let graph = audio_graph(key, self.in_tb, self.frame_size).map_err(|_| corrupt())?;
+            self.graph = Some((graph, key));
+        }
+        let (graph, _) = self.graph.as_mut().expect("built above");
+        graph
+            .get("in")
+            .expect("abuffer")
+            .source()
+            .add(frame)
+            .map_err(|_| corrupt())?;
+        self.pull(outs)
     }
 
-    fn flush_graph(&mut self, octx: &mut Output) -> Result<(), MediaError> {
+    fn flush_graph(&mut self, outs: &mut [Muxed]) -> Result<(), MediaError> {
         if let Some((graph, _)) = self.graph.as_mut() {
             graph
                 .get("in")
@@ -1009,13 +1473,14 @@ impl AudioPath {
                 .source()
                 .flush()
                 .map_err(|_| corrupt())?;
-            self.pull(octx)?;
+            self.pull(outs)?;
             self.graph = None;
         }
         Ok(())
     }
 
-    fn pull(&mut self, octx: &mut Output) -> Result<(), MediaError> {
+    /// Every output encodes the same filtered sound (at its own bit rate).
+    fn pull(&mut self, outs: &mut [Muxed]) -> Result<(), MediaError> {
         let Some((graph, _)) = self.graph.as_mut() else { return Ok(()) };
         let mut sink = graph.get("out").expect("abuffersink");
         let sink_tb = sink.sink().time_base();
@@ -1027,29 +1492,21 @@ impl AudioPath {
                 Err(e) if is_again(&e) => return Ok(()),
                 Err(_) => return Err(corrupt()),
             }
-            let mut pts = filtered
-                .pts()
-                .map(|p| rescale(p, sink_tb, self.enc_tb))
-                .unwrap_or_else(|| self.next_pts.unwrap_or(0));
-            // Never overlap the previous frame.
-            if let Some(next) = self.next_pts {
-                if pts < next {
-                    pts = next;
+            let pts = filtered.pts();
+            for out in outs.iter_mut() {
+                if let Some(audio) = out.audio.as_mut() {
+                    filtered.set_pts(pts);
+                    audio.encode(&mut out.octx, &mut filtered, sink_tb)?;
                 }
             }
-            let samples = i64::try_from(filtered.samples()).unwrap_or(0);
-            self.next_pts = Some(pts + samples);
-            filtered.set_pts(Some(pts));
-            self.encoder.send_frame(&filtered).map_err(|_| corrupt())?;
-            write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, None)?;
         }
     }
 
-    fn receive_decoded(&mut self, octx: &mut Output, limits: &Limits) -> Result<(), MediaError> {
+    fn receive_decoded(&mut self, outs: &mut [Muxed], limits: &Limits) -> Result<(), MediaError> {
         loop {
             let mut decoded = frame::Audio::empty();
             match self.decoder.receive_frame(&mut decoded) {
-                Ok(()) => self.filter_and_encode(Some(&mut decoded), octx, limits)?,
+                Ok(()) => self.filter_and_encode(Some(&mut decoded), outs, limits)?,
                 Err(ffmpeg::Error::Eof) => return Ok(()),
                 Err(e) if is_again(&e) => return Ok(()),
                 Err(_) => {
@@ -1063,59 +1520,55 @@ impl AudioPath {
         }
     }
 
-    fn send(&mut self, packet: &Packet, octx: &mut Output, limits: &Limits) -> Result<(), MediaError> {
+    fn send(&mut self, packet: &Packet, outs: &mut [Muxed], limits: &Limits) -> Result<(), MediaError> {
         if self.decoder.send_packet(packet).is_err() {
             self.errors += 1;
             if self.errors > MAX_DECODE_ERRORS {
                 return Err(corrupt());
             }
         }
-        self.receive_decoded(octx, limits)
+        self.receive_decoded(outs, limits)
     }
 
-    fn finish(&mut self, octx: &mut Output, limits: &Limits) -> Result<(), MediaError> {
+    fn finish(&mut self, outs: &mut [Muxed], limits: &Limits) -> Result<(), MediaError> {
         let _ = self.decoder.send_eof();
-        self.receive_decoded(octx, limits)?;
-        self.filter_and_encode(None, octx, limits)?;
-        self.encoder.send_eof().map_err(|_| corrupt())?;
-        write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, None)
+        self.receive_decoded(outs, limits)?;
+        self.filter_and_encode(None, outs, limits)?;
+        for out in outs.iter_mut() {
+            if let Some(audio) = out.audio.as_mut() {
+                audio.finish(&mut out.octx)?;
+            }
+        }
+        Ok(())
     }
 }
 
 // ---------------------------------------------------------------------------------------
-// Web rendition
+// Web renditions
 
-fn find_encoder(name: &str) -> Result<ffmpeg::Codec, MediaError> {
-    codec::encoder::find_by_name(name).ok_or_else(|| {
-        MediaError::transient(
-            "encoder_missing",
-            format!("the {name} encoder is not installed on the server"),
-        )
-    })
+/// One MP4 to write.
+struct Target<'a> {
+    path: &'a Path,
+    size: (u32, u32),
+    audio_bit_rate: usize,
 }
 
-fn encoder_failed(name: &str) -> MediaError {
-    MediaError::transient("encoder_failed", format!("the {name} encoder could not be started"))
-}
-
-/// Transcodes the film to `web.mp4`; returns the measured end of the last picture (s).
-fn write_web(
+/// Transcodes the film to every target in one decode; returns the measured end of the
+/// last picture (s).
+fn transcode(
     src: &mut Guarded,
     plan: &Plan,
-    path: &Path,
+    targets: &[Target<'_>],
     limits: &Limits,
     progress: &mut dyn FnMut(f64),
 ) -> Result<f64, MediaError> {
+    assert!(!targets.is_empty() && targets.len() <= SINKS.len(), "one or two renditions");
     let keep: Vec<usize> = std::iter::once(plan.video_index).chain(plan.audio_index).collect();
     discard_other_streams(src.input_mut(), &keep);
 
     let x264 = find_encoder("libx264")?;
     let aac = if plan.audio_index.is_some() { Some(find_encoder("aac")?) } else { None };
 
-    let mut octx = open_output(path)?;
-    let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
-
-    // Video: decoder, encoder, output stream.
     let input = src.input();
     let vstream = input.stream(plan.video_index).ok_or_else(corrupt)?;
     let in_tb = vstream.time_base();
@@ -1123,112 +1576,50 @@ fn write_web(
         return Err(corrupt());
     }
     let frame_rate = vstream.avg_frame_rate();
-    let video_decoder = open_decoder(input, plan.video_index, limits, true)?
-        .video()
-        .map_err(|_| corrupt())?;
+    let out_colour = output_colour(plan.colour);
 
-    let mut venc = codec::Context::new_with_codec(x264)
-        .encoder()
-        .video()
-        .map_err(|_| encoder_failed("libx264"))?;
-    venc.set_width(plan.out_width);
-    venc.set_height(plan.out_height);
-    venc.set_format(format::Pixel::YUV420P);
-    venc.set_time_base(in_tb);
-    venc.set_aspect_ratio(Rational::new(1, 1));
-    let fps = rational_f64(frame_rate);
-    if (1.0..=240.0).contains(&fps) {
-        venc.set_frame_rate(Some(frame_rate));
-    }
-    if global_header {
-        venc.set_flags(codec::Flags::GLOBAL_HEADER);
-    }
-    let mut vopts = Dictionary::new();
-    vopts.set("preset", "veryfast");
-    vopts.set("crf", "23");
-    vopts.set("profile", "high");
-    let venc = venc.open_with(vopts).map_err(|_| encoder_failed("libx264"))?;
-    let enc_tb = venc.time_base();
-    let v_ost = {
-        let mut ost = octx.add_stream(x264).map_err(|_| encoder_failed("libx264"))?;
-        ost.set_parameters(&venc);
-        ost.set_time_base(enc_tb);
-        ost.index()
-    };
-    unsafe {
-        // Parameters come from our encoder; leave the tag to the muxer.
-        (*(*octx.stream(v_ost).ok_or_else(corrupt)?.as_ptr()).codecpar).codec_tag = 0;
+    let mut outs = Vec::with_capacity(targets.len());
+    for target in targets {
+        let mut octx = open_output(target.path)?;
+        let video = VideoEnc::open(&mut octx, x264, target.size, in_tb, frame_rate, out_colour)?;
+        let audio = match aac {
+            Some(aac) => Some(AudioEnc::open(&mut octx, aac, target.audio_bit_rate)?),
+            None => None,
+        };
+        outs.push(Muxed { octx, video, audio });
     }
 
     let mut video = VideoPath {
-        decoder: video_decoder,
+        decoder: open_decoder(input, plan.video_index, limits, true)?
+            .video()
+            .map_err(|_| corrupt())?,
         in_tb,
         origin: rescale(plan.origin_us, Rational::new(1, TIME_BASE), in_tb),
         rotation: plan.info.rotation,
-        out_w: plan.out_width,
-        out_h: plan.out_height,
+        colour: plan.colour,
+        sizes: targets.iter().map(|t| t.size).collect(),
         graph: None,
-        encoder: venc,
-        enc_tb,
-        ost: v_ost,
-        last_pts: None,
         next_in_pts: None,
-        durations: FrameDurations {
-            nominal: if fps > 0.0 { rescale(1, Rational::new(frame_rate.denominator(), frame_rate.numerator()), enc_tb) } else { 0 },
-            ..FrameDurations::default()
-        },
         last_in_duration: None,
-        frames: 0,
-        last_s: 0.0,
         errors: 0,
     };
 
-    // Audio, when there is a readable track.
-    let mut audio = match (plan.audio_index, aac) {
-        (Some(index), Some(aac)) => {
+    // Sound, when there is a readable track.
+    let mut audio = match plan.audio_index {
+        Some(index) if aac.is_some() => {
             let astream = input.stream(index).ok_or_else(corrupt)?;
             let a_in_tb = astream.time_base();
             if a_in_tb.numerator() <= 0 || a_in_tb.denominator() <= 0 {
                 return Err(corrupt());
             }
-            let decoder = open_decoder(input, index, limits, false)?
-                .audio()
-                .map_err(|_| corrupt())?;
-            let mut aenc = codec::Context::new_with_codec(aac)
-                .encoder()
-                .audio()
-                .map_err(|_| encoder_failed("aac"))?;
-            aenc.set_rate(AUDIO_RATE);
-            aenc.set_format(format::Sample::F32(format::sample::Type::Planar));
-            aenc.set_channel_layout(ChannelLayout::STEREO);
-            aenc.set_channels(2);
-            aenc.set_bit_rate(AUDIO_BIT_RATE);
-            aenc.set_time_base(Rational::new(1, AUDIO_RATE));
-            if global_header {
-                aenc.set_flags(codec::Flags::GLOBAL_HEADER);
-            }
-            let aenc = aenc.open().map_err(|_| encoder_failed("aac"))?;
-            let a_enc_tb = aenc.time_base();
-            let frame_size = aenc.frame_size();
-            let a_ost = {
-                let mut ost = octx.add_stream(aac).map_err(|_| encoder_failed("aac"))?;
-                ost.set_parameters(&aenc);
-                ost.set_time_base(a_enc_tb);
-                ost.index()
-            };
-            unsafe {
-                (*(*octx.stream(a_ost).ok_or_else(corrupt)?.as_ptr()).codecpar).codec_tag = 0;
-            }
             Some(AudioPath {
-                decoder,
+                decoder: open_decoder(input, index, limits, false)?
+                    .audio()
+                    .map_err(|_| corrupt())?,
                 in_tb: a_in_tb,
                 origin: rescale(plan.origin_us, Rational::new(1, TIME_BASE), a_in_tb),
                 graph: None,
-                encoder: aenc,
-                enc_tb: a_enc_tb,
-                frame_size,
-                ost: a_ost,
-                next_pts: None,
+                frame_size: outs[0].audio.as_ref().map_or(0, |a| a.frame_size),
                 next_in_pts: None,
                 errors: 0,
             })
@@ -1236,11 +1627,13 @@ fn write_web(
         _ => None,
     };
 
-    // Nothing of the input's metadata is copied: the output context and its streams start
-    // with empty dictionaries and stay that way.
-    let mut mux_opts = Dictionary::new();
-    mux_opts.set("movflags", "+faststart");
-    octx.write_header_with(mux_opts).map_err(mux_error)?;
+    // Nothing of the input's metadata is copied: the output contexts and their streams
+    // start with empty dictionaries and stay that way.
+    for out in outs.iter_mut() {
+        let mut mux_opts = Dictionary::new();
+        mux_opts.set("movflags", "+faststart");
+        out.octx.write_header_with(mux_opts).map_err(mux_error)?;
+    }
 
     loop {
         let packet = match read_packet(src)? {
@@ -1249,46 +1642,128 @@ fn write_web(
         };
         let index = packet.stream();
         if index == plan.video_index {
-            video.send(&packet, &mut octx, limits, progress)?;
+            video.send(&packet, &mut outs, limits, progress)?;
         } else if let Some(audio) = audio.as_mut().filter(|_| Some(index) == plan.audio_index) {
-            audio.send(&packet, &mut octx, limits)?;
+            audio.send(&packet, &mut outs, limits)?;
         }
     }
     src.check_deadline()?;
-    video.finish(&mut octx, limits, progress)?;
+    video.finish(&mut outs, limits, progress)?;
     if let Some(audio) = audio.as_mut() {
-        audio.finish(&mut octx, limits)?;
+        audio.finish(&mut outs, limits)?;
     }
     src.check_deadline()?;
-    octx.write_trailer().map_err(mux_error)?;
+    for out in outs.iter_mut() {
+        out.octx.write_trailer().map_err(mux_error)?;
+    }
 
-    Ok(video.end_s())
+    Ok(outs[0].video.end_s())
 }
 
 // ---------------------------------------------------------------------------------------
 // Poster
 
-/// Decodes the frame to show as the poster: the first at or after min(1 s, 10%).
-fn poster_frame(src: &mut Guarded, plan: &Plan, limits: &Limits) -> Result<frame::Video, MediaError> {
-    discard_other_streams(src.input_mut(), &[plan.video_index]);
-    let input = src.input();
-    let stream = input.stream(plan.video_index).ok_or_else(corrupt)?;
-    let tb = stream.time_base();
-    let mut decoder = open_decoder(input, plan.video_index, limits, false)?
-        .video()
-        .map_err(|_| corrupt())?;
+/// Brightness and contrast of a candidate poster.
+#[derive(Debug, Clone, Copy)]
+struct Look {
+    /// Mean luma, 0-255.
+    mean: f64,
+    /// Standard deviation of the luma.
+    stddev: f64,
+}
 
-    let target_s = if plan.info.duration_s > 0.0 { (plan.info.duration_s * 0.1).min(1.0) } else { 0.0 };
-    let target_us = plan.origin_us + (target_s * f64::from(TIME_BASE)) as i64;
-    if target_s > 0.0 {
-        // Jump to the key frame at or before the target; if the container cannot seek,
-        // we are still at the start and simply decode from there.
-        let _ = src.input_mut().seek(target_us, ..target_us);
+impl Look {
+    fn of(img: &image::RgbImage) -> Self {
+        let (w, h) = img.dimensions();
+        // About 10,000 samples are plenty to tell content from a black or blank picture.
+        let step = ((u64::from(w) * u64::from(h) / 10_000) as f64).sqrt().max(1.0) as u32;
+        let (mut sum, mut sum_sq, mut n) = (0f64, 0f64, 0f64);
+        for y in (0..h).step_by(step as usize) {
+            for x in (0..w).step_by(step as usize) {
+                let p = img.get_pixel(x, y);
+                let luma = 0.2126 * f64::from(p[0]) + 0.7152 * f64::from(p[1]) + 0.0722 * f64::from(p[2]);
+                sum += luma;
+                sum_sq += luma * luma;
+                n += 1.0;
+            }
+        }
+        if n == 0.0 {
+            return Self { mean: 0.0, stddev: 0.0 };
+        }
+        let mean = sum / n;
+        Self { mean, stddev: (sum_sq / n - mean * mean).max(0.0).sqrt() }
     }
-    let target_ts = rescale(target_us, Rational::new(1, TIME_BASE), tb);
 
+    /// Looks like content: neither (nearly) black, nor washed out white, nor flat.
+    fn acceptable(&self) -> bool {
+        (POSTER_MIN_MEAN..=POSTER_MAX_MEAN).contains(&self.mean) && self.stddev >= POSTER_MIN_STDDEV
+    }
+
+    /// For choosing among unacceptable candidates: contrast, less for extreme brightness.
+    fn score(&self) -> f64 {
+        let dark = (self.mean / POSTER_MIN_MEAN).min(1.0);
+        let bright = ((255.0 - self.mean) / (255.0 - POSTER_MAX_MEAN)).min(1.0);
+        (self.stddev + 1.0) * dark.max(0.0) * bright.max(0.0)
+    }
+}
+
+/// The key frame (stream time base) nearest to `ts` within `tolerance`, from the
+/// container's index; None when there is no index or no key frame close enough.
+fn nearest_key_frame(input: &Input, index: usize, ts: i64, tolerance: i64) -> Option<i64> {
+    unsafe {
+        let st = *(*input.as_ptr()).streams.add(index);
+        if ffi::avformat_index_get_entries_count(st) <= 0 {
+            return None;
+        }
+        [ffi::AVSEEK_FLAG_BACKWARD, 0]
+            .into_iter()
+            .map(|flags| ffi::avformat_index_get_entry_from_timestamp(st, ts, flags))
+            .filter(|entry| !entry.is_null())
+            .map(|entry| (*entry).timestamp)
+            .filter(|&k| k.abs_diff(ts) <= tolerance.unsigned_abs())
+            .min_by_key(|&k| k.abs_diff(ts))
+    }
+}
+
+/// Where to seek for a poster candidate (stream time base).
+#[derive(Debug, Clone, Copy)]
+enum Seek {
+    /// To this key frame from the container's index.
+    KeyFrame(i64),
+    /// To the key frame at or before this instant, then decode up to the instant.
+    Before(i64),
+}
+
+/// Seeks and decodes up to the first picture at or after the wanted instant. At the end
+/// of the film, the last picture. When the container cannot seek, decoding goes on from
+/// where it was.
+fn picture_at(
+    src: &mut Guarded,
+    decoder: &mut codec::decoder::Video,
+    index: usize,
+    seek: Seek,
+    errors: &mut u32,
+) -> Result<Option<frame::Video>, MediaError> {
+    let ctx = unsafe { src.input_mut().as_mut_ptr() };
+    let want_ts = match seek {
+        Seek::KeyFrame(ts) => {
+            // Forward, to the first key frame at or after the index's time: demuxers
+            // such as MP4's index decoding times, which come slightly before the
+            // presentation times, and a backward seek could land one key frame early.
+            unsafe {
+                let _ = ffi::avformat_seek_file(ctx, index as c_int, ts, ts, i64::MAX, 0);
+            }
+            ts
+        }
+        Seek::Before(ts) => {
+            unsafe {
+                let _ = ffi::avformat_seek_file(ctx, index as c_int, i64::MIN, ts, ts, 0);
+            }
+            ts
+        }
+    };
+    decoder.flush();
     let mut last: Option<frame::Video> = None;
-    let mut errors = 0u32;
     let mut ended = false;
     loop {
         // Collect what the decoder has.
@@ -1299,18 +1774,16 @@ fn poster_frame(src: &mut Guarded, plan: &Plan, limits: &Limits) -> Result<frame
                     if decoded.width() == 0 || decoded.height() == 0 {
                         continue;
                     }
-                    if decoded.timestamp().is_none_or(|ts| ts >= target_ts) {
-                        return Ok(decoded);
+                    if decoded.timestamp().is_none_or(|ts| ts >= want_ts) {
+                        return Ok(Some(decoded));
                     }
                     last = Some(decoded);
                 }
-                Err(ffmpeg::Error::Eof) => {
-                    return last.ok_or_else(corrupt);
-                }
+                Err(ffmpeg::Error::Eof) => return Ok(last),
                 Err(e) if is_again(&e) => break,
                 Err(_) => {
-                    errors += 1;
-                    if errors > MAX_DECODE_ERRORS {
+                    *errors += 1;
+                    if *errors > MAX_DECODE_ERRORS {
                         return Err(corrupt());
                     }
                     break;
@@ -1318,13 +1791,13 @@ fn poster_frame(src: &mut Guarded, plan: &Plan, limits: &Limits) -> Result<frame
             }
         }
         if ended {
-            return last.ok_or_else(corrupt);
+            return Ok(last);
         }
         match read_packet(src)? {
             Read::Packet(packet) => {
-                if packet.stream() == plan.video_index && decoder.send_packet(&packet).is_err() {
-                    errors += 1;
-                    if errors > MAX_DECODE_ERRORS {
+                if packet.stream() == index && decoder.send_packet(&packet).is_err() {
+                    *errors += 1;
+                    if *errors > MAX_DECODE_ERRORS {
                         return Err(corrupt());
                     }
                 }
@@ -1337,69 +1810,154 @@ fn poster_frame(src: &mut Guarded, plan: &Plan, limits: &Limits) -> Result<frame
     }
 }
 
-/// Converts a decoded frame to upright RGB at the web rendition's size.
-fn poster_rgb(frame: &frame::Video, plan: &Plan) -> Result<image::RgbImage, MediaError> {
-    let rotation = plan.info.rotation;
-    let (pre_w, pre_h) = if rotation == 90 || rotation == 270 {
-        (plan.out_height, plan.out_width)
-    } else {
-        (plan.out_width, plan.out_height)
-    };
-    let mut scaler = scaling::Context::get(
-        frame.format(),
-        frame.width(),
-        frame.height(),
-        format::Pixel::RGB24,
-        pre_w,
-        pre_h,
-        scaling::Flags::BICUBIC | scaling::Flags::ACCURATE_RND | scaling::Flags::FULL_CHR_H_INT,
-    )
-    .map_err(|_| corrupt())?;
+/// Converts a decoded frame to upright RGB at the web rendition's size, with the same
+/// colour handling as the web renditions.
+fn poster_rgb(frame: &frame::Video, tb: Rational, plan: &Plan) -> Result<image::RgbImage, MediaError> {
+    let colour = Colour::of_frame(frame).or(plan.colour);
+    let spec = video_spec(colour, plan.info.rotation, &[(plan.out_width, plan.out_height)], Pictures::Rgb);
+    let mut graph = video_graph(frame, tb, &spec, 1).map_err(|_| corrupt())?;
+    let mut input = frame.clone();
+    input.set_pts(Some(0));
+    let mut source = graph.get("in").expect("buffer source");
+    source.source().add(&input).map_err(|_| corrupt())?;
+    source.source().flush().map_err(|_| corrupt())?;
     let mut rgb = frame::Video::empty();
-    scaler.run(frame, &mut rgb).map_err(|_| corrupt())?;
+    graph
+        .get(SINKS[0])
+        .expect("buffer sink")
+        .sink()
+        .frame(&mut rgb)
+        .map_err(|_| corrupt())?;
 
+    let (w, h) = (rgb.width(), rgb.height());
+    if (w, h) != (plan.out_width, plan.out_height) || rgb.format() != format::Pixel::RGB24 {
+        return Err(corrupt());
+    }
     let stride = rgb.stride(0);
-    let row = pre_w as usize * 3;
+    let row = w as usize * 3;
     let data = rgb.data(0);
-    let mut buf = Vec::with_capacity(row * pre_h as usize);
-    for y in 0..pre_h as usize {
+    let mut buf = Vec::with_capacity(row * h as usize);
+    for y in 0..h as usize {
         let start = y * stride;
         buf.extend_from_slice(data.get(start..start + row).ok_or_else(corrupt)?);
     }
-    let img = image::RgbImage::from_raw(pre_w, pre_h, buf).ok_or_else(corrupt)?;
-    Ok(match rotation {
-        90 => image::imageops::rotate90(&img),
-        180 => image::imageops::rotate180(&img),
-        270 => image::imageops::rotate270(&img),
-        _ => img,
-    })
+    image::RgbImage::from_raw(w, h, buf).ok_or_else(corrupt)
+}
+
+/// Picks the poster: the first candidate instant whose picture looks like content, else
+/// the candidate that comes closest. Returns the picture and its time (s).
+fn choose_poster(
+    src: &mut Guarded,
+    plan: &Plan,
+    duration_s: f64,
+    limits: &Limits,
+) -> Result<(image::RgbImage, f64), MediaError> {
+    let index = plan.video_index;
+    discard_other_streams(src.input_mut(), &[index]);
+    let input = src.input();
+    let tb = input.stream(index).ok_or_else(corrupt)?.time_base();
+    if tb.numerator() <= 0 || tb.denominator() <= 0 {
+        return Err(corrupt());
+    }
+    // With an index, each candidate is a key frame and one or two packets are decoded:
+    // a single thread answers soonest. Without one, decoding runs from the previous key
+    // frame to the instant, and frame threads make that faster.
+    let indexed = unsafe { ffi::avformat_index_get_entries_count(*(*input.as_ptr()).streams.add(index)) > 0 };
+    let mut decoder = open_decoder(input, index, limits, !indexed)?.video().map_err(|_| corrupt())?;
+    let origin = rescale(plan.origin_us, Rational::new(1, TIME_BASE), tb);
+    let seconds = |s: f64| rescale((s * f64::from(TIME_BASE)) as i64, Rational::new(1, TIME_BASE), tb);
+
+    let (candidates, snap_s): (Vec<f64>, f64) = if duration_s > 0.0 {
+        (POSTER_CANDIDATES.iter().map(|f| f * duration_s).collect(), POSTER_SNAP_S.min(duration_s * 0.05))
+    } else {
+        // Length unknown: a few instants near the start; past the end, the last picture.
+        (vec![1.0, 3.0, 10.0, 30.0], 0.5)
+    };
+    let tolerance = seconds(snap_s);
+
+    let mut seen: Vec<Option<i64>> = Vec::new();
+    let mut best: Option<(f64, image::RgbImage, f64)> = None;
+    let mut errors = 0u32;
+    for at in candidates {
+        src.check_deadline()?;
+        let target = origin + seconds(at);
+        let seek = match nearest_key_frame(src.input(), index, target, tolerance) {
+            Some(key) => Seek::KeyFrame(key),
+            None => Seek::Before(target),
+        };
+        let Some(picture) = picture_at(src, &mut decoder, index, seek, &mut errors)? else {
+            continue;
+        };
+        let ts = picture.timestamp();
+        if seen.contains(&ts) {
+            continue;
+        }
+        seen.push(ts);
+        let at_s = ts.map_or(at, |ts| ((ts - origin) as f64 * rational_f64(tb)).max(0.0));
+        let img = poster_rgb(&picture, tb, plan)?;
+        let look = Look::of(&img);
+        if look.acceptable() {
+            return Ok((img, at_s));
+        }
+        if best.as_ref().is_none_or(|(score, _, _)| look.score() > *score) {
+            best = Some((look.score(), img, at_s));
+        }
+    }
+    best.map(|(_, img, at_s)| (img, at_s)).ok_or_else(corrupt)
 }
 
 fn write_posters(img: &image::RgbImage, jpeg_path: &Path, webp_path: &Path) -> Result<(), MediaError> {
     use std::io::Write;
 
     let (w, h) = img.dimensions();
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 82)
-        .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
-        .map_err(|e| MediaError::transient("encoder_failed", format!("could not write the poster: {e}")))?;
-    let webp = webp::Encoder::from_rgb(img.as_raw(), w, h).encode(80.0);
+    // The two encodings are independent: the WebP one (the slower) runs alongside.
+    let (jpeg, webp) = std::thread::scope(|scope| {
+        let webp = scope.spawn(|| webp::Encoder::from_rgb(img.as_raw(), w, h).encode(80.0).to_vec());
+        let mut jpeg = Vec::new();
+        let encoded = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 82)
+            .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+            .map(|()| jpeg)
+            .map_err(|e| MediaError::transient("encoder_failed", format!("could not write the poster: {e}")));
+        let webp = webp
+            .join()
+            .map_err(|_| MediaError::transient("encoder_failed", "could not write the poster"));
+        (encoded, webp)
+    });
+    let (jpeg, webp) = (jpeg?, webp?);
 
+    // Not synced to disk, like the renditions: the caller hashes and stores every file
+    // (and a crash before that redoes the whole job).
     for (path, bytes) in [(jpeg_path, &jpeg[..]), (webp_path, &webp[..])] {
         let mut file = std::fs::File::create(path).map_err(MediaError::io)?;
         file.write_all(bytes).map_err(MediaError::io)?;
-        file.sync_all().map_err(MediaError::io)?;
     }
     Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
-// Entry point
+// Entry points
 
-/// Writes `web.mp4`, `poster.jpg` and `poster.webp` into `out_dir`.
+fn rendition(name: &str, path: &Path, mime: &'static str, size: (u32, u32), duration_s: Option<f64>) -> Rendition {
+    Rendition {
+        name: name.to_string(),
+        path: PathBuf::from(path),
+        mime,
+        width: size.0,
+        height: size.1,
+        duration_s,
+    }
+}
+
+fn remove_all(paths: &[&Path]) {
+    for path in paths {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Writes `web.mp4`, `web-360.mp4`, `poster.jpg` and `poster.webp` into `out_dir`.
 ///
-/// `progress` is called with a fraction from 0.0 to 1.0. On failure, whatever was
-/// written is removed.
+/// `progress` is called with a fraction from 0.0 to 1.0 that never decreases. On
+/// failure, whatever was written is removed.
 pub fn process_film(
     input: &Path,
     out_dir: &Path,
@@ -1409,14 +1967,13 @@ pub fn process_film(
     init();
     let deadline = deadline_from(limits);
     let web_path = out_dir.join(WEB_NAME);
+    let web_360_path = out_dir.join(WEB_360_NAME);
     let jpeg_path = out_dir.join(POSTER_JPEG_NAME);
     let webp_path = out_dir.join(POSTER_WEBP_NAME);
 
-    let result = run(input, limits, deadline, &web_path, &jpeg_path, &webp_path, progress);
+    let result = run(input, limits, deadline, [&web_path, &web_360_path, &jpeg_path, &webp_path], progress);
     if result.is_err() {
-        for path in [&web_path, &jpeg_path, &webp_path] {
-            let _ = std::fs::remove_file(path);
-        }
+        remove_all(&[&web_path, &web_360_path, &jpeg_path, &webp_path]);
     }
     result
 }
@@ -1425,9 +1982,7 @@ fn run(
     input: &Path,
     limits: &Limits,
     deadline: Instant,
-    web_path: &Path,
-    jpeg_path: &Path,
-    webp_path: &Path,
+    [web_path, web_360_path, jpeg_path, webp_path]: [&Path; 4],
     progress: &mut dyn FnMut(f32),
 ) -> Result<FilmOutputs, MediaError> {
     progress(0.0);
@@ -1446,36 +2001,88 @@ fn run(
             }
         }
     };
-    let measured = write_web(&mut src, &plan, web_path, limits, &mut on_video)?;
+    let big = (plan.out_width, plan.out_height);
+    let small = (plan.small_width, plan.small_height);
+    let targets = [
+        Target { path: web_path, size: big, audio_bit_rate: AUDIO_BIT_RATE },
+        Target { path: web_360_path, size: small, audio_bit_rate: AUDIO_360_BIT_RATE },
+    ];
+    let measured = transcode(&mut src, &plan, &targets, limits, &mut on_video)?;
     drop(src);
     progress(0.95);
 
+    let mut info = plan.info.clone();
+    if info.duration_s <= 0.0 {
+        info.duration_s = measured;
+    }
+
     let mut src = open_guarded(input, deadline)?;
-    let frame = poster_frame(&mut src, &plan, limits)?;
+    let (img, poster_at_s) = choose_poster(&mut src, &plan, info.duration_s, limits)?;
     drop(src);
-    let img = poster_rgb(&frame, &plan)?;
     if Instant::now() >= deadline {
         return Err(timed_out());
     }
     write_posters(&img, jpeg_path, webp_path)?;
     progress(1.0);
 
-    let mut info = plan.info.clone();
-    if info.duration_s <= 0.0 {
-        info.duration_s = measured;
-    }
-    let rendition = |name: &str, path: &Path, mime: &'static str, duration_s: Option<f64>| Rendition {
-        name: name.to_string(),
-        path: PathBuf::from(path),
-        mime,
-        width: plan.out_width,
-        height: plan.out_height,
-        duration_s,
-    };
     Ok(FilmOutputs {
-        web: rendition(WEB_NAME, web_path, "video/mp4", Some(info.duration_s)),
-        poster_jpeg: rendition(POSTER_JPEG_NAME, jpeg_path, "image/jpeg", None),
-        poster_webp: rendition(POSTER_WEBP_NAME, webp_path, "image/webp", None),
+        web: rendition(WEB_NAME, web_path, "video/mp4", big, Some(info.duration_s)),
+        web_360: rendition(WEB_360_NAME, web_360_path, "video/mp4", small, Some(info.duration_s)),
+        poster_jpeg: rendition(POSTER_JPEG_NAME, jpeg_path, "image/jpeg", big, None),
+        poster_webp: rendition(POSTER_WEBP_NAME, webp_path, "image/webp", big, None),
+        poster_at_s,
         info,
     })
+}
+
+/// Writes only `web.mp4` (the 1280x720 rendition) into `out_dir`: no small rendition,
+/// no poster.
+///
+/// For benchmarks and tools (it is what `ffmpeg -vf scale=-2:720 -c:v libx264 ...`
+/// does, so the two can be compared); the service uses [`process_film`].
+pub fn transcode_web_only(input: &Path, out_dir: &Path, limits: &Limits) -> Result<Rendition, MediaError> {
+    init();
+    let web_path = out_dir.join(WEB_NAME);
+    let result = (|| {
+        let mut src = open_guarded(input, deadline_from(limits))?;
+        let plan = plan(&src, limits)?;
+        let size = (plan.out_width, plan.out_height);
+        let target = Target { path: &web_path, size, audio_bit_rate: AUDIO_BIT_RATE };
+        let measured = transcode(&mut src, &plan, &[target], limits, &mut |_| {})?;
+        let duration = if plan.info.duration_s > 0.0 { plan.info.duration_s } else { measured };
+        Ok(rendition(WEB_NAME, &web_path, "video/mp4", size, Some(duration)))
+    })();
+    if result.is_err() {
+        remove_all(&[&web_path]);
+    }
+    result
+}
+
+/// Writes `poster.jpg` and `poster.webp` (the same posters as [`process_film`]) into
+/// `out_dir`, seeking to the candidate instants instead of decoding the film.
+pub fn extract_poster(input: &Path, out_dir: &Path, limits: &Limits) -> Result<Posters, MediaError> {
+    init();
+    let deadline = deadline_from(limits);
+    let jpeg_path = out_dir.join(POSTER_JPEG_NAME);
+    let webp_path = out_dir.join(POSTER_WEBP_NAME);
+    let result = (|| {
+        let mut src = open_guarded(input, deadline)?;
+        let plan = plan(&src, limits)?;
+        let (img, at_s) = choose_poster(&mut src, &plan, plan.info.duration_s, limits)?;
+        drop(src);
+        if Instant::now() >= deadline {
+            return Err(timed_out());
+        }
+        write_posters(&img, &jpeg_path, &webp_path)?;
+        let size = (plan.out_width, plan.out_height);
+        Ok(Posters {
+            jpeg: rendition(POSTER_JPEG_NAME, &jpeg_path, "image/jpeg", size, None),
+            webp: rendition(POSTER_WEBP_NAME, &webp_path, "image/webp", size, None),
+            at_s,
+        })
+    })();
+    if result.is_err() {
+        remove_all(&[&jpeg_path, &webp_path]);
+    }
+    result
 }

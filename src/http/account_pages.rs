@@ -1,0 +1,707 @@
+//! Self-service accounts in the browser: sign-up, email verification, password reset,
+//! "my account" (sign out everywhere, data export, deletion), and the admins' people page.
+//! Sign-in itself stays in `pages.rs`; its limits live here.
+
+use super::error::{io_error, AppError};
+use super::i18n::{already_registered_mail, error_message_it, reset_mail, verify_mail, Lang};
+use super::pages::{cookie_header, page, render, Frame, PageResult};
+use super::viewer::{ClientAddr, Viewer, SESSION_COOKIE};
+use crate::auth;
+use crate::db::accounts::{self, TokenPurpose};
+use crate::db::users::{self, User};
+use crate::db::{now_ms, works};
+use crate::domain::{check_new_password, PersonName, Role};
+use crate::mail::{is_deliverable, Mail};
+use crate::state::AppState;
+use askama::Template;
+use axum::body::{Body, Bytes};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use std::io::{Seek, Write};
+
+/// Sign-in failures are counted in windows of this length.
+const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Failures allowed per account in a window: enough for typos, too few for guessing.
+const FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failures allowed per client address in a window (several people may share one address).
+const FAILURES_PER_ADDRESS: i64 = 20;
+/// Mails (sign-up, verification, reset) one client address may cause in a window.
+const MAILS_PER_ADDRESS: i64 = 20;
+/// How long a verification link works.
+const VERIFY_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+/// How long a password-reset link works.
+const RESET_TTL_MS: i64 = 3600 * 1000;
+
+/// The sign-in limits for one attempt: per account (keyed by a hash of the email, so the
+/// table holds no addresses, known or guessed) and per client address.
+pub struct SignInThrottle {
+    account_key: String,
+    address_key: String,
+}
+
+impl SignInThrottle {
+    pub fn new(email: &str, client: &ClientAddr) -> Self {
+        Self { account_key: account_key(email), address_key: format!("address:{}", client.0) }
+    }
+
+    /// Seconds until the next attempt may be made, if either limit is reached.
+    pub async fn blocked(&self, state: &AppState) -> Result<Option<u64>, AppError> {
+        let mut wait_ms = 0;
+        for (key, limit) in [(&self.account_key, FAILURES_PER_ACCOUNT), (&self.address_key, FAILURES_PER_ADDRESS)] {
+            if let Some(s) = accounts::throttle_state(&state.db, key, THROTTLE_WINDOW_MS).await? {
+                if s.failures >= limit {
+                    wait_ms = wait_ms.max(s.window_start + THROTTLE_WINDOW_MS - now_ms());
+                }
+            }
+        }
+        Ok((wait_ms > 0).then(|| (wait_ms as u64).div_ceil(1000).max(1)))
+    }
+
+    pub async fn record_failure(&self, state: &AppState) -> Result<(), AppError> {
+        accounts::record_failure(&state.db, &self.account_key, THROTTLE_WINDOW_MS).await?;
+        accounts::record_failure(&state.db, &self.address_key, THROTTLE_WINDOW_MS).await?;
+        tracing::info!("sign-in failed");
+        Ok(())
+    }
+
+    /// A right password clears the account's count (the address's count stays: one
+    /// account's owner must not unlock guessing at others from the same address).
+    pub async fn succeeded(&self, state: &AppState) -> Result<(), AppError> {
+        accounts::clear_failures(&state.db, &self.account_key).await?;
+        Ok(())
+    }
+}
+
+fn account_key(email: &str) -> String {
+    format!("account:{}", auth::token_hash(email))
+}
+
+/// Counts one mail caused by this client address; refuses past the limit, so the forms
+/// cannot be used to flood someone's inbox.
+async fn count_mail(state: &AppState, client: &ClientAddr) -> Result<(), AppError> {
+    let key = format!("mail:{}", client.0);
+    if let Some(s) = accounts::throttle_state(&state.db, &key, THROTTLE_WINDOW_MS).await? {
+        if s.failures >= MAILS_PER_ADDRESS {
+            let seconds = ((s.window_start + THROTTLE_WINDOW_MS - now_ms()).max(1000) / 1000) as u64;
+            return Err(too_many(seconds));
+        }
+    }
+    accounts::record_failure(&state.db, &key, THROTTLE_WINDOW_MS).await?;
+    Ok(())
+}
+
+fn too_many(retry_after_s: u64) -> AppError {
+    AppError::client(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        format!("too many attempts from this connection; try again in {} minutes", retry_after_s.div_ceil(60).max(1)),
+    )
+}
+
+/// The origin put into links in mail. The configured public URL; without one, the request's
+/// Host only when it is this machine (a demo), because a Host header chosen by an attacker
+/// would otherwise send a victim a reset link to the attacker's site.
+fn link_base(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
+    if !state.config.public_url.is_empty() {
+        return Ok(state.config.public_url.trim_end_matches('/').to_owned());
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let name = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
+    if name == "localhost" || name == "[::1]" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback()) {
+        return Ok(format!("http://{host}"));
+    }
+    tracing::error!("PIAZZA_PUBLIC_URL is not set: links in mail cannot be made for a non-local host");
+    Err(AppError::client(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "public_url_required",
+        "this server cannot send links by mail until its public address (PIAZZA_PUBLIC_URL) is configured",
+    ))
+}
+
+/// A message in the viewer's language for a refusal with a stable code.
+fn say(viewer: &Viewer, error: &AppError) -> String {
+    let (_, code, message) = error.parts();
+    match viewer.lang {
+        Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
+        Lang::En => message,
+    }
+}
+
+async fn send_verification(state: &AppState, headers: &HeaderMap, user: &User) -> Result<(), AppError> {
+    let base = link_base(state, headers)?;
+    let token = auth::new_token();
+    accounts::issue_token(&state.db, &user.id, TokenPurpose::VerifyEmail, &auth::token_hash(&token), VERIFY_TTL_MS).await?;
+    let (subject, body) = verify_mail(&user.name, &format!("{base}/verify?token={token}"));
+    state.mailer.send(Mail { to: user.email.clone(), subject, body, kind: "verify_email" }).await?;
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    frame: Frame,
+    heading: &'static str,
+    message: &'static str,
+    link: Option<(&'static str, &'static str)>,
+}
+
+fn notice(viewer: &Viewer, status: StatusCode, heading: &'static str, message: &'static str, link: Option<(&'static str, &'static str)>) -> Result<Response, AppError> {
+    let mut response = render(NoticePage { frame: Frame::new(viewer), heading, message, link })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// A used, expired or unknown link: the same answer for each, with the way to a new one.
+fn link_invalid(viewer: &Viewer, purpose: TokenPurpose) -> Result<Response, AppError> {
+    let t = viewer.lang.texts();
+    let retry = match purpose {
+        TokenPurpose::ResetPassword => ("/reset-password", t.reset_request_button),
+        TokenPurpose::VerifyEmail => ("/me/account", t.nav_account),
+    };
+    notice(viewer, StatusCode::BAD_REQUEST, t.error_title, t.link_invalid, Some(retry))
+}
+
+// ---- sign-up ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignUpPage {
+    frame: Frame,
+    error: Option<String>,
+    email: String,
+    name: String,
+}
+
+pub async fn sign_up_form(viewer: Viewer) -> PageResult {
+    if viewer.user.is_some() {
+        return Ok(Redirect::to("/me/account").into_response());
+    }
+    page(&viewer, async { render(SignUpPage { frame: Frame::new(&viewer), error: None, email: String::new(), name: String::new() }) }).await
+}
+
+#[derive(Deserialize)]
+pub struct SignUpForm {
+    email: String,
+    name: String,
+    password: String,
+}
+
+pub async fn sign_up(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, headers: HeaderMap, Form(form): Form<SignUpForm>) -> PageResult {
+    page(&viewer, async {
+        let checked = (|| {
+            let email = auth::normalise_email(&form.email)
+                .filter(|e| is_deliverable(e))
+                .ok_or_else(|| AppError::unprocessable("invalid_email", "this email address does not look valid"))?;
+            let name = PersonName::parse(&form.name)?.into_inner();
+            check_new_password(&form.password)?;
+            Ok::<_, AppError>((email, name))
+        })();
+        let (email, name) = match checked {
+            Ok(v) => v,
+            Err(e) => {
+                let (status, ..) = e.parts();
+                let mut response = render(SignUpPage { frame: Frame::new(&viewer), error: Some(say(&viewer, &e)), email: form.email.clone(), name: form.name.clone() })?;
+                *response.status_mut() = status;
+                return Ok(response);
+            }
+        };
+        count_mail(&state, &client).await?;
+        let password = form.password.clone();
+        let hash = state.media_pool.run(move || auth::hash_password(&password)).await??;
+        match accounts::sign_up(&state.db, &email, &name, &hash).await? {
+            Some(user) => send_verification(&state, &headers, &user).await?,
+            None => {
+                // Same page either way: whether an address has an account is told only to its inbox.
+                let base = link_base(&state, &headers)?;
+                let (subject, body) = already_registered_mail(&format!("{base}/reset-password"));
+                state.mailer.send(Mail { to: email, subject, body, kind: "already_registered" }).await?;
+            }
+        }
+        Ok(Redirect::to("/signin?done=signup").into_response())
+    })
+    .await
+}
+
+// ---- verification -----------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    frame: Frame,
+    token: String,
+}
+
+/// The link in the mail opens a page with a button: a GET changes nothing, so mail
+/// scanners that open links do not use them up.
+pub async fn verify_form(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TokenQuery>) -> PageResult {
+    page(&viewer, async {
+        if !accounts::token_is_live(&state.db, &auth::token_hash(&q.token), TokenPurpose::VerifyEmail).await? {
+            return link_invalid(&viewer, TokenPurpose::VerifyEmail);
+        }
+        render(VerifyPage { frame: Frame::new(&viewer), token: q.token.clone() })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn verify(State(state): State<AppState>, viewer: Viewer, Form(form): Form<TokenForm>) -> PageResult {
+    page(&viewer, async {
+        let t = viewer.lang.texts();
+        match accounts::verify_email(&state.db, &auth::token_hash(&form.token)).await? {
+            Some(_) => {
+                tracing::info!("email verified");
+                notice(&viewer, StatusCode::OK, t.verify_title, t.verify_done, Some(("/submit", t.nav_submit)))
+            }
+            None => link_invalid(&viewer, TokenPurpose::VerifyEmail),
+        }
+    })
+    .await
+}
+
+pub async fn resend_verification(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, headers: HeaderMap) -> PageResult {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    page(&viewer, async {
+        if !user.email_verified {
+            count_mail(&state, &client).await?;
+            send_verification(&state, &headers, &user).await?;
+        }
+        Ok(Redirect::to("/me/account?done=sent").into_response())
+    })
+    .await
+}
+
+// ---- password reset ---------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "reset_request.html")]
+struct ResetRequestPage {
+    frame: Frame,
+}
+
+pub async fn reset_request_form(viewer: Viewer) -> PageResult {
+    page(&viewer, async { render(ResetRequestPage { frame: Frame::new(&viewer) }) }).await
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    email: String,
+}
+
+/// Always the same answer, whether or not the address has an account.
+pub async fn reset_request(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, headers: HeaderMap, Form(form): Form<EmailForm>) -> PageResult {
+    page(&viewer, async {
+        count_mail(&state, &client).await?;
+        let base = link_base(&state, &headers)?;
+        if let Some(email) = auth::normalise_email(&form.email) {
+            if let Some(found) = users::find_by_email(&state.db, &email).await? {
+                let token = auth::new_token();
+                accounts::issue_token(&state.db, &found.user.id, TokenPurpose::ResetPassword, &auth::token_hash(&token), RESET_TTL_MS).await?;
+                let (subject, body) = reset_mail(&format!("{base}/reset?token={token}"));
+                state.mailer.send(Mail { to: found.user.email, subject, body, kind: "reset_password" }).await?;
+            }
+        }
+        let t = viewer.lang.texts();
+        notice(&viewer, StatusCode::OK, t.check_inbox_title, t.check_inbox_text, None)
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    frame: Frame,
+    token: String,
+    error: Option<String>,
+}
+
+pub async fn reset_form(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TokenQuery>) -> PageResult {
+    page(&viewer, async {
+        if !accounts::token_is_live(&state.db, &auth::token_hash(&q.token), TokenPurpose::ResetPassword).await? {
+            return link_invalid(&viewer, TokenPurpose::ResetPassword);
+        }
+        render(ResetPage { frame: Frame::new(&viewer), token: q.token.clone(), error: None })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    token: String,
+    password: String,
+}
+
+pub async fn reset(State(state): State<AppState>, viewer: Viewer, Form(form): Form<ResetForm>) -> PageResult {
+    page(&viewer, async {
+        if let Err(e) = check_new_password(&form.password) {
+            let e: AppError = e.into();
+            let mut response = render(ResetPage { frame: Frame::new(&viewer), token: form.token.clone(), error: Some(say(&viewer, &e)) })?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(response);
+        }
+        let password = form.password.clone();
+        let hash = state.media_pool.run(move || auth::hash_password(&password)).await??;
+        let Some(email) = accounts::reset_password(&state.db, &auth::token_hash(&form.token), &hash).await? else {
+            return link_invalid(&viewer, TokenPurpose::ResetPassword);
+        };
+        // The owner proved who they are: their own typos no longer hold the account shut.
+        accounts::clear_failures(&state.db, &account_key(&email)).await?;
+        tracing::info!("password reset");
+        let mut response = Redirect::to("/signin?done=reset").into_response();
+        response.headers_mut().insert(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, "", 0));
+        Ok(response)
+    })
+    .await
+}
+
+// ---- my account -------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    frame: Frame,
+    email: String,
+    role: &'static str,
+    verified: bool,
+    sessions: i64,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+async fn account_page(state: &AppState, viewer: &Viewer, user: &User, notice: Option<&'static str>, error: Option<String>) -> Result<Response, AppError> {
+    let sessions = accounts::count_sessions(&state.db, &user.id).await?;
+    render(AccountPage {
+        frame: Frame::new(viewer),
+        email: user.email.clone(),
+        role: user.role.as_str(),
+        verified: user.email_verified,
+        sessions,
+        notice,
+        error,
+    })
+}
+
+pub async fn account(State(state): State<AppState>, viewer: Viewer, Query(q): Query<DoneQuery>) -> PageResult {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    let t = viewer.lang.texts();
+    let note = (q.done == "sent").then_some(t.verification_sent);
+    page(&viewer, account_page(&state, &viewer, &user, note, None)).await
+}
+
+pub async fn sign_out_everywhere(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    page(&viewer, async {
+        let ended = accounts::delete_sessions(&state.db, &user.id).await?;
+        tracing::info!(sessions = ended, "signed out everywhere");
+        let mut response = Redirect::to("/signin").into_response();
+        response.headers_mut().insert(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, "", 0));
+        Ok(response)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    password: String,
+}
+
+pub async fn delete_account(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, Form(form): Form<PasswordForm>) -> PageResult {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    page(&viewer, async {
+        // The same limits as sign-in: a borrowed session must not become a password oracle.
+        let throttle = SignInThrottle::new(&user.email, &client);
+        if let Some(seconds) = throttle.blocked(&state).await? {
+            return Err(too_many(seconds));
+        }
+        let found = accounts::find_by_id(&state.db, &user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let (password, hash) = (form.password.clone(), found.password_hash.clone());
+        if !state.media_pool.run(move || auth::verify_password(&password, &hash)).await? {
+            throttle.record_failure(&state).await?;
+            let e = AppError::client(StatusCode::FORBIDDEN, "wrong_password", "the password is not right");
+            let mut response = account_page(&state, &viewer, &user, None, Some(say(&viewer, &e))).await?;
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            return Ok(response);
+        }
+        let deletion = accounts::delete_account(&state.db, &user.id).await?;
+        state.index_notify.notify_one();
+        // After the commit: the rows no longer point at these objects. A failure here leaves
+        // unreachable objects (no URL serves them), logged for the operator.
+        let mut leftovers = 0;
+        for key in &deletion.keys {
+            if let Err(e) = state.store.delete(key).await {
+                leftovers += 1;
+                tracing::warn!(error = %e, "original of a deleted account's work not removed");
+            }
+        }
+        for work_id in &deletion.derivative_works {
+            if let Err(e) = state.store.delete_prefix(&crate::storage::derivative_prefix(work_id)).await {
+                leftovers += 1;
+                tracing::warn!(error = %e, work.id = %work_id, "derivatives of a withdrawn work not removed");
+            }
+        }
+        tracing::info!(works.withdrawn = deletion.withdrawn.len(), works.anonymised = deletion.anonymised.len(), leftovers, "account deleted");
+        let mut response = Redirect::to("/signin?done=deleted").into_response();
+        response.headers_mut().insert(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, "", 0));
+        Ok(response)
+    })
+    .await
+}
+
+// ---- data export ------------------------------------------------------------------------
+
+/// A zip of everything the person gave the piazza: `account.json`, `works.json`
+/// (metadata and statuses), `texts/` and `originals/`. Built in an unnamed temp file (gone
+/// when closed, even after a crash) and streamed, so big originals never sit in memory.
+pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Response, super::pages::PageError> {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    page(&viewer, async {
+        let file = build_export(&state, &user).await?;
+        let size = file.metadata().map_err(io_error)?.len();
+        let body = Body::from_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file)));
+        let mut response = Response::new(body);
+        let h = response.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        let name = format!("attachment; filename=\"piazza-{}.zip\"", super::views::day(now_ms()).replace(' ', "-"));
+        h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")));
+        Ok(response)
+    })
+    .await
+}
+
+type Zip = zip::ZipWriter<std::fs::File>;
+
+fn zip_error(e: zip::result::ZipError) -> AppError {
+    match e {
+        zip::result::ZipError::Io(io) => io_error(io),
+        other => AppError::Internal(other.into()),
+    }
+}
+
+/// Runs one step of writing the zip on a blocking thread.
+async fn on_zip<F>(zip: Zip, step: F) -> Result<Zip, AppError>
+where
+    F: FnOnce(&mut Zip) -> zip::result::ZipResult<()> + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let mut zip = zip;
+        step(&mut zip).map(|_| zip)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(zip_error)
+}
+
+fn zip_name(work_id: &str, original_name: &str) -> String {
+    let clean: String = original_name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c }).collect();
+    let clean = clean.trim_start_matches('.');
+    if clean.is_empty() { work_id.to_owned() } else { format!("{work_id}-{clean}") }
+}
+
+async fn build_export(state: &AppState, user: &User) -> Result<std::fs::File, AppError> {
+    let list = works::list_by_author(&state.db, &user.id).await?;
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    // Media is compressed already: stored as is, it costs no CPU.
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(true);
+    let file = tempfile::tempfile_in(state.config.tmp_dir()).map_err(io_error)?;
+    let mut zip = Zip::new(file);
+
+    let account = serde_json::json!({
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.as_str(),
+        "email_verified": user.email_verified,
+        "exported_at": super::views::rfc3339_ms(now_ms()),
+    });
+    let mut entries = Vec::new();
+    let mut texts = Vec::new();
+    let mut originals = Vec::new();
+    for w in &list {
+        let text_file = w.body_text.as_ref().map(|text| {
+            let name = format!("texts/{}.txt", w.id);
+            texts.push((name.clone(), text.clone()));
+            name
+        });
+        let original_file = w.original_key.as_ref().map(|key| {
+            let name = format!("originals/{}", zip_name(&w.id, w.original_name.as_deref().unwrap_or("")));
+            originals.push((name.clone(), key.clone()));
+            name
+        });
+        entries.push(serde_json::json!({
+            "id": w.id,
+            "call": w.call_slug,
+            "call_title": w.call_title,
+            "kind": w.kind.as_str(),
+            "title": w.title,
+            "description": w.description,
+            "alt_text": w.alt_text,
+            "licence": w.licence.as_str(),
+            "status": w.status.as_str(),
+            "review_reason": w.review_reason,
+            "failure": w.failure_code.as_ref().map(|code| serde_json::json!({ "code": code, "message": w.failure_message })),
+            "created_at": super::views::rfc3339_ms(w.created_at),
+            "published_at": w.published_at.map(super::views::rfc3339_ms),
+            "original_name": w.original_name,
+            "text_file": text_file,
+            "original_file": original_file,
+        }));
+    }
+    let account_json = serde_json::to_vec_pretty(&account).map_err(|e| AppError::Internal(e.into()))?;
+    let works_json = serde_json::to_vec_pretty(&entries).map_err(|e| AppError::Internal(e.into()))?;
+    zip = on_zip(zip, move |z| {
+        z.start_file("account.json", deflated)?;
+        z.write_all(&account_json)?;
+        z.start_file("works.json", deflated)?;
+        z.write_all(&works_json)?;
+        for (name, text) in texts {
+            z.start_file(name, deflated)?;
+            z.write_all(text.as_bytes())?;
+        }
+        Ok(())
+    })
+    .await?;
+
+    for (name, key) in originals {
+        let object = match state.store.get(&key, None).await {
+            Ok(object) => object,
+            Err(crate::storage::StorageError::NotFound) => {
+                tracing::warn!("original missing from the store; left out of the export");
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // The store's stream feeds a blocking writer through a small channel: memory holds a
+        // few chunks, whatever the size of the original.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(4);
+        let writer = tokio::task::spawn_blocking(move || -> zip::result::ZipResult<Zip> {
+            let mut zip = zip;
+            zip.start_file(name, stored)?;
+            while let Some(chunk) = rx.blocking_recv() {
+                zip.write_all(&chunk)?;
+            }
+            Ok(zip)
+        });
+        let mut body = object.body;
+        let mut failed = None;
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(bytes) => {
+                    if tx.send(bytes).await.is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        drop(tx);
+        zip = writer.await.map_err(|e| AppError::Internal(e.into()))?.map_err(zip_error)?;
+        if let Some(e) = failed {
+            return Err(io_error(e));
+        }
+    }
+    let mut file = tokio::task::spawn_blocking(move || zip.finish())
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(zip_error)?;
+    file.rewind().map_err(io_error)?;
+    Ok(file)
+}
+
+// ---- admins: people and roles -----------------------------------------------------------
+
+pub struct PersonView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub verified: bool,
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    frame: Frame,
+    people: Vec<PersonView>,
+    roles: Vec<(&'static str, &'static str)>,
+    notice: Option<&'static str>,
+}
+
+fn require_admin(viewer: &Viewer) -> Result<&User, AppError> {
+    let user = viewer.require()?;
+    if user.role == Role::Admin {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn people(State(state): State<AppState>, viewer: Viewer, Query(q): Query<DoneQuery>) -> PageResult {
+    page(&viewer, async {
+        require_admin(&viewer)?;
+        let t = viewer.lang.texts();
+        let people = accounts::list_people(&state.db)
+            .await?
+            .into_iter()
+            .map(|p| PersonView { id: p.user.id, email: p.user.email, name: p.user.name, role: p.user.role.as_str().to_owned(), verified: p.user.email_verified })
+            .collect();
+        let roles = Role::ALL.iter().map(|r| (r.as_str(), t.role(r.as_str()))).collect();
+        let notice = (q.done == "role").then_some(t.role_changed);
+        render(PeoplePage { frame: Frame::new(&viewer), people, roles, notice })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+pub async fn set_role(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<RoleForm>) -> PageResult {
+    page(&viewer, async {
+        let admin = require_admin(&viewer)?;
+        let role = Role::parse(&form.role).ok_or_else(|| AppError::unprocessable("invalid_role", "choose a role: citizen, curator or admin"))?;
+        // An admin who demoted themselves could leave the piazza with no admin at all.
+        if admin.id == id {
+            return Err(AppError::client(StatusCode::CONFLICT, "own_role", "you cannot change your own role; ask another admin"));
+        }
+        accounts::find_by_id(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+        users::set_role(&state.db, &id, role).await?;
+        tracing::info!(role = role.as_str(), "role changed by an admin");
+        Ok(Redirect::to("/admin/people?done=role").into_response())
+    })
+    .await
+}
