@@ -95,6 +95,7 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
         let source = samples.join(&work.file);
         let file = spool_copy(state, &source).with_context(|| format!("reading {}", source.display()))?;
         let input = SubmissionInput {
+            id: None,
             call: call.slug.clone(),
             kind: work.kind.clone(),
             title: work.title.clone(),
@@ -138,5 +139,5 @@ fn spool_copy(state: &AppState, source: &Path) -> anyhow::Result<SpooledFile> {
     let mut head = std::fs::read(temp.path())?;
     head.truncate(piazza_workers::sniff::SNIFF_LEN);
     let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(SpooledFile { path: temp.into_temp_path(), name, size, head })
+    Ok(SpooledFile { path: temp.into_temp_path(), name, size, head, stored_key: None })
 }

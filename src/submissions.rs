@@ -24,11 +24,16 @@ pub struct SpooledFile {
     pub size: u64,
     /// The first bytes, for sniffing.
     pub head: Vec<u8>,
+    /// Set when the bytes were also streamed into the media store under this key as they
+    /// arrived; the submission then owns that object and removes it if refused.
+    pub stored_key: Option<String>,
 }
 
 /// What a citizen sent, as raw strings: every rule is checked in [`submit`].
 #[derive(Default)]
 pub struct SubmissionInput {
+    /// The work's id when the reader chose it (to stream the file under its final key).
+    pub id: Option<String>,
     pub call: String,
     pub kind: String,
     pub title: String,
@@ -61,6 +66,22 @@ pub enum SubmitError {
 /// Validates a submission and stores it; returns the new work's id. On any failure,
 /// nothing remains: no row, no stored file.
 pub async fn submit(state: &AppState, author: &User, input: SubmissionInput) -> Result<String, SubmitError> {
+    let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
+    let result = submit_inner(state, author, input).await;
+    if let Some(key) = streamed {
+        // A refused submission, or a text work whose file is not kept, leaves no object.
+        let keep = matches!(&result, Ok((_, true)));
+        if !keep {
+            if let Err(e) = state.store.delete(&key).await {
+                tracing::error!(error = %e, key = %key, "could not remove a refused upload; the sweeper will");
+            }
+        }
+    }
+    result.map(|(id, _)| id)
+}
+
+/// Returns the new work's id and whether the work keeps its uploaded file.
+async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -> Result<(String, bool), SubmitError> {
     // Accounts: only people who confirmed their email address may submit works; anyone
     // could otherwise flood the curators from throwaway addresses.
     if !author.email_verified {
@@ -79,7 +100,7 @@ pub async fn submit(state: &AppState, author: &User, input: SubmissionInput) -> 
     let mut body_text = None;
     let mut original = None;
     let mut alt_text = String::new();
-    let id = new_id();
+    let id = input.id.clone().unwrap_or_else(new_id);
     if kind.is_text() {
         let max_bytes = state.config.max_text_chars as u64 * 4 + 4;
         let raw = match (&input.text, &input.file) {
@@ -125,8 +146,10 @@ pub async fn submit(state: &AppState, author: &User, input: SubmissionInput) -> 
         original: original.clone(),
     };
     if let (Some(file), Some(original)) = (input.file, &original) {
-        let path: PathBuf = file.path.to_path_buf();
-        state.store.put_file(&original.key, &path).await?;
+        if file.stored_key.as_deref() != Some(original.key.as_str()) {
+            let path: PathBuf = file.path.to_path_buf();
+            state.store.put_file(&original.key, &path).await?;
+        }
     }
     if let Err(e) = works::insert_with_job(&state.db, &new_work, state.config.job_max_attempts).await {
         if let Some(original) = &original {
@@ -137,7 +160,7 @@ pub async fn submit(state: &AppState, author: &User, input: SubmissionInput) -> 
         return Err(e.into());
     }
     state.jobs_notify.notify_one();
-    Ok(id)
+    Ok((id, original.is_some()))
 }
 
 fn check_type(kind: Kind, sniffed: Sniffed) -> Result<(), MediaError> {

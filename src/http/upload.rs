@@ -31,7 +31,9 @@ pub fn too_large(max_bytes: u64) -> AppError {
 pub async fn read_submission(state: &AppState, mut multipart: Multipart) -> Result<SubmissionInput, AppError> {
     let max_bytes = state.config.max_upload_bytes;
     let max_text = (state.config.max_text_chars * 4 + 4).max(64 * 1024);
-    let mut input = SubmissionInput::default();
+    // The id is chosen first so that the file can stream into the store under its final key.
+    let mut input = SubmissionInput { id: Some(crate::db::new_id()), ..SubmissionInput::default() };
+    let original_key = crate::storage::original_key(input.id.as_deref().unwrap_or_default());
     while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(e, max_bytes))? {
         let name = field.name().unwrap_or("").to_owned();
         match name.as_str() {
@@ -39,7 +41,7 @@ pub async fn read_submission(state: &AppState, mut multipart: Multipart) -> Resu
                 if input.file.is_some() {
                     return Err(AppError::unprocessable("too_many_files", "send one file per work"));
                 }
-                let file = spool(state, field, max_bytes).await?;
+                let file = spool(state, field, max_bytes, &original_key).await?;
                 // An empty file input in a browser form arrives as a nameless empty part.
                 if file.size > 0 || !file.name.is_empty() {
                     input.file = Some(file);
@@ -75,26 +77,55 @@ async fn drain(mut field: Field<'_>) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Streams the file part into a temp file under the data dir, stopping at the limit.
-async fn spool(state: &AppState, mut field: Field<'_>, max_bytes: u64) -> Result<SpooledFile, AppError> {
+/// Streams the file part into a temp file under the data dir (where it is checked), and,
+/// for stores that support it, into the store at the same time, stopping at the limit.
+async fn spool(state: &AppState, mut field: Field<'_>, max_bytes: u64, key: &str) -> Result<SpooledFile, AppError> {
     let name = field.file_name().map(clean_file_name).unwrap_or_default();
     let temp = tempfile::Builder::new().prefix("upload-").tempfile_in(state.config.tmp_dir()).map_err(io_error)?;
     let (file, path) = temp.into_parts();
     let mut file = tokio::fs::File::from_std(file);
+    // Parts grow with the largest accepted file so no upload needs more than 9,000 parts;
+    // S3's minimum part keeps memory low (a few parts are in flight at once).
+    let part_size = (max_bytes / 9_000).max(5 * 1024 * 1024);
+    let mut sink = state.store.begin_upload(key, part_size).await?;
     let mut size: u64 = 0;
     let mut head = Vec::with_capacity(SNIFF_LEN);
-    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max_bytes))? {
-        size += chunk.len() as u64;
-        if size > max_bytes {
-            return Err(too_large(max_bytes));
+    let received: Result<(), AppError> = async {
+        while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max_bytes))? {
+            size += chunk.len() as u64;
+            if size > max_bytes {
+                return Err(too_large(max_bytes));
+            }
+            if head.len() < SNIFF_LEN {
+                let take = (SNIFF_LEN - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            file.write_all(&chunk).await.map_err(io_error)?;
+            if let Some(sink) = sink.as_mut() {
+                sink.write(chunk).await?;
+            }
         }
-        if head.len() < SNIFF_LEN {
-            let take = (SNIFF_LEN - head.len()).min(chunk.len());
-            head.extend_from_slice(&chunk[..take]);
+        file.flush().await.map_err(io_error)?;
+        if sink.is_none() {
+            // On the filesystem store this very file becomes the original: make it durable
+            // before the work row that points at it is committed.
+            file.sync_data().await.map_err(io_error)?;
         }
-        file.write_all(&chunk).await.map_err(io_error)?;
+        Ok(())
     }
-    file.flush().await.map_err(io_error)?;
-    file.sync_data().await.map_err(io_error)?;
-    Ok(SpooledFile { path, name, size, head })
+    .await;
+    let stored_key = match (received, sink) {
+        (Ok(()), Some(sink)) => {
+            sink.finish().await?;
+            Some(key.to_owned())
+        }
+        (Ok(()), None) => None,
+        (Err(e), sink) => {
+            if let Some(sink) = sink {
+                sink.abort().await;
+            }
+            return Err(e);
+        }
+    };
+    Ok(SpooledFile { path, name, size, head, stored_key })
 }

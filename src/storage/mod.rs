@@ -29,6 +29,15 @@ pub struct StoredObject {
     pub body: BoxStream<'static, std::io::Result<Bytes>>,
 }
 
+/// An object being written while its bytes arrive (an upload streamed straight into the
+/// store). Nothing is visible under the key until `finish`; `abort` leaves nothing behind.
+#[async_trait::async_trait]
+pub trait UploadSink: Send {
+    async fn write(&mut self, chunk: Bytes) -> StorageResult<()>;
+    async fn finish(self: Box<Self>) -> StorageResult<()>;
+    async fn abort(self: Box<Self>);
+}
+
 /// One stored object, as listed.
 #[derive(Debug, Clone)]
 pub struct ObjectInfo {
@@ -63,6 +72,13 @@ pub trait MediaStore: Send + Sync {
 
     /// Every object whose key starts with `prefix`.
     async fn list(&self, prefix: &str) -> StorageResult<Vec<ObjectInfo>>;
+
+    /// Starts writing `key` from a stream, for stores where copying a finished local file
+    /// afterwards would double the upload time (S3). None: the caller spools to a local
+    /// file and calls `put_file` (the filesystem store, where that is a rename).
+    async fn begin_upload(&self, _key: &str, _part_size: u64) -> StorageResult<Option<Box<dyn UploadSink>>> {
+        Ok(None)
+    }
 
     /// Aborts multipart uploads started before `older_than_ms` (stores without multipart
     /// uploads have none).

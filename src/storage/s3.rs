@@ -18,8 +18,10 @@ use tokio::io::AsyncWriteExt;
 
 /// Files above this size are uploaded in parts.
 const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
-/// The smallest part we send (S3's minimum is 5 MiB).
+/// The smallest part we send from a file (S3's minimum is 5 MiB).
 const MIN_PART: u64 = 8 * 1024 * 1024;
+/// S3's minimum part size, used when streaming to keep memory low.
+const S3_MIN_PART: u64 = 5 * 1024 * 1024;
 /// S3 allows 10,000 parts; staying well under leaves room for rounding.
 const MAX_PARTS: u64 = 9_000;
 
@@ -170,8 +172,167 @@ impl S3Store {
     }
 }
 
+/// Streams an upload into S3: parts go up while later bytes are still arriving, at most
+/// three at a time, so memory stays near four parts whatever the file's size.
+struct S3Sink {
+    client: Client,
+    bucket: String,
+    key: String,
+    part_size: usize,
+    buffer: bytes::BytesMut,
+    upload_id: Option<String>,
+    next_part: i32,
+    in_flight: tokio::task::JoinSet<StorageResult<CompletedPart>>,
+    done: Vec<CompletedPart>,
+}
+
+const PARTS_IN_FLIGHT: usize = 3;
+
+/// A part handed to the HTTP client in 64 KiB slices of the same buffer: given one large
+/// chunk, the client copies it whole into its write buffer, tripling a part's memory.
+struct PartBody {
+    data: bytes::Bytes,
+    pos: usize,
+}
+
+impl http_body::Body for PartBody {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        if self.pos >= self.data.len() {
+            return std::task::Poll::Ready(None);
+        }
+        let end = (self.pos + 64 * 1024).min(self.data.len());
+        let slice = self.data.slice(self.pos..end);
+        self.pos = end;
+        std::task::Poll::Ready(Some(Ok(http_body::Frame::data(slice))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.pos >= self.data.len()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact((self.data.len() - self.pos) as u64)
+    }
+}
+
+/// A retryable request body over a part (a retry starts again from the first byte).
+fn part_body(data: bytes::Bytes) -> ByteStream {
+    ByteStream::new(aws_smithy_types::body::SdkBody::retryable(move || {
+        aws_smithy_types::body::SdkBody::from_body_1_x(PartBody { data: data.clone(), pos: 0 })
+    }))
+}
+
+impl S3Sink {
+    async fn send_part(&mut self, body: bytes::Bytes) -> StorageResult<()> {
+        if self.upload_id.is_none() {
+            let created = self.client.create_multipart_upload().bucket(&self.bucket).key(&self.key).send().await.map_err(classify)?;
+            self.upload_id = created.upload_id().map(str::to_owned);
+        }
+        while self.in_flight.len() >= PARTS_IN_FLIGHT {
+            self.collect_one().await?;
+        }
+        let number = self.next_part;
+        self.next_part += 1;
+        let request = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(self.upload_id.clone().unwrap_or_default())
+            .part_number(number)
+            .content_length(body.len() as i64)
+            .body(part_body(body));
+        self.in_flight.spawn(async move {
+            let part = request.send().await.map_err(classify)?;
+            Ok(CompletedPart::builder().part_number(number).set_e_tag(part.e_tag().map(str::to_owned)).build())
+        });
+        Ok(())
+    }
+
+    async fn collect_one(&mut self) -> StorageResult<()> {
+        if let Some(joined) = self.in_flight.join_next().await {
+            let part = joined.map_err(|e| StorageError::Io(std::io::Error::other(e)))??;
+            self.done.push(part);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl super::UploadSink for S3Sink {
+    async fn write(&mut self, chunk: bytes::Bytes) -> StorageResult<()> {
+        if self.buffer.capacity() == 0 {
+            // One allocation per part: growing the buffer by doubling would copy each part
+            // several times and leave the allocator holding the discarded halves.
+            self.buffer.reserve(self.part_size + 256 * 1024);
+        }
+        self.buffer.extend_from_slice(&chunk);
+        if self.buffer.len() >= self.part_size {
+            let part = self.buffer.split().freeze();
+            self.send_part(part).await?;
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self: Box<Self>) -> StorageResult<()> {
+        if self.upload_id.is_none() {
+            // Small enough for one request.
+            let body = self.buffer.split().freeze();
+            self.client.put_object().bucket(&self.bucket).key(&self.key).body(ByteStream::from(body)).send().await.map_err(classify)?;
+            return Ok(());
+        }
+        if !self.buffer.is_empty() {
+            let part = self.buffer.split().freeze();
+            self.send_part(part).await?;
+        }
+        while !self.in_flight.is_empty() {
+            self.collect_one().await?;
+        }
+        let mut parts = std::mem::take(&mut self.done);
+        parts.sort_by_key(|p| p.part_number());
+        self.client
+            .complete_multipart_upload()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(self.upload_id.clone().unwrap_or_default())
+            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    async fn abort(mut self: Box<Self>) {
+        self.in_flight.abort_all();
+        while self.in_flight.join_next().await.is_some() {}
+        if let Some(id) = &self.upload_id {
+            let _ = self.client.abort_multipart_upload().bucket(&self.bucket).key(&self.key).upload_id(id).send().await;
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl MediaStore for S3Store {
+    async fn begin_upload(&self, key: &str, part_size: u64) -> StorageResult<Option<Box<dyn super::UploadSink>>> {
+        Ok(Some(Box::new(S3Sink {
+            client: self.client.clone(),
+            bucket: self.bucket.clone(),
+            key: self.full_key(key),
+            part_size: part_size.max(S3_MIN_PART) as usize,
+            buffer: bytes::BytesMut::new(),
+            upload_id: None,
+            next_part: 1,
+            in_flight: tokio::task::JoinSet::new(),
+            done: Vec::new(),
+        })))
+    }
+
     async fn put_file(&self, key: &str, path: &Path) -> StorageResult<u64> {
         let size = tokio::fs::metadata(path).await?.len();
         let key = self.full_key(key);

@@ -202,3 +202,56 @@ fn walkdir_count(dir: &std::path::Path) -> usize {
         .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walkdir_count(&e.path()) } else { 1 }).sum())
         .unwrap_or(0)
 }
+
+/// A real film padded with a large `free` box: valid, and as big as wanted.
+fn padded_film(dir: &std::path::Path, total: usize) -> Vec<u8> {
+    let mut film = media_fixtures::film_with_location(dir);
+    let pad = total - film.len();
+    film.extend_from_slice(&(pad as u32).to_be_bytes());
+    film.extend_from_slice(b"free");
+    film.extend((0..pad - 8).map(|i| (i % 253) as u8));
+    film
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_stream_into_s3_and_refused_ones_leave_nothing() {
+    let Some(weed) = Seaweed::start().await else { return };
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |c| {
+        weed.configure(c, "streamed");
+        c.max_upload_bytes = 64 * 1024 * 1024;
+    })
+    .await
+    else {
+        return;
+    };
+    let curator = app.person("Curatrice", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "flusso", &["film", "photo", "story"]).await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // Larger than two S3 parts: streamed as a multipart upload while it arrives.
+    let film = padded_film(dir.path(), 12 * 1024 * 1024);
+    let id = app
+        .submit_ok(&anna, &[("call", "flusso"), ("kind", "film"), ("title", "Grande"), ("licence", "cc0-1.0")], Some(("grande.mp4", film.clone())))
+        .await;
+    let head = weed.client().head_object().bucket("streamed").key(format!("piazza/originals/{id}")).send().await.unwrap();
+    assert_eq!(head.content_length(), Some(film.len() as i64), "the whole original arrived in the store");
+
+    // Refused after its bytes were streamed: the object goes away again.
+    let mut bomb = media_fixtures::png_bomb(100_000, 100_000);
+    bomb.resize(6 * 1024 * 1024, 0);
+    let r = app.submit(&anna, &[("call", "flusso"), ("kind", "photo"), ("title", "Bomba"), ("licence", "cc0-1.0"), ("alt_text", "x")], Some(("b.png", bomb))).await;
+    assert_eq!(r.status(), 422);
+    // A story sent as a file keeps its text in the database, not the file.
+    let story = app
+        .submit_ok(&anna, &[("call", "flusso"), ("kind", "story"), ("title", "Storia"), ("licence", "cc0-1.0")], Some(("s.txt", b"c'era una volta".to_vec())))
+        .await;
+    let originals: Vec<String> = weed.keys("streamed").await.into_iter().filter(|k| k.starts_with("piazza/originals/")).collect();
+    assert_eq!(originals, vec![format!("piazza/originals/{id}")], "only the accepted film's original is stored");
+    app.wait_processed(&anna, &story).await;
+    assert_eq!(app.wait_processed(&anna, &id).await["status"], "pending_review");
+    let listed = weed.client().list_multipart_uploads().bucket("streamed").send().await.unwrap();
+    assert!(listed.uploads().is_empty(), "no unfinished multipart upload is left");
+    assert!(app.stored_files().is_empty(), "no temp file is left: {:?}", app.stored_files());
+    app.stop().await;
+}
