@@ -134,3 +134,30 @@ async fn closed_and_future_calls_refuse_works(app: &TestApp) {
     assert_eq!(app.count("work").await, 0);
 }
 both!(closed_and_future_calls_refuse_works, closed_and_future_calls_refuse_works);
+
+async fn curators_retry_failed_works(app: &TestApp) {
+    let curator = app.person("Curatrice", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "riprova", &["photo"]).await;
+    let mut jpeg = media_fixtures::jpeg(400, 300);
+    jpeg.truncate(jpeg.len() / 2);
+    let id = app
+        .submit_ok(&anna, &[("call", "riprova"), ("kind", "photo"), ("title", "Rotta"), ("licence", "cc0-1.0"), ("alt_text", "x")], Some(("r.jpg", jpeg)))
+        .await;
+    assert_eq!(app.wait_processed(&anna, &id).await["status"], "failed");
+    let retry = |who: &Person| app.client.post(app.url(&format!("/api/v1/works/{id}/retry"))).bearer_auth(&who.token).send();
+    assert_eq!(retry(&anna).await.unwrap().status(), 403, "authors cannot retry");
+    let r = retry(&curator).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let work: Value = r.json().await.unwrap();
+    assert_eq!(work["status"], "processing");
+    assert!(work["failure"].is_null());
+    // The file is still broken: it fails again, with the same reason, after a second run.
+    assert_eq!(app.wait_processed(&anna, &id).await["failure"]["code"], "corrupt_file");
+    assert_eq!(app.count("job").await, 2, "the retry queued one new job");
+    let ok = app.submit_ok(&anna, &[("call", "riprova"), ("kind", "photo"), ("title", "Buona"), ("licence", "cc0-1.0"), ("alt_text", "x")], Some(("b.jpg", media_fixtures::jpeg(64, 64)))).await;
+    app.wait_processed(&anna, &ok).await;
+    let r = app.client.post(app.url(&format!("/api/v1/works/{ok}/retry"))).bearer_auth(&curator.token).send().await.unwrap();
+    assert_eq!(r.status(), 409, "only failed works can be retried");
+}
+both!(curators_retry_failed_works, curators_retry_failed_works);

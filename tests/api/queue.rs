@@ -109,3 +109,48 @@ async fn transient_failures_are_retried_and_keep_their_error(app: &TestApp) {
     assert_eq!(again.attempts, 2);
 }
 both_without_jobs!(transient_failures_are_retried_and_keep_their_error, transient_failures_are_retried_and_keep_their_error);
+
+async fn the_reconciler_requeues_works_stuck_without_a_job(app: &TestApp) {
+    let (call, author) = setup(app).await;
+    let id = text_work(app, &call, &author, "persa").await;
+    let db = &app.state.db;
+    // The job vanished (an operator deleted it, a restore from an older backup...).
+    sqlx::query("delete from job where work_id = $1").bind(&id).execute(&db.pool).await.unwrap();
+    sqlx::query("update work set updated_at = 0 where id = $1").bind(&id).execute(&db.pool).await.unwrap();
+    assert_eq!(piazza::jobs::maintenance::reconcile_once(&app.state, 60_000).await.unwrap(), 1);
+    assert_eq!(jobs::count_live(db).await.unwrap(), 1);
+    assert_eq!(piazza::jobs::maintenance::reconcile_once(&app.state, 0).await.unwrap(), 0, "a live job is enough");
+    assert!(piazza::jobs::run_one(&app.state).await.unwrap());
+    assert_eq!(works::find(db, &id).await.unwrap().unwrap().status.as_str(), "pending_review");
+}
+both_without_jobs!(the_reconciler_requeues_works_stuck_without_a_job, the_reconciler_requeues_works_stuck_without_a_job);
+
+async fn the_sweeper_removes_orphans_and_keeps_what_is_referenced(app: &TestApp) {
+    let curator = app.person("Curatrice", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "pulizie", &["photo"]).await;
+    let id = app
+        .submit_ok(&anna, &[("call", "pulizie"), ("kind", "photo"), ("title", "Resta"), ("licence", "cc0-1.0"), ("alt_text", "una foto")], Some(("a.jpg", crate::media_fixtures::jpeg(300, 200))))
+        .await;
+    assert!(piazza::jobs::run_one(&app.state).await.unwrap());
+    let store = &app.state.store;
+    let dir = tempfile::tempdir().unwrap();
+    for key in ["originals/0000dead", "works/0000dead/abcdef0123456789/w320.webp", &format!("works/{id}/ffffffffffffffff/w320.webp")] {
+        let path = dir.path().join("x");
+        std::fs::write(&path, b"left behind").unwrap();
+        store.put_file(key, &path).await.unwrap();
+    }
+    std::fs::write(app.state.config.tmp_dir().join("upload-crashed"), b"half").unwrap();
+    let before: Vec<String> = store.list("").await.unwrap().into_iter().map(|o| o.key).collect();
+    // A negative grace makes everything old enough.
+    let report = piazza::jobs::maintenance::sweep_once(&app.state, -60_000).await.unwrap();
+    assert_eq!(report.orphan_objects, 3, "{report:?}");
+    assert_eq!(report.temp_files, 1);
+    let mut after: Vec<String> = store.list("").await.unwrap().into_iter().map(|o| o.key).collect();
+    after.sort();
+    let mut expected: Vec<String> = piazza::db::works::rendition_keys(&app.state.db, &id).await.unwrap();
+    expected.push(format!("originals/{id}"));
+    expected.sort();
+    assert_eq!(after, expected, "kept exactly the original and the recorded renditions (before: {before:?})");
+}
+both_without_jobs!(the_sweeper_removes_orphans_and_keeps_what_is_referenced, the_sweeper_removes_orphans_and_keeps_what_is_referenced);

@@ -417,3 +417,28 @@ async fn killed_database_connections_lose_no_job_and_run_none_twice() {
         assert!(cluster.alive(pid), "workers survive losing their connections");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_stops_cleanly_on_sigterm_after_finishing_its_job() {
+    let Some(mut cluster) = Cluster::start(5).await else { return };
+    let web = cluster.web("web");
+    let token = cluster.token("anna@example.org", "Anna", "curator");
+    let client = reqwest::Client::new();
+    open_call(&client, &web.base, &token).await;
+    let dir = tempfile::tempdir().unwrap();
+    let worker = cluster.worker("polite");
+    upload(&client, &web.base, &token, vec![("call", "grande".into()), ("kind", "film".into()), ("title", "Breve".into()), ("licence", "cc0-1.0".into())], Some(("f.mp4", film(dir.path(), 6, "640x360")))).await;
+    wait_mid_transcode(&cluster).await;
+    signal(worker, "-TERM");
+    let child = cluster.children.iter_mut().find(|c| c.id() == worker).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the worker did not stop within its grace period");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "{status}");
+    assert_eq!(cluster.count("select count(*) from job where state = 'done' and attempts = 1").await, 1, "the job in progress was finished, not abandoned");
+}
