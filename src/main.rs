@@ -126,8 +126,28 @@ fn init_logging() {
     }
 }
 
-#[tokio::main]
-async fn main() {
+/// Large buffers (upload parts, decoded frames) are mapped and unmapped on their own.
+/// glibc otherwise raises its mmap threshold after the first such buffer is freed and
+/// serves the next ones from per-thread arenas that keep the memory: a process that
+/// streams gigabytes would look as if it grew with file size.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters; called once before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
+    }
+}
+
+fn main() {
+    tune_allocator();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(async_main());
+}
+
+async fn async_main() {
     init_logging();
     let cli = Cli::parse();
     if let Err(e) = run(cli).await {

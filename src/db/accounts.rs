@@ -276,28 +276,7 @@ pub async fn delete_account(db: &Db, user_id: &str) -> DbResult<Deletion> {
             .await?;
             deletion.anonymised.push(id.clone());
         } else {
-            sqlx::query("delete from rendition where work_id = $1").bind(&id).execute(&mut *tx).await?;
-            sqlx::query(
-                "update work set status = 'withdrawn', title = '', description = '', alt_text = '', body_text = null,
-                        body_html = null, review_reason = null, failure_code = null, failure_message = null,
-                        original_key = null, original_name = null, original_mime = null, original_size = null,
-                        dominant_color = null, published_at = null, updated_at = $1
-                 where id = $2",
-            )
-            .bind(now)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-            // A job in flight loses its lease, so its result is refused and its uploads removed.
-            sqlx::query(
-                "update job set state = 'failed', last_error = 'withdrawn', lease_token = null, lease_expires_at = null,
-                        updated_at = $1
-                 where work_id = $2 and state in ('queued', 'running')",
-            )
-            .bind(now)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+            super::works::withdraw_in(&mut tx, &id, now).await?;
             deletion.withdrawn.push(id.clone());
             deletion.derivative_works.push(id.clone());
         }

@@ -176,7 +176,7 @@ pub async fn list_published(db: &Db, call_id: Option<&str>, limit: i64, offset: 
 
 /// Every work of one author, newest first.
 pub async fn list_by_author(db: &Db, author_id: &str) -> DbResult<Vec<Work>> {
-    let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 order by w.created_at desc limit 500"))
+    let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' order by w.created_at desc limit 500"))
         .bind(author_id)
         .fetch_all(&db.pool)
         .await?;
@@ -453,4 +453,59 @@ pub async fn existing_ids(db: &Db, ids: &[&str]) -> DbResult<Vec<String>> {
         }
     }
     Ok(found)
+}
+
+/// Withdraws a work inside the caller's transaction: the status becomes `withdrawn`, its
+/// content and renditions are erased from the database, and a job in flight loses its
+/// lease (so its result is refused). The caller records the change and deletes the files.
+pub async fn withdraw_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str, now: i64) -> DbResult<()> {
+    sqlx::query("delete from rendition where work_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query(
+        "update work set status = 'withdrawn', title = '', description = '', alt_text = '', body_text = null,
+                body_html = null, review_reason = null, failure_code = null, failure_message = null,
+                original_key = null, original_name = null, original_mime = null, original_size = null,
+                dominant_color = null, published_at = null, updated_at = $1
+         where id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "update job set state = 'failed', last_error = 'withdrawn', lease_token = null, lease_expires_at = null,
+                updated_at = $1
+         where work_id = $2 and state in ('queued', 'running')",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An author withdraws their own work: returns the original's key (to delete), or None
+/// when the work is not theirs or already withdrawn.
+pub async fn withdraw_by_author(db: &Db, id: &str, author_id: &str) -> DbResult<Option<Option<String>>> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    // The first statement writes, so SQLite takes its write lock at once.
+    let touched = sqlx::query("update work set updated_at = $1 where id = $2 and author_id = $3 and status <> 'withdrawn'")
+        .bind(now)
+        .bind(id)
+        .bind(author_id)
+        .execute(&mut *tx)
+        .await?;
+    if touched.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let original: Option<String> = sqlx::query("select original_key from work where id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("original_key")?;
+    withdraw_in(&mut tx, id, now).await?;
+    changes::record(&mut tx, db.backend, id).await?;
+    tx.commit().await?;
+    Ok(Some(original))
 }

@@ -154,6 +154,28 @@ pub async fn apply_retry(state: &AppState, id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+pub async fn withdraw_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
+    let user = viewer.require()?;
+    apply_withdraw(&state, &user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The author takes a work back: gone from the gallery, search and the store at once.
+/// Someone else's work answers 404, as if it did not exist.
+pub async fn apply_withdraw(state: &AppState, author_id: &str, id: &str) -> Result<(), AppError> {
+    let original = works::withdraw_by_author(&state.db, id, author_id).await?.ok_or(AppError::NotFound)?;
+    state.index_notify.notify_one();
+    if let Some(key) = original {
+        if let Err(e) = state.store.delete(&key).await {
+            tracing::warn!(error = %e, work.id = %id, "original of a withdrawn work not removed; the sweeper will");
+        }
+    }
+    if let Err(e) = state.store.delete_prefix(&crate::storage::derivative_prefix(id)).await {
+        tracing::warn!(error = %e, work.id = %id, "derivatives of a withdrawn work not removed; the sweeper will");
+    }
+    Ok(())
+}
+
 #[derive(Deserialize)]
 pub struct SearchParams {
     #[serde(default)]

@@ -180,6 +180,7 @@ struct WorkPage {
     frame: Frame,
     work: WorkView,
     failure_text: String,
+    is_author: bool,
 }
 
 pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
@@ -193,7 +194,8 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
                 Lang::En => f.message.clone(),
             })
             .unwrap_or_default();
-        render(WorkPage { frame: Frame::new(&viewer), work, failure_text })
+        let is_author = viewer.user.as_ref().is_some_and(|u| u.id == work.author_id);
+        render(WorkPage { frame: Frame::new(&viewer), work, failure_text, is_author })
     })
     .await
 }
@@ -456,6 +458,15 @@ pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path
         viewer.require_curator()?;
         api::apply_retry(&state, &id).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
+    })
+    .await
+}
+
+pub async fn withdraw(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    page(&viewer, async {
+        let user = viewer.require()?;
+        api::apply_withdraw(&state, &user.id, &id).await?;
+        Ok(Redirect::to("/me/works").into_response())
     })
     .await
 }

@@ -28,6 +28,8 @@ pub struct WorkView {
     pub call: String,
     pub call_title: String,
     pub author: String,
+    #[serde(skip)]
+    pub author_id: String,
     pub licence: &'static str,
     #[serde(skip)]
     pub licence_label: &'static str,
@@ -109,6 +111,7 @@ impl WorkView {
             call: work.call_slug,
             call_title: work.call_title,
             author: work.author_name,
+            author_id: work.author_id,
             description: work.description,
             alt_text: work.alt_text,
             review_reason: work.review_reason,

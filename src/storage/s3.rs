@@ -173,7 +173,7 @@ impl S3Store {
 }
 
 /// Streams an upload into S3: parts go up while later bytes are still arriving, at most
-/// three at a time, so memory stays near four parts whatever the file's size.
+/// two at a time, so memory stays near three parts whatever the file's size.
 struct S3Sink {
     client: Client,
     bucket: String,
@@ -186,7 +186,7 @@ struct S3Sink {
     done: Vec<CompletedPart>,
 }
 
-const PARTS_IN_FLIGHT: usize = 3;
+const PARTS_IN_FLIGHT: usize = 2;
 
 /// A part handed to the HTTP client in 64 KiB slices of the same buffer: given one large
 /// chunk, the client copies it whole into its write buffer, tripling a part's memory.

@@ -161,3 +161,35 @@ async fn curators_retry_failed_works(app: &TestApp) {
     assert_eq!(r.status(), 409, "only failed works can be retried");
 }
 both!(curators_retry_failed_works, curators_retry_failed_works);
+
+async fn authors_withdraw_works_and_they_vanish_everywhere(app: &TestApp) {
+    let curator = app.person("Curatrice", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    let other = app.person("Bruno", Role::Citizen).await;
+    app.open_call(&curator, "ritiri", &["photo"]).await;
+    let id = app
+        .submit_ok(&anna, &[("call", "ritiri"), ("kind", "photo"), ("title", "Quokka ritirabile"), ("licence", "cc-by-4.0"), ("alt_text", "x")], Some(("q.jpg", media_fixtures::jpeg(300, 200))))
+        .await;
+    let work = app.wait_processed(&anna, &id).await;
+    assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
+    app.wait_searchable("quokka", &id).await;
+    let media_url = work["renditions"][0]["url"].as_str().unwrap().to_owned();
+    assert_eq!(app.get_bytes(None, &media_url).await.0, 200);
+
+    let r = app.client.delete(app.url(&format!("/api/v1/works/{id}"))).bearer_auth(&other.token).send().await.unwrap();
+    assert_eq!(r.status(), 404, "someone else's work cannot be withdrawn");
+    let r = app.client.delete(app.url(&format!("/api/v1/works/{id}"))).bearer_auth(&anna.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    for who in [None, Some(&anna), Some(&curator)] {
+        assert_eq!(app.get_work(who, &id).await.status(), 404);
+        assert_eq!(app.get_bytes(who, &media_url).await.0, 404);
+    }
+    app.wait_index_caught_up().await;
+    assert!(app.search("quokka").await.is_empty(), "gone from search");
+    let home = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(!home.contains(&id));
+    assert!(app.stored_files().is_empty(), "original and derivatives deleted: {:?}", app.stored_files());
+    let r = app.client.delete(app.url(&format!("/api/v1/works/{id}"))).bearer_auth(&anna.token).send().await.unwrap();
+    assert_eq!(r.status(), 404, "already withdrawn");
+}
+both!(authors_withdraw_works_and_they_vanish_everywhere, authors_withdraw_works_and_they_vanish_everywhere);
