@@ -116,7 +116,7 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
     for id in &created {
         match works::find(&state.db, id).await? {
             Some(w) if w.status == Status::PendingReview => {
-                works::review(&state.db, id, works::Decision::Approve, "").await?;
+                works::review(&state.db, id, works::Decision::Approve, "", None).await?;
                 published += 1;
             }
             Some(w) => tracing::warn!(work.id = %id, status = w.status.as_str(), reason = ?w.failure_message, "demo work not published"),

@@ -235,7 +235,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let email = piazza::auth::normalise_email(&email).unwrap_or(email);
             let role = Role::parse(&role).expect("clap checked the role");
             let found = users::find_by_email(&state.db, &email).await?.ok_or_else(|| anyhow::anyhow!("no one with the email {email}"))?;
-            users::set_role(&state.db, &found.user.id, role).await?;
+            users::set_role(&state.db, &found.user.id, role, None).await?;
             println!("{} ({}) is now {}", found.user.name, found.user.email, role.as_str());
             Ok(())
         }

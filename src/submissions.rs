@@ -93,6 +93,7 @@ async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -
         .ok_or_else(|| DomainError::new("unknown_call", "there is no call with that name; choose one of the open calls"))?;
     let kind = Kind::parse(&input.kind)?;
     call.check_submission(kind, now_ms())?;
+    call.check_limit(works::count_by_author_in_call(&state.db, &author.id, &call.id).await?)?;
     let title = Title::parse(&input.title)?.into_inner();
     let licence = Licence::parse(&input.licence)?;
     let description = Description::parse(&input.description)?.into_inner();

@@ -4,7 +4,7 @@ use super::{new_id, now_ms, Db, DbResult};
 use crate::domain::{Call, CallState, NewCall};
 use sqlx::Row;
 
-const COLUMNS: &str = "id, slug, title, description, question, kinds, opens_at, closes_at, state";
+const COLUMNS: &str = "id, slug, title, description, question, kinds, opens_at, closes_at, state, max_works_per_person";
 
 fn from_row(row: &sqlx::any::AnyRow) -> DbResult<Call> {
     let kinds: String = row.try_get("kinds")?;
@@ -19,6 +19,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> DbResult<Call> {
         opens_at: row.try_get("opens_at")?,
         closes_at: row.try_get("closes_at")?,
         state: CallState::parse(&state).unwrap_or(CallState::Draft),
+        max_works_per_person: row.try_get("max_works_per_person")?,
     })
 }
 
@@ -27,8 +28,9 @@ pub async fn insert(db: &Db, call: &NewCall, created_by: Option<&str>) -> DbResu
     let id = new_id();
     let now = now_ms();
     sqlx::query(
-        "insert into civic_call (id, slug, title, description, question, kinds, opens_at, closes_at, state, created_by, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $10)",
+        "insert into civic_call (id, slug, title, description, question, kinds, opens_at, closes_at, state, created_by,
+                                 created_at, updated_at, max_works_per_person)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $10, $11)",
     )
     .bind(&id)
     .bind(call.slug.as_str())
@@ -40,6 +42,7 @@ pub async fn insert(db: &Db, call: &NewCall, created_by: Option<&str>) -> DbResu
     .bind(call.closes_at)
     .bind(created_by)
     .bind(now)
+    .bind(call.max_works_per_person)
     .execute(&db.pool)
     .await?;
     find_by_id(db, &id).await?.ok_or(sqlx::Error::RowNotFound)

@@ -2,6 +2,7 @@
 //! few places where the two dialects differ.
 
 pub mod accounts;
+pub mod audit;
 pub mod calls;
 pub mod changes;
 pub mod jobs;

@@ -61,14 +61,17 @@ pub async fn find_by_email(db: &Db, email: &str) -> DbResult<Option<UserWithHash
         .transpose()
 }
 
-pub async fn set_role(db: &Db, user_id: &str, role: Role) -> DbResult<()> {
+/// Changes a person's role and logs who did it (None: the command line).
+pub async fn set_role(db: &Db, user_id: &str, role: Role, actor_id: Option<&str>) -> DbResult<()> {
+    let mut tx = db.pool.begin().await?;
     sqlx::query("update app_user set role = $1, updated_at = $2 where id = $3")
         .bind(role.as_str())
         .bind(now_ms())
         .bind(user_id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    super::audit::record(&mut tx, actor_id, &format!("person.role.{}", role.as_str()), user_id, "").await?;
+    tx.commit().await
 }
 
 pub async fn insert_session(db: &Db, token_hash: &str, user_id: &str, expires_at: i64) -> DbResult<()> {

@@ -356,7 +356,7 @@ pub enum Decision {
 
 /// Applies a review decision; false if the work was not waiting for review.
 /// Publication and unpublication append to the change sequence in the same transaction.
-pub async fn review(db: &Db, work_id: &str, decision: Decision, reason: &str) -> DbResult<bool> {
+pub async fn review(db: &Db, work_id: &str, decision: Decision, reason: &str, actor_id: Option<&str>) -> DbResult<bool> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let updated = match decision {
@@ -381,8 +381,48 @@ pub async fn review(db: &Db, work_id: &str, decision: Decision, reason: &str) ->
         return Ok(false);
     }
     changes::record(&mut tx, db.backend, work_id).await?;
+    let action = if decision == Decision::Approve { "work.approve" } else { "work.reject" };
+    super::audit::record(&mut tx, actor_id, action, work_id, reason).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Sets (or replaces) the city's public reply to a work, and logs it.
+pub async fn set_reply(db: &Db, work_id: &str, curator_id: &str, body: &str) -> DbResult<()> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "insert into work_reply (work_id, author_id, body, created_at, updated_at) values ($1, $2, $3, $4, $4)
+         on conflict (work_id) do update set author_id = excluded.author_id, body = excluded.body, updated_at = excluded.updated_at",
+    )
+    .bind(work_id)
+    .bind(curator_id)
+    .bind(body)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    super::audit::record(&mut tx, Some(curator_id), "work.reply", work_id, "").await?;
+    tx.commit().await
+}
+
+/// The city's reply to a work, if any.
+pub async fn reply_of(db: &Db, work_id: &str) -> DbResult<Option<String>> {
+    let row = sqlx::query("select body from work_reply where work_id = $1").bind(work_id).fetch_optional(&db.pool).await?;
+    row.map(|r| r.try_get("body")).transpose()
+}
+
+/// How many works a person has in a call that count against its per-person limit
+/// (withdrawn, rejected and failed ones do not).
+pub async fn count_by_author_in_call(db: &Db, author_id: &str, call_id: &str) -> DbResult<i64> {
+    let row = sqlx::query(
+        "select count(*) as n from work where author_id = $1 and call_id = $2
+           and status in ('processing', 'pending_review', 'published')",
+    )
+    .bind(author_id)
+    .bind(call_id)
+    .fetch_one(&db.pool)
+    .await?;
+    row.try_get("n")
 }
 
 /// Calls with the given id and title of a demo work, to keep `piazza demo` idempotent.
@@ -419,7 +459,7 @@ pub async fn requeue(db: &Db, work_id: &str, max_attempts: i64) -> DbResult<()> 
 }
 
 /// Puts a failed work back into processing with a new job; false if it had not failed.
-pub async fn retry_failed(db: &Db, work_id: &str, max_attempts: i64) -> DbResult<bool> {
+pub async fn retry_failed(db: &Db, work_id: &str, max_attempts: i64, actor_id: Option<&str>) -> DbResult<bool> {
     let mut tx = db.pool.begin().await?;
     let updated = sqlx::query(
         "update work set status = 'processing', failure_code = null, failure_message = null, updated_at = $1
@@ -434,6 +474,7 @@ pub async fn retry_failed(db: &Db, work_id: &str, max_attempts: i64) -> DbResult
         return Ok(false);
     }
     jobs::enqueue(&mut tx, TASK_PROCESS_WORK, work_id, max_attempts).await?;
+    super::audit::record(&mut tx, actor_id, "work.retry", work_id, "").await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -39,12 +39,25 @@ pub struct Call {
     pub opens_at: i64,
     pub closes_at: i64,
     pub state: CallState,
+    /// How many works one person may send (None: no limit).
+    pub max_works_per_person: Option<i64>,
 }
 
 impl Call {
     /// Open for submissions: opened by curators and inside its dates.
     pub fn is_open(&self, now_ms: i64) -> bool {
         self.state == CallState::Open && self.opens_at <= now_ms && now_ms < self.closes_at
+    }
+
+    /// Checks a person's count of works in this call against the per-person limit.
+    pub fn check_limit(&self, already_sent: i64) -> Result<(), DomainError> {
+        match self.max_works_per_person {
+            Some(max) if already_sent >= max => Err(DomainError::new(
+                "call_limit_reached",
+                format!("you have already sent {already_sent} works to \"{}\": each person may send at most {max}", self.title),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Checks that a work of `kind` may be sent to this call now.
@@ -84,6 +97,7 @@ pub struct NewCall {
     pub kinds: Vec<Kind>,
     pub opens_at: i64,
     pub closes_at: i64,
+    pub max_works_per_person: Option<i64>,
 }
 
 impl NewCall {
@@ -121,6 +135,16 @@ impl NewCall {
             kinds: parsed,
             opens_at,
             closes_at,
+            max_works_per_person: None,
         })
+    }
+
+    /// Sets the per-person limit (at least 1).
+    pub fn with_limit(mut self, limit: Option<i64>) -> Result<Self, DomainError> {
+        if limit.is_some_and(|l| l < 1) {
+            return Err(DomainError::new("invalid_limit", "the limit of works per person must be at least 1"));
+        }
+        self.max_works_per_person = limit;
+        Ok(self)
     }
 }

@@ -699,7 +699,7 @@ pub async fn set_role(State(state): State<AppState>, viewer: Viewer, Path(id): P
             return Err(AppError::client(StatusCode::CONFLICT, "own_role", "you cannot change your own role; ask another admin"));
         }
         accounts::find_by_id(&state.db, &id).await?.ok_or(AppError::NotFound)?;
-        users::set_role(&state.db, &id, role).await?;
+        users::set_role(&state.db, &id, role, Some(&admin.id)).await?;
         tracing::info!(role = role.as_str(), "role changed by an admin");
         Ok(Redirect::to("/admin/people?done=role").into_response())
     })

@@ -24,6 +24,8 @@ pub struct CreateCall {
     kinds: Vec<String>,
     opens_at: String,
     closes_at: String,
+    #[serde(default)]
+    max_works_per_person: Option<i64>,
 }
 
 fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
@@ -43,6 +45,7 @@ fn call_json(call: &crate::domain::Call) -> serde_json::Value {
         "opens_at": super::views::rfc3339_ms(call.opens_at),
         "closes_at": super::views::rfc3339_ms(call.closes_at),
         "open": call.is_open(crate::db::now_ms()),
+        "max_works_per_person": call.max_works_per_person,
     })
 }
 
@@ -57,7 +60,8 @@ pub async fn create_call(State(state): State<AppState>, viewer: Viewer, body: Re
         &body.kinds,
         parse_time("opens_at", &body.opens_at)?,
         parse_time("closes_at", &body.closes_at)?,
-    )?;
+    )?
+    .with_limit(body.max_works_per_person)?;
     let call = calls::insert(&state.db, &new_call, Some(&user.id)).await.map_err(|e| {
         if crate::db::is_unique_violation(&e) {
             AppError::client(StatusCode::CONFLICT, "slug_taken", "a call with this slug already exists; choose another")
@@ -86,7 +90,9 @@ pub async fn visible_work(state: &AppState, viewer: &Viewer, id: &str) -> Result
     let work = works::find(&state.db, id).await?.filter(|w| viewer.can_see(w)).ok_or(AppError::NotFound)?;
     let renditions = works::renditions(&state.db, id).await?;
     let processing = work.status == Status::Processing;
+    let reply = works::reply_of(&state.db, id).await?;
     let mut view = WorkView::new(work, &renditions);
+    view.reply = reply;
     if processing {
         view.progress = jobs::progress_of(&state.db, id).await?;
     }
@@ -110,14 +116,14 @@ pub async fn review_work(
     Path(id): Path<String>,
     body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<impl IntoResponse, AppError> {
-    viewer.require_curator()?;
+    let curator = viewer.require_curator()?;
     let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
-    apply_review(&state, &id, &body.decision, &body.reason).await?;
+    apply_review(&state, &id, &body.decision, &body.reason, &curator.id).await?;
     Ok(Json(visible_work(&state, &viewer, &id).await?))
 }
 
 /// Shared by the API and the curator page.
-pub async fn apply_review(state: &AppState, id: &str, decision: &str, reason: &str) -> Result<(), AppError> {
+pub async fn apply_review(state: &AppState, id: &str, decision: &str, reason: &str, curator_id: &str) -> Result<(), AppError> {
     let decision = match decision {
         "approve" => works::Decision::Approve,
         "reject" => works::Decision::Reject,
@@ -131,7 +137,7 @@ pub async fn apply_review(state: &AppState, id: &str, decision: &str, reason: &s
         return Err(AppError::unprocessable("reason_too_long", "the reason is too long: at most 2000 characters"));
     }
     works::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    if !works::review(&state.db, id, decision, reason).await? {
+    if !works::review(&state.db, id, decision, reason, Some(curator_id)).await? {
         return Err(AppError::client(StatusCode::CONFLICT, "not_reviewable", "this work is not waiting for review"));
     }
     state.index_notify.notify_one();
@@ -139,18 +145,49 @@ pub async fn apply_review(state: &AppState, id: &str, decision: &str, reason: &s
 }
 
 pub async fn retry_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
-    viewer.require_curator()?;
-    apply_retry(&state, &id).await?;
+    let curator = viewer.require_curator()?;
+    apply_retry(&state, &id, &curator.id).await?;
     Ok(Json(visible_work(&state, &viewer, &id).await?))
 }
 
 /// A curator sends a failed work back to processing (after a fix, or a passing fault).
-pub async fn apply_retry(state: &AppState, id: &str) -> Result<(), AppError> {
+pub async fn apply_retry(state: &AppState, id: &str, curator_id: &str) -> Result<(), AppError> {
     works::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    if !works::retry_failed(&state.db, id, state.config.job_max_attempts).await? {
+    if !works::retry_failed(&state.db, id, state.config.job_max_attempts, Some(curator_id)).await? {
         return Err(AppError::client(StatusCode::CONFLICT, "not_retryable", "only a work whose processing failed can be retried"));
     }
     state.jobs_notify.notify_one();
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct ReplyBody {
+    text: String,
+}
+
+pub async fn reply_work(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    body: Result<Json<ReplyBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
+    apply_reply(&state, &id, &body.text, &curator.id).await?;
+    Ok(Json(visible_work(&state, &viewer, &id).await?))
+}
+
+/// The city answers a published work in public, under the work.
+pub async fn apply_reply(state: &AppState, id: &str, text: &str, curator_id: &str) -> Result<(), AppError> {
+    let text = crate::domain::Description::parse(text)?.into_inner();
+    if text.is_empty() {
+        return Err(AppError::unprocessable("reply_empty", "write the reply"));
+    }
+    let work = works::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if work.status != Status::Published {
+        return Err(AppError::client(StatusCode::CONFLICT, "not_published", "the city can reply only to a published work"));
+    }
+    works::set_reply(&state.db, id, curator_id, &text).await?;
     Ok(())
 }
 

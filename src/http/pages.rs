@@ -446,8 +446,8 @@ pub struct ReviewForm {
 
 pub async fn review(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ReviewForm>) -> PageResult {
     page(&viewer, async {
-        viewer.require_curator()?;
-        api::apply_review(&state, &id, &form.decision, &form.reason).await?;
+        let curator = viewer.require_curator()?;
+        api::apply_review(&state, &id, &form.decision, &form.reason, &curator.id).await?;
         Ok(Redirect::to("/curate").into_response())
     })
     .await
@@ -455,8 +455,8 @@ pub async fn review(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
 
 pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
-        viewer.require_curator()?;
-        api::apply_retry(&state, &id).await?;
+        let curator = viewer.require_curator()?;
+        api::apply_retry(&state, &id, &curator.id).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
     })
     .await
@@ -467,6 +467,45 @@ pub async fn withdraw(State(state): State<AppState>, viewer: Viewer, Path(id): P
         let user = viewer.require()?;
         api::apply_withdraw(&state, &user.id, &id).await?;
         Ok(Redirect::to("/me/works").into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    text: String,
+}
+
+pub async fn reply(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ReplyForm>) -> PageResult {
+    page(&viewer, async {
+        let curator = viewer.require_curator()?;
+        api::apply_reply(&state, &id, &form.text, &curator.id).await?;
+        Ok(Redirect::to(&format!("/works/{id}")).into_response())
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    frame: Frame,
+    events: Vec<(String, String, String, String, String)>,
+}
+
+/// The audit log, for admins: every curator and admin action with its stated reason.
+pub async fn audit(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    page(&viewer, async {
+        let user = viewer.require()?;
+        if user.role != crate::domain::Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        let events = crate::db::audit::recent(&state.db, 500)
+            .await?
+            .into_iter()
+            .map(|e| (super::views::rfc3339_ms(e.created_at), e.actor, e.action, e.subject, e.reason))
+            .collect();
+        render(AuditPage { frame: Frame::new(&viewer), events })
     })
     .await
 }

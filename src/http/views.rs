@@ -50,6 +50,8 @@ pub struct WorkView {
     pub progress: Option<i64>,
     pub published_at: Option<String>,
     pub created_at: String,
+    /// The city's public reply ("la risposta del Comune"), if any.
+    pub reply: Option<String>,
     /// The first lines of a poem or story, for gallery cards.
     #[serde(skip)]
     pub excerpt: String,
@@ -83,6 +85,7 @@ impl WorkView {
             .map(|t| t.lines().take(4).collect::<Vec<_>>().join("\n").chars().take(300).collect())
             .unwrap_or_default();
         Self {
+            reply: None,
             excerpt,
             kind: work.kind.as_str(),
             status: work.status.as_str(),

@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod bad_uploads;
 mod cli;
+mod curation;
 mod journey;
 mod pages;
 mod queue;

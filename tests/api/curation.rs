@@ -1,0 +1,89 @@
+//! The city's side: public replies, the per-person limit of a call, the audit log.
+
+use crate::both;
+use crate::helpers::TestApp;
+use piazza::domain::Role;
+use serde_json::Value;
+
+async fn poem(app: &TestApp, who: &crate::helpers::Person, call: &str, title: &str) -> reqwest::Response {
+    app.submit(who, &[("call", call), ("kind", "poem"), ("title", title), ("licence", "cc0-1.0"), ("text", "versi")], None).await
+}
+
+async fn the_city_replies_in_public_and_every_action_is_audited(app: &TestApp) {
+    let admin = app.person("Sindaca", Role::Admin).await;
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "risposte", &["poem"]).await;
+    let id = app.submit_ok(&anna, &[("call", "risposte"), ("kind", "poem"), ("title", "Domanda"), ("licence", "cc0-1.0"), ("text", "versi")], None).await;
+    app.wait_processed(&anna, &id).await;
+    let reply = |who: &crate::helpers::Person, text: &str| {
+        app.client.post(app.url(&format!("/api/v1/works/{id}/reply"))).bearer_auth(&who.token).json(&serde_json::json!({ "text": text })).send()
+    };
+    assert_eq!(reply(&curator, "Grazie").await.unwrap().status(), 409, "only published works get a reply");
+    assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
+    assert_eq!(reply(&anna, "Mi rispondo da sola").await.unwrap().status(), 403);
+    let r = reply(&curator, "Grazie Anna: <b>la leggeremo</b> in piazza.").await.unwrap();
+    assert_eq!(r.status(), 200);
+    let work: Value = r.json().await.unwrap();
+    assert_eq!(work["reply"], "Grazie Anna: <b>la leggeremo</b> in piazza.");
+    let page = app.client.get(app.url(&format!("/works/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("La risposta del Comune") && page.contains("&lt;b&gt;la leggeremo&lt;/b&gt;"), "shown, and inert");
+
+    let other = app.submit_ok(&anna, &[("call", "risposte"), ("kind", "poem"), ("title", "Seconda"), ("licence", "cc0-1.0"), ("text", "altri versi")], None).await;
+    app.wait_processed(&anna, &other).await;
+    assert_eq!(app.review(&curator, &other, "reject", "Fuori tema").await.status(), 200);
+
+    let audit = app.client.get(app.url("/admin/audit")).bearer_auth(&admin.token).send().await.unwrap();
+    assert_eq!(audit.status(), 200);
+    let audit = audit.text().await.unwrap();
+    for expected in ["work.approve", "work.reply", "work.reject", "Fuori tema", "Giulia"] {
+        assert!(audit.contains(expected), "the audit log shows {expected}");
+    }
+    assert_eq!(app.client.get(app.url("/admin/audit")).bearer_auth(&curator.token).send().await.unwrap().status(), 403);
+    assert_eq!(app.client.get(app.url("/admin/audit")).send().await.unwrap().status(), 401);
+}
+both!(the_city_replies_in_public_and_every_action_is_audited, the_city_replies_in_public_and_every_action_is_audited);
+
+async fn a_call_limits_works_per_person(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    let bruno = app.person("Bruno", Role::Citizen).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/calls"))
+        .bearer_auth(&curator.token)
+        .json(&serde_json::json!({
+            "slug": "due-a-testa", "title": "Due a testa", "question": "?", "kinds": ["poem"],
+            "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z", "max_works_per_person": 2
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.json::<Value>().await.unwrap()["max_works_per_person"], 2);
+    let first = poem(app, &anna, "due-a-testa", "Uno").await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    assert_eq!(poem(app, &anna, "due-a-testa", "Due").await.status(), 202);
+    let r = poem(app, &anna, "due-a-testa", "Tre").await;
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "call_limit_reached");
+    assert!(body["message"].as_str().unwrap().contains("at most 2"));
+    assert_eq!(poem(app, &bruno, "due-a-testa", "Di Bruno").await.status(), 202, "the limit is per person");
+    // A rejected work no longer counts.
+    app.wait_processed(&anna, &first).await;
+    assert_eq!(app.review(&curator, &first, "reject", "Ripetuta").await.status(), 200);
+    assert_eq!(poem(app, &anna, "due-a-testa", "Tre").await.status(), 202);
+    let r = app
+        .client
+        .post(app.url("/api/v1/calls"))
+        .bearer_auth(&curator.token)
+        .json(&serde_json::json!({
+            "slug": "zero", "title": "Zero", "question": "?", "kinds": ["poem"],
+            "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z", "max_works_per_person": 0
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_limit");
+}
+both!(a_call_limits_works_per_person, a_call_limits_works_per_person);
