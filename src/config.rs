@@ -47,6 +47,8 @@ pub struct Config {
     pub s3_path_style: Option<bool>,
     /// Prepended to every key, so several installations can share a bucket.
     pub s3_prefix: String,
+    /// Open reports that take a published work out of the gallery until a curator decides.
+    pub report_hide_threshold: i64,
     /// Hours after which an object with no work row, or an unfinished multipart upload, is removed.
     pub orphan_grace_hours: u64,
     /// SMTP server for account mail, e.g. `smtp://127.0.0.1:25` or `smtps://user:pass@host:465`
@@ -91,6 +93,7 @@ impl Default for Config {
             s3_path_style: None,
             s3_prefix: String::new(),
             orphan_grace_hours: 24,
+            report_hide_threshold: 3,
             smtp_url: String::new(),
             mail_from: "Piazza <piazza@localhost>".into(),
             trust_proxy: false,

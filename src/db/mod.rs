@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calls;
 pub mod changes;
 pub mod jobs;
+pub mod reactions;
 pub mod users;
 pub mod works;
 

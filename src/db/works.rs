@@ -381,6 +381,12 @@ pub async fn review(db: &Db, work_id: &str, decision: Decision, reason: &str, ac
         return Ok(false);
     }
     changes::record(&mut tx, db.backend, work_id).await?;
+    // A curator's decision answers the reports made so far.
+    sqlx::query("update work_report set resolved_at = $1 where work_id = $2 and resolved_at is null")
+        .bind(now)
+        .bind(work_id)
+        .execute(&mut *tx)
+        .await?;
     let action = if decision == Decision::Approve { "work.approve" } else { "work.reject" };
     super::audit::record(&mut tx, actor_id, action, work_id, reason).await?;
     tx.commit().await?;

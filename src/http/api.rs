@@ -91,8 +91,10 @@ pub async fn visible_work(state: &AppState, viewer: &Viewer, id: &str) -> Result
     let renditions = works::renditions(&state.db, id).await?;
     let processing = work.status == Status::Processing;
     let reply = works::reply_of(&state.db, id).await?;
+    let appreciations = crate::db::reactions::appreciations(&state.db, id).await?;
     let mut view = WorkView::new(work, &renditions);
     view.reply = reply;
+    view.appreciations = appreciations;
     if processing {
         view.progress = jobs::progress_of(&state.db, id).await?;
     }
@@ -189,6 +191,52 @@ pub async fn apply_reply(state: &AppState, id: &str, text: &str, curator_id: &st
     }
     works::set_reply(&state.db, id, curator_id, &text).await?;
     Ok(())
+}
+
+pub async fn appreciate_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
+    let user = viewer.require()?;
+    let count = apply_appreciation(&state, &user.id, &id).await?;
+    Ok(Json(json!({ "appreciations": count })))
+}
+
+/// Appreciates a published work (once per person); returns the new count.
+pub async fn apply_appreciation(state: &AppState, user_id: &str, id: &str) -> Result<i64, AppError> {
+    works::find(&state.db, id).await?.filter(|w| w.status == Status::Published).ok_or(AppError::NotFound)?;
+    crate::db::reactions::appreciate(&state.db, id, user_id).await?;
+    Ok(crate::db::reactions::appreciations(&state.db, id).await?)
+}
+
+#[derive(Deserialize)]
+pub struct ReportBody {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn report_work(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    body: Result<Json<ReportBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<impl IntoResponse, AppError> {
+    let user = viewer.require()?;
+    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
+    let outcome = apply_report(&state, &user.id, &id, &body.reason).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "recorded": outcome.recorded }))))
+}
+
+/// Reports a published work to the curators; enough open reports hide it pending review.
+pub async fn apply_report(state: &AppState, user_id: &str, id: &str, reason: &str) -> Result<crate::db::reactions::ReportOutcome, AppError> {
+    let reason = crate::domain::Description::parse(reason)?.into_inner();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::unprocessable("reason_required", "say in a few words what is wrong with this work (at most 1000 characters)"));
+    }
+    works::find(&state.db, id).await?.filter(|w| w.status == Status::Published).ok_or(AppError::NotFound)?;
+    let outcome = crate::db::reactions::report(&state.db, id, user_id, &reason, state.config.report_hide_threshold).await?;
+    if outcome.hidden {
+        state.index_notify.notify_one();
+        tracing::info!(work.id = %id, "work hidden by reports until a curator decides");
+    }
+    Ok(outcome)
 }
 
 pub async fn withdraw_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {

@@ -426,13 +426,15 @@ pub async fn my_works(State(state): State<AppState>, viewer: Viewer) -> PageResu
 struct CuratePage {
     frame: Frame,
     works: Vec<WorkView>,
+    reports: Vec<crate::db::reactions::Reported>,
 }
 
 pub async fn curate(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     page(&viewer, async {
         viewer.require_curator()?;
         let works = cards(&state, works::list_pending_review(&state.db).await?).await?;
-        render(CuratePage { frame: Frame::new(&viewer), works })
+        let reports = crate::db::reactions::open_reports(&state.db).await?;
+        render(CuratePage { frame: Frame::new(&viewer), works, reports })
     })
     .await
 }
@@ -482,6 +484,30 @@ pub async fn reply(State(state): State<AppState>, viewer: Viewer, Path(id): Path
         let curator = viewer.require_curator()?;
         api::apply_reply(&state, &id, &form.text, &curator.id).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
+    })
+    .await
+}
+
+pub async fn appreciate(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    page(&viewer, async {
+        let user = viewer.require()?;
+        api::apply_appreciation(&state, &user.id, &id).await?;
+        Ok(Redirect::to(&format!("/works/{id}")).into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn report(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ReportForm>) -> PageResult {
+    page(&viewer, async {
+        let user = viewer.require()?;
+        api::apply_report(&state, &user.id, &id, &form.reason).await?;
+        Ok(Redirect::to(&format!("/works/{id}?reported=1")).into_response())
     })
     .await
 }

@@ -52,6 +52,8 @@ pub struct WorkView {
     pub created_at: String,
     /// The city's public reply ("la risposta del Comune"), if any.
     pub reply: Option<String>,
+    /// How many people appreciated the work.
+    pub appreciations: i64,
     /// The first lines of a poem or story, for gallery cards.
     #[serde(skip)]
     pub excerpt: String,
@@ -86,6 +88,7 @@ impl WorkView {
             .unwrap_or_default();
         Self {
             reply: None,
+            appreciations: 0,
             excerpt,
             kind: work.kind.as_str(),
             status: work.status.as_str(),

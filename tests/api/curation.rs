@@ -87,3 +87,51 @@ async fn a_call_limits_works_per_person(app: &TestApp) {
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_limit");
 }
 both!(a_call_limits_works_per_person, a_call_limits_works_per_person);
+
+async fn appreciations_count_once_and_enough_reports_hide_a_work_until_a_curator_decides(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    let mut readers = Vec::new();
+    for i in 0..3 {
+        readers.push(app.person(&format!("Lettore {i}"), Role::Citizen).await);
+    }
+    app.open_call(&curator, "voci", &["poem"]).await;
+    let id = app.submit_ok(&anna, &[("call", "voci"), ("kind", "poem"), ("title", "Ornitorinco"), ("licence", "cc0-1.0"), ("text", "ornitorinco")], None).await;
+    app.wait_processed(&anna, &id).await;
+    let appreciate = |who: &crate::helpers::Person| app.client.post(app.url(&format!("/api/v1/works/{id}/appreciate"))).bearer_auth(&who.token).send();
+    assert_eq!(appreciate(&readers[0]).await.unwrap().status(), 404, "unpublished works cannot be appreciated");
+    assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
+    let n = |r: reqwest::Response| async move { r.json::<Value>().await.unwrap()["appreciations"].as_i64().unwrap() };
+    assert_eq!(n(appreciate(&readers[0]).await.unwrap()).await, 1);
+    assert_eq!(n(appreciate(&readers[0]).await.unwrap()).await, 1, "once per person");
+    assert_eq!(n(appreciate(&readers[1]).await.unwrap()).await, 2);
+    assert_eq!(app.client.post(app.url(&format!("/api/v1/works/{id}/appreciate"))).send().await.unwrap().status(), 401);
+    app.wait_searchable("ornitorinco", &id).await;
+
+    let report = |who: &crate::helpers::Person, reason: &str| {
+        app.client.post(app.url(&format!("/api/v1/works/{id}/report"))).bearer_auth(&who.token).json(&serde_json::json!({ "reason": reason })).send()
+    };
+    assert_eq!(report(&readers[0], "").await.unwrap().status(), 422, "a report needs a reason");
+    assert_eq!(report(&readers[0], "Offensiva").await.unwrap().status(), 202);
+    assert_eq!(report(&readers[0], "Offensiva davvero").await.unwrap().json::<Value>().await.unwrap()["recorded"], false, "once per person");
+    assert_eq!(report(&readers[1], "Copiata").await.unwrap().status(), 202);
+    assert_eq!(app.get_work(None, &id).await.status(), 200, "two reports are not enough");
+    assert_eq!(report(&readers[2], "Non è sua").await.unwrap().status(), 202);
+    assert_eq!(app.get_work(None, &id).await.status(), 404, "hidden after three reports");
+    let work: Value = app.get_work(Some(&anna), &id).await.json().await.unwrap();
+    assert_eq!(work["status"], "pending_review");
+    app.wait_index_caught_up().await;
+    assert!(app.search("ornitorinco").await.is_empty(), "gone from search");
+    let queue = app.client.get(app.url("/curate")).bearer_auth(&curator.token).send().await.unwrap().text().await.unwrap();
+    assert!(queue.contains("Copiata") && queue.contains("Offensiva"), "reports land in the curator queue");
+
+    assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
+    assert_eq!(app.get_work(None, &id).await.status(), 200, "back after review");
+    app.wait_searchable("ornitorinco", &id).await;
+    let queue = app.client.get(app.url("/curate")).bearer_auth(&curator.token).send().await.unwrap().text().await.unwrap();
+    assert!(!queue.contains("Copiata"), "the decision resolved the reports");
+}
+both!(
+    appreciations_count_once_and_enough_reports_hide_a_work_until_a_curator_decides,
+    appreciations_count_once_and_enough_reports_hide_a_work_until_a_curator_decides
+);
