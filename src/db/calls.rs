@@ -30,7 +30,7 @@ pub async fn insert(db: &Db, call: &NewCall, created_by: Option<&str>) -> DbResu
     sqlx::query(
         "insert into civic_call (id, slug, title, description, question, kinds, opens_at, closes_at, state, created_by,
                                  created_at, updated_at, max_works_per_person)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $10, $11)",
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $12, $9, $10, $10, $11)",
     )
     .bind(&id)
     .bind(call.slug.as_str())
@@ -43,6 +43,7 @@ pub async fn insert(db: &Db, call: &NewCall, created_by: Option<&str>) -> DbResu
     .bind(created_by)
     .bind(now)
     .bind(call.max_works_per_person)
+    .bind(call.state.as_str())
     .execute(&db.pool)
     .await?;
     find_by_id(db, &id).await?.ok_or(sqlx::Error::RowNotFound)
@@ -75,4 +76,31 @@ pub async fn list_visible(db: &Db) -> DbResult<Vec<Call>> {
     let mut calls = rows.iter().map(from_row).collect::<DbResult<Vec<_>>>()?;
     calls.sort_by_key(|c| (!c.is_open(now), std::cmp::Reverse(c.closes_at)));
     Ok(calls)
+}
+
+/// A call in any state, drafts included (for curators).
+pub async fn find_any_by_slug(db: &Db, slug: &str) -> DbResult<Option<Call>> {
+    let row = sqlx::query(&format!("select {COLUMNS} from civic_call where slug = $1"))
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Moves a call to another state and logs who did it; false if there is no such call.
+pub async fn set_state(db: &Db, slug: &str, state: CallState, actor_id: &str) -> DbResult<bool> {
+    let mut tx = db.pool.begin().await?;
+    let updated = sqlx::query("update civic_call set state = $1, updated_at = $2 where slug = $3")
+        .bind(state.as_str())
+        .bind(now_ms())
+        .bind(slug)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    super::audit::record(&mut tx, Some(actor_id), &format!("call.{}", state.as_str()), slug, "").await?;
+    tx.commit().await?;
+    Ok(true)
 }

@@ -98,6 +98,8 @@ pub struct NewCall {
     pub opens_at: i64,
     pub closes_at: i64,
     pub max_works_per_person: Option<i64>,
+    /// `Draft` keeps the call invisible to the public until a curator opens it.
+    pub state: CallState,
 }
 
 impl NewCall {
@@ -136,6 +138,7 @@ impl NewCall {
             opens_at,
             closes_at,
             max_works_per_person: None,
+            state: CallState::Open,
         })
     }
 

@@ -26,6 +26,13 @@ pub struct CreateCall {
     closes_at: String,
     #[serde(default)]
     max_works_per_person: Option<i64>,
+    /// "draft" (invisible until opened) or "open" (the default).
+    #[serde(default)]
+    state: Option<String>,
+}
+
+fn parse_call_state(s: &str) -> Result<crate::domain::CallState, AppError> {
+    crate::domain::CallState::parse(s).ok_or_else(|| AppError::unprocessable("invalid_state", "a call's state is draft, open or closed"))
 }
 
 fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
@@ -44,6 +51,7 @@ fn call_json(call: &crate::domain::Call) -> serde_json::Value {
         "kinds": call.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
         "opens_at": super::views::rfc3339_ms(call.opens_at),
         "closes_at": super::views::rfc3339_ms(call.closes_at),
+        "state": call.state.as_str(),
         "open": call.is_open(crate::db::now_ms()),
         "max_works_per_person": call.max_works_per_person,
     })
@@ -62,6 +70,7 @@ pub async fn create_call(State(state): State<AppState>, viewer: Viewer, body: Re
         parse_time("closes_at", &body.closes_at)?,
     )?
     .with_limit(body.max_works_per_person)?;
+    let new_call = crate::domain::NewCall { state: parse_call_state(body.state.as_deref().unwrap_or("open"))?, ..new_call };
     let call = calls::insert(&state.db, &new_call, Some(&user.id)).await.map_err(|e| {
         if crate::db::is_unique_violation(&e) {
             AppError::client(StatusCode::CONFLICT, "slug_taken", "a call with this slug already exists; choose another")
@@ -70,6 +79,28 @@ pub async fn create_call(State(state): State<AppState>, viewer: Viewer, body: Re
         }
     })?;
     Ok((StatusCode::CREATED, Json(call_json(&call))))
+}
+
+#[derive(Deserialize)]
+pub struct CallStateBody {
+    state: String,
+}
+
+/// A curator opens a draft, closes a call early, or takes it back to draft.
+pub async fn set_call_state(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    body: Result<Json<CallStateBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
+    let new_state = parse_call_state(&body.state)?;
+    if !calls::set_state(&state.db, &slug, new_state, &curator.id).await? {
+        return Err(AppError::NotFound);
+    }
+    let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(call_json(&call)))
 }
 
 pub async fn list_calls(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {

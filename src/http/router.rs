@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/piazza.css", get(pages::stylesheet))
         .route("/healthz", get(api::health))
         .route("/api/v1/calls", get(api::list_calls).post(api::create_call))
+        .route("/api/v1/calls/{slug}/state", post(api::set_call_state))
         .route("/api/v1/works/{id}", get(api::get_work).delete(api::withdraw_work))
         .route("/api/v1/works/{id}/review", post(api::review_work))
         .route("/api/v1/works/{id}/retry", post(api::retry_work))

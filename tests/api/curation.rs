@@ -135,3 +135,49 @@ both!(
     appreciations_count_once_and_enough_reports_hide_a_work_until_a_curator_decides,
     appreciations_count_once_and_enough_reports_hide_a_work_until_a_curator_decides
 );
+
+async fn draft_calls_stay_invisible_until_opened_and_closed_calls_refuse_works(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/calls"))
+        .bearer_auth(&curator.token)
+        .json(&serde_json::json!({
+            "slug": "in-preparazione", "title": "Segreta per ora", "question": "?", "kinds": ["poem"], "state": "draft",
+            "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.json::<Value>().await.unwrap()["state"], "draft");
+    assert_eq!(app.client.get(app.url("/calls/in-preparazione")).send().await.unwrap().status(), 404);
+    let listed = app.client.get(app.url("/api/v1/calls")).send().await.unwrap().text().await.unwrap();
+    assert!(!listed.contains("in-preparazione"), "drafts are not listed");
+    assert!(!app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap().contains("Segreta per ora"));
+    let r = poem(app, &anna, "in-preparazione", "Troppo presto").await;
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "unknown_call", "a draft does not exist for citizens");
+
+    let set = |who: &crate::helpers::Person, state: &str| {
+        app.client.post(app.url("/api/v1/calls/in-preparazione/state")).bearer_auth(&who.token).json(&serde_json::json!({ "state": state })).send()
+    };
+    assert_eq!(set(&anna, "open").await.unwrap().status(), 403);
+    assert_eq!(set(&curator, "archived-forever").await.unwrap().status(), 422);
+    assert_eq!(set(&curator, "open").await.unwrap().status(), 200);
+    assert_eq!(app.client.get(app.url("/calls/in-preparazione")).send().await.unwrap().status(), 200);
+    assert_eq!(poem(app, &anna, "in-preparazione", "Adesso").await.status(), 202);
+    assert_eq!(set(&curator, "closed").await.unwrap().status(), 200);
+    let r = poem(app, &anna, "in-preparazione", "Tardi").await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "call_closed");
+    assert_eq!(app.client.get(app.url("/calls/in-preparazione")).send().await.unwrap().status(), 200, "a closed call stays readable");
+    assert_eq!(
+        app.client.post(app.url("/api/v1/calls/non-esiste/state")).bearer_auth(&curator.token).json(&serde_json::json!({ "state": "open" })).send().await.unwrap().status(),
+        404
+    );
+}
+both!(
+    draft_calls_stay_invisible_until_opened_and_closed_calls_refuse_works,
+    draft_calls_stay_invisible_until_opened_and_closed_calls_refuse_works
+);
