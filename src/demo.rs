@@ -136,8 +136,8 @@ fn spool_copy(state: &AppState, source: &Path) -> anyhow::Result<SpooledFile> {
     let temp = tempfile::Builder::new().prefix("demo-").tempfile_in(state.config.tmp_dir())?;
     std::fs::copy(source, temp.path())?;
     let size = std::fs::metadata(temp.path())?.len();
-    let mut head = std::fs::read(temp.path())?;
-    head.truncate(piazza_workers::sniff::SNIFF_LEN);
+    let mut head = Vec::with_capacity(piazza_workers::sniff::SNIFF_LEN);
+    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(temp.path())?, piazza_workers::sniff::SNIFF_LEN as u64), &mut head)?;
     let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(SpooledFile { path: temp.into_temp_path(), name, size, head, stored_key: None })
 }

@@ -143,6 +143,24 @@ pub async fn insert_with_job(db: &Db, work: &NewWork, max_attempts: i64) -> DbRe
     tx.commit().await
 }
 
+/// `$1, $2, ... $n`, for `in (...)` lists.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Several works at once, in no particular order (missing ids are skipped).
+pub async fn find_many(db: &Db, ids: &[&str]) -> DbResult<Vec<Work>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{SELECT} where w.id in ({})", placeholders(ids.len()));
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(&db.pool).await?.iter().map(from_row).collect()
+}
+
 pub async fn find(db: &Db, id: &str) -> DbResult<Option<Work>> {
     let row = sqlx::query(&format!("{SELECT} where w.id = $1")).bind(id).fetch_optional(&db.pool).await?;
     row.as_ref().map(from_row).transpose()
@@ -226,11 +244,7 @@ pub async fn renditions_of(db: &Db, work_ids: &[&str]) -> DbResult<Vec<Rendition
     if work_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=work_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "select {RENDITION_COLUMNS} from rendition where work_id in ({}) order by mime, width",
-        placeholders.join(", ")
-    );
+    let sql = format!("select {RENDITION_COLUMNS} from rendition where work_id in ({}) order by mime, width", placeholders(work_ids.len()));
     let mut query = sqlx::query(&sql);
     for id in work_ids {
         query = query.bind(*id);
@@ -489,8 +503,7 @@ pub async fn retry_failed(db: &Db, work_id: &str, max_attempts: i64, actor_id: O
 pub async fn existing_ids(db: &Db, ids: &[&str]) -> DbResult<Vec<String>> {
     let mut found = Vec::new();
     for chunk in ids.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("select id from work where id in ({})", placeholders.join(", "));
+        let sql = format!("select id from work where id in ({})", placeholders(chunk.len()));
         let mut query = sqlx::query(&sql);
         for id in chunk {
             query = query.bind(*id);

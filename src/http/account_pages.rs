@@ -454,19 +454,7 @@ pub async fn delete_account(State(state): State<AppState>, viewer: Viewer, clien
         state.index_notify.notify_one();
         // After the commit: the rows no longer point at these objects. A failure here leaves
         // unreachable objects (no URL serves them), logged for the operator.
-        let mut leftovers = 0;
-        for key in &deletion.keys {
-            if let Err(e) = state.store.delete(key).await {
-                leftovers += 1;
-                tracing::warn!(error = %e, "original of a deleted account's work not removed");
-            }
-        }
-        for work_id in &deletion.derivative_works {
-            if let Err(e) = state.store.delete_prefix(&crate::storage::derivative_prefix(work_id)).await {
-                leftovers += 1;
-                tracing::warn!(error = %e, work.id = %work_id, "derivatives of a withdrawn work not removed");
-            }
-        }
+        let leftovers = crate::storage::remove_unreferenced(&*state.store, &deletion.keys, &deletion.derivative_works).await;
         tracing::info!(works.withdrawn = deletion.withdrawn.len(), works.anonymised = deletion.anonymised.len(), leftovers, "account deleted");
         let mut response = Redirect::to("/signin?done=deleted").into_response();
         response.headers_mut().insert(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, "", 0));

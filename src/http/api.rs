@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1`.
 
-use super::error::AppError;
+use super::error::{ApiJson, AppError};
 use super::upload;
 use super::viewer::Viewer;
 use super::views::WorkView;
@@ -57,9 +57,8 @@ fn call_json(call: &crate::domain::Call) -> serde_json::Value {
     })
 }
 
-pub async fn create_call(State(state): State<AppState>, viewer: Viewer, body: Result<Json<CreateCall>, axum::extract::rejection::JsonRejection>) -> Result<impl IntoResponse, AppError> {
+pub async fn create_call(State(state): State<AppState>, viewer: Viewer, ApiJson(body): ApiJson<CreateCall>) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require_curator()?;
-    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
     let new_call = NewCall::parse(
         &body.slug,
         &body.title,
@@ -91,10 +90,9 @@ pub async fn set_call_state(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(slug): Path<String>,
-    body: Result<Json<CallStateBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<CallStateBody>,
 ) -> Result<impl IntoResponse, AppError> {
     let curator = viewer.require_curator()?;
-    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
     let new_state = parse_call_state(&body.state)?;
     if !calls::set_state(&state.db, &slug, new_state, &curator.id).await? {
         return Err(AppError::NotFound);
@@ -147,10 +145,9 @@ pub async fn review_work(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<impl IntoResponse, AppError> {
     let curator = viewer.require_curator()?;
-    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
     apply_review(&state, &id, &body.decision, &body.reason, &curator.id).await?;
     Ok(Json(visible_work(&state, &viewer, &id).await?))
 }
@@ -202,10 +199,9 @@ pub async fn reply_work(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    body: Result<Json<ReplyBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<ReplyBody>,
 ) -> Result<impl IntoResponse, AppError> {
     let curator = viewer.require_curator()?;
-    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
     apply_reply(&state, &id, &body.text, &curator.id).await?;
     Ok(Json(visible_work(&state, &viewer, &id).await?))
 }
@@ -247,10 +243,9 @@ pub async fn report_work(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    body: Result<Json<ReportBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<ReportBody>,
 ) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?;
-    let Json(body) = body.map_err(|e| AppError::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text())))?;
     let outcome = apply_report(&state, &user.id, &id, &body.reason).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "recorded": outcome.recorded }))))
 }
@@ -281,14 +276,7 @@ pub async fn withdraw_work(State(state): State<AppState>, viewer: Viewer, Path(i
 pub async fn apply_withdraw(state: &AppState, author_id: &str, id: &str) -> Result<(), AppError> {
     let original = works::withdraw_by_author(&state.db, id, author_id).await?.ok_or(AppError::NotFound)?;
     state.index_notify.notify_one();
-    if let Some(key) = original {
-        if let Err(e) = state.store.delete(&key).await {
-            tracing::warn!(error = %e, work.id = %id, "original of a withdrawn work not removed; the sweeper will");
-        }
-    }
-    if let Err(e) = state.store.delete_prefix(&crate::storage::derivative_prefix(id)).await {
-        tracing::warn!(error = %e, work.id = %id, "derivatives of a withdrawn work not removed; the sweeper will");
-    }
+    crate::storage::remove_unreferenced(&*state.store, original.as_slice(), &[id.to_owned()]).await;
     Ok(())
 }
 
@@ -321,14 +309,17 @@ pub async fn run_search(state: &AppState, params: &SearchParams) -> Result<Vec<(
         .map_err(|e| AppError::Internal(e.into()))??;
     let ids: Vec<&str> = hits.iter().map(|h| h.work_id.as_str()).collect();
     let renditions = works::renditions_of(&state.db, &ids).await?;
-    let mut results = Vec::new();
-    for hit in &hits {
-        // The index may lag the database by a moment: the database has the last word.
-        if let Some(work) = works::find(&state.db, &hit.work_id).await?.filter(|w| w.status == Status::Published) {
-            results.push((WorkView::new(work, &renditions), hit.snippet_html.clone()));
-        }
-    }
-    Ok(results)
+    // The index may lag the database by a moment: the database has the last word.
+    let mut found: std::collections::HashMap<String, works::Work> = works::find_many(&state.db, &ids)
+        .await?
+        .into_iter()
+        .filter(|w| w.status == Status::Published)
+        .map(|w| (w.id.clone(), w))
+        .collect();
+    Ok(hits
+        .into_iter()
+        .filter_map(|hit| found.remove(&hit.work_id).map(|work| (WorkView::new(work, &renditions), hit.snippet_html)))
+        .collect())
 }
 
 pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<impl IntoResponse, AppError> {

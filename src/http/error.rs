@@ -152,3 +152,14 @@ pub fn io_error(e: std::io::Error) -> AppError {
         AppError::Internal(e.into())
     }
 }
+
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(e: axum::extract::rejection::JsonRejection) -> Self {
+        Self::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text()))
+    }
+}
+
+/// `Json<T>` whose rejection is an [`AppError`] with the stable code `invalid_json`.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);

@@ -168,12 +168,17 @@ impl WorkView {
         self.rendition("poster.jpg").map(|r| r.url.clone()).unwrap_or_default()
     }
 
+    /// The largest picture: its size is what `width`/`height` attributes reserve on the page.
+    fn largest_image(&self) -> Option<&RenditionView> {
+        self.renditions.iter().filter(|r| r.mime.starts_with("image/")).max_by_key(|r| r.width)
+    }
+
     pub fn display_width(&self) -> i64 {
-        self.renditions.iter().filter(|r| r.mime.starts_with("image/")).map(|r| r.width).max().unwrap_or(0)
+        self.largest_image().map_or(0, |r| r.width)
     }
 
     pub fn display_height(&self) -> i64 {
-        self.renditions.iter().filter(|r| r.mime.starts_with("image/")).map(|r| (r.width, r.height)).max().map(|(_, h)| h).unwrap_or(0)
+        self.largest_image().map_or(0, |r| r.height)
     }
 
     pub fn is_text(&self) -> bool {

@@ -86,14 +86,14 @@ pub async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     let recorded = match outcome {
         Ok(processed) => match works::finish_processing(&state.db, &job, &processed).await? {
             Some(replaced) => {
-                delete_quietly(state, &replaced).await;
+                crate::storage::remove_unreferenced(&*state.store, &replaced, &[]).await;
                 true
             }
             None => {
                 // Another worker's result stands; remove what we uploaded that it does not use.
                 let theirs = works::rendition_keys(&state.db, &job.work_id).await?;
                 let ours: Vec<String> = processed.renditions.iter().map(|r| r.storage_key.clone()).filter(|k| !theirs.contains(k)).collect();
-                delete_quietly(state, &ours).await;
+                crate::storage::remove_unreferenced(&*state.store, &ours, &[]).await;
                 false
             }
         },
@@ -116,15 +116,6 @@ pub async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     }
     tracing::info!(job.id = job.id, work.id = %job.work_id, attempt = job.attempts, duration_ms, recorded, "job ended");
     Ok(true)
-}
-
-async fn delete_quietly(state: &AppState, keys: &[String]) {
-    for key in keys {
-        if let Err(e) = state.store.delete(key).await {
-            // The sweeper removes unreferenced objects later.
-            tracing::warn!(key = %key, error = %e, "could not delete a replaced rendition");
-        }
-    }
 }
 
 /// Exponential backoff with jitter: 2 s, 4 s, 8 s ... capped at 10 minutes.

@@ -141,13 +141,13 @@ impl SearchIndex {
             let mut ids: Vec<&str> = batch.iter().map(|(_, id)| id.as_str()).collect();
             ids.sort_unstable();
             ids.dedup();
+            let published = rt.block_on(works::find_many(db, &ids))?;
             let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
             for id in ids {
-                let work = rt.block_on(works::find(db, id))?;
                 writer.delete_term(Term::from_field_text(self.fields.id, id));
-                if let Some(work) = work.filter(|w| w.status == Status::Published) {
-                    writer.add_document(self.document(&work))?;
-                }
+            }
+            for work in published.iter().filter(|w| w.status == Status::Published) {
+                writer.add_document(self.document(work))?;
             }
             let mut commit = writer.prepare_commit()?;
             commit.set_payload(&last_seq.to_string());
@@ -167,9 +167,10 @@ impl SearchIndex {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         writer.delete_all_documents()?;
         let mut count = 0;
-        for id in &ids {
-            if let Some(work) = rt.block_on(works::find(db, id))?.filter(|w| w.status == Status::Published) {
-                writer.add_document(self.document(&work))?;
+        for chunk in ids.chunks(500) {
+            let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            for work in rt.block_on(works::find_many(db, &chunk))?.iter().filter(|w| w.status == Status::Published) {
+                writer.add_document(self.document(work))?;
                 count += 1;
             }
         }

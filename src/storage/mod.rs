@@ -104,6 +104,26 @@ pub fn derivative_prefix(work_id: &str) -> String {
     format!("works/{work_id}/")
 }
 
+/// Deletes objects (and every derivative of the given works) that no row points at any
+/// more. Failures are logged, not returned: such objects are unreachable, since no URL
+/// serves them, and the sweeper removes them later. Returns how many deletions failed.
+pub async fn remove_unreferenced(store: &dyn MediaStore, keys: &[String], derivatives_of: &[String]) -> usize {
+    let mut failed = 0;
+    for key in keys {
+        if let Err(e) = store.delete(key).await {
+            failed += 1;
+            tracing::warn!(key = %key, error = %e, "unreferenced object not removed; the sweeper will");
+        }
+    }
+    for work_id in derivatives_of {
+        if let Err(e) = store.delete_prefix(&derivative_prefix(work_id)).await {
+            failed += 1;
+            tracing::warn!(work.id = %work_id, error = %e, "derivatives not removed; the sweeper will");
+        }
+    }
+    failed
+}
+
 /// Copies every object of `source` into `target` (originals and derivatives), skipping
 /// objects already there with the same size, and checks each copy's size. Returns how
 /// many objects the target holds afterwards. Used by `piazza storage migrate`.

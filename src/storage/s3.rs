@@ -2,13 +2,13 @@
 //! Checksums are computed only when an operation requires them, which is what non-AWS
 //! stores understand; large files go up in parts, and a failed multipart upload is aborted.
 
-use super::{MediaStore, ObjectInfo, StorageError, StorageResult, StoredObject};
+use super::{MediaStore, ObjectInfo, StorageError, StorageResult, StoredObject, UploadSink};
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use aws_sdk_s3::Client;
 use futures_util::StreamExt;
@@ -18,7 +18,7 @@ use tokio::io::AsyncWriteExt;
 
 /// Files above this size are uploaded in parts.
 const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
-/// The smallest part we send from a file (S3's minimum is 5 MiB).
+/// The smallest part we send when uploading a finished file (S3's minimum is 5 MiB).
 const MIN_PART: u64 = 8 * 1024 * 1024;
 /// S3's minimum part size, used when streaming to keep memory low.
 const S3_MIN_PART: u64 = 5 * 1024 * 1024;
@@ -110,65 +110,23 @@ impl S3Store {
         }
     }
 
-    fn full_key(&self, key: &str) -> String {
-        format!("{}{}", self.prefix, key)
+    /// A streaming upload to `full_key` (prefix already applied).
+    fn sink(&self, full_key: String, part_size: u64) -> S3Sink {
+        S3Sink {
+            client: self.client.clone(),
+            bucket: self.bucket.clone(),
+            key: full_key,
+            part_size: part_size.max(S3_MIN_PART) as usize,
+            buffer: bytes::BytesMut::new(),
+            upload_id: None,
+            next_part: 1,
+            in_flight: tokio::task::JoinSet::new(),
+            done: Vec::new(),
+        }
     }
 
-    async fn put_multipart(&self, key: &str, path: &Path, size: u64) -> StorageResult<()> {
-        // Parts grow with the file so that even very large uploads stay under 10,000 parts.
-        let part_size = MIN_PART.max(size.div_ceil(MAX_PARTS));
-        let created = self.client.create_multipart_upload().bucket(&self.bucket).key(key).send().await.map_err(classify)?;
-        let upload_id = created.upload_id().unwrap_or_default().to_owned();
-        let result: StorageResult<Vec<CompletedPart>> = async {
-            let mut parts = Vec::new();
-            let mut offset = 0u64;
-            let mut number = 1i32;
-            while offset < size {
-                let len = part_size.min(size - offset);
-                let body = ByteStream::read_from()
-                    .path(path)
-                    .offset(offset)
-                    .length(Length::Exact(len))
-                    .build()
-                    .await
-                    .map_err(|e| StorageError::Io(std::io::Error::other(e)))?;
-                let part = self
-                    .client
-                    .upload_part()
-                    .bucket(&self.bucket)
-                    .key(key)
-                    .upload_id(&upload_id)
-                    .part_number(number)
-                    .body(body)
-                    .send()
-                    .await
-                    .map_err(classify)?;
-                parts.push(CompletedPart::builder().part_number(number).set_e_tag(part.e_tag().map(str::to_owned)).build());
-                offset += len;
-                number += 1;
-            }
-            Ok(parts)
-        }
-        .await;
-        match result {
-            Ok(parts) => {
-                self.client
-                    .complete_multipart_upload()
-                    .bucket(&self.bucket)
-                    .key(key)
-                    .upload_id(&upload_id)
-                    .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
-                    .send()
-                    .await
-                    .map_err(classify)?;
-                Ok(())
-            }
-            Err(e) => {
-                // Parts of a failed upload would be billed and kept forever: abort it.
-                let _ = self.client.abort_multipart_upload().bucket(&self.bucket).key(key).upload_id(&upload_id).send().await;
-                Err(e)
-            }
-        }
+    fn full_key(&self, key: &str) -> String {
+        format!("{}{}", self.prefix, key)
     }
 }
 
@@ -267,7 +225,7 @@ impl S3Sink {
 }
 
 #[async_trait::async_trait]
-impl super::UploadSink for S3Sink {
+impl UploadSink for S3Sink {
     async fn write(&mut self, chunk: bytes::Bytes) -> StorageResult<()> {
         if self.buffer.capacity() == 0 {
             // One allocation per part: growing the buffer by doubling would copy each part
@@ -319,27 +277,37 @@ impl super::UploadSink for S3Sink {
     }
 }
 
+/// Reads a file into a sink in 1 MiB reads.
+async fn feed_file(sink: &mut S3Sink, path: &Path) -> StorageResult<()> {
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path).await?;
+    loop {
+        let mut chunk = bytes::BytesMut::with_capacity(1024 * 1024);
+        if file.read_buf(&mut chunk).await? == 0 {
+            return Ok(());
+        }
+        sink.write(chunk.freeze()).await?;
+    }
+}
+
 #[async_trait::async_trait]
 impl MediaStore for S3Store {
     async fn begin_upload(&self, key: &str, part_size: u64) -> StorageResult<Option<Box<dyn super::UploadSink>>> {
-        Ok(Some(Box::new(S3Sink {
-            client: self.client.clone(),
-            bucket: self.bucket.clone(),
-            key: self.full_key(key),
-            part_size: part_size.max(S3_MIN_PART) as usize,
-            buffer: bytes::BytesMut::new(),
-            upload_id: None,
-            next_part: 1,
-            in_flight: tokio::task::JoinSet::new(),
-            done: Vec::new(),
-        })))
+        Ok(Some(Box::new(self.sink(self.full_key(key), part_size))))
     }
 
     async fn put_file(&self, key: &str, path: &Path) -> StorageResult<u64> {
         let size = tokio::fs::metadata(path).await?.len();
         let key = self.full_key(key);
         if size > MULTIPART_THRESHOLD {
-            self.put_multipart(&key, path, size).await?;
+            // The same streaming upload as an incoming request, fed from the file; parts
+            // grow with the file so that even very large ones stay under 10,000 parts.
+            let mut sink = self.sink(key, MIN_PART.max(size.div_ceil(MAX_PARTS)));
+            if let Err(e) = feed_file(&mut sink, path).await {
+                Box::new(sink).abort().await;
+                return Err(e);
+            }
+            Box::new(sink).finish().await?;
         } else {
             let body = ByteStream::from_path(path).await.map_err(|e| StorageError::Io(std::io::Error::other(e)))?;
             self.client.put_object().bucket(&self.bucket).key(&key).body(body).send().await.map_err(classify)?;

@@ -339,7 +339,8 @@ impl TestApp {
     }
 }
 
-fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+/// Every file below `dir`, recursively.
+pub fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();

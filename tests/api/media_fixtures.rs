@@ -145,7 +145,7 @@ pub fn png_bomb(width: u32, height: u32) -> Vec<u8> {
         let mut crc_input = kind.to_vec();
         crc_input.extend_from_slice(data);
         out.extend_from_slice(&crc_input);
-        out.extend_from_slice(&crc32(&crc_input).to_be_bytes());
+        out.extend_from_slice(&crc32fast::hash(&crc_input).to_be_bytes());
     }
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = Vec::new();
@@ -158,13 +158,3 @@ pub fn png_bomb(width: u32, height: u32) -> Vec<u8> {
     png
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}

@@ -175,7 +175,9 @@ async fn an_installation_moves_from_the_filesystem_to_s3() {
     let out = piazza("fs").args(["storage", "migrate", "--from", "fs", "--to", "s3"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let local_files = walkdir_count(&dir.path().join("media"));
+    let mut local = Vec::new();
+    crate::helpers::walk(&dir.path().join("media"), &mut local);
+    let local_files = local.len();
     assert!(stdout.contains(&format!("copied and verified {local_files} objects")), "{stdout}");
     assert_eq!(weed.keys("moved").await.len(), local_files);
     // Run again: nothing to do, still consistent.
@@ -195,12 +197,6 @@ async fn an_installation_moves_from_the_filesystem_to_s3() {
             assert_eq!(state.store.size(&r.storage_key).await.unwrap(), Some(r.size_bytes as u64), "{}", r.storage_key);
         }
     }
-}
-
-fn walkdir_count(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walkdir_count(&e.path()) } else { 1 }).sum())
-        .unwrap_or(0)
 }
 
 /// A real film padded with a large `free` box: valid, and as big as wanted.

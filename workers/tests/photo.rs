@@ -104,23 +104,13 @@ fn jpeg_with_orientation(img: &RgbImage, orientation: u16) -> Vec<u8> {
     with_jpeg_segment(&encode(&DynamicImage::ImageRgb8(img.clone()), ImageFormat::Jpeg), 0xE1, &exif_block(orientation))
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
 
 fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&(data.len() as u32).to_be_bytes());
     let mut body = kind.to_vec();
     body.extend_from_slice(data);
     out.extend_from_slice(&body);
-    out.extend_from_slice(&crc32(&body).to_be_bytes());
+    out.extend_from_slice(&crc32fast::hash(&body).to_be_bytes());
 }
 
 /// A PNG stating a size in its IHDR, followed by a few hundred bytes of junk IDAT.
