@@ -3,7 +3,7 @@
 //! Running it twice changes nothing.
 
 use crate::db::{calls, now_ms, users, works};
-use crate::domain::{NewCall, Role, Status};
+use crate::domain::{CallState, NewCall, RawCallFields, Role, Status};
 use crate::state::AppState;
 use crate::submissions::{self, SpooledFile, SubmissionInput};
 use anyhow::Context;
@@ -73,15 +73,17 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
         Some(call) => call,
         None => {
             let opens = now_ms() - 86_400_000;
-            let new_call = NewCall::parse(
-                &demo.call.slug,
-                &demo.call.title,
-                &demo.call.description,
-                &demo.call.question,
-                &demo.call.kinds,
-                opens,
-                opens + demo.call.days_open * 86_400_000,
-            )?;
+            let raw = RawCallFields {
+                title: demo.call.title.clone(),
+                description: demo.call.description.clone(),
+                question: demo.call.question.clone(),
+                kinds: demo.call.kinds.clone(),
+                opens_at: opens,
+                closes_at: opens + demo.call.days_open * 86_400_000,
+                alt_text_required: true,
+                ..RawCallFields::default()
+            };
+            let new_call = NewCall::parse(&demo.call.slug, &raw, CallState::Open)?;
             calls::insert(&state.db, &new_call, None).await?
         }
     };
@@ -116,7 +118,7 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
     for id in &created {
         match works::find(&state.db, id).await? {
             Some(w) if w.status == Status::PendingReview => {
-                works::review(&state.db, id, works::Decision::Approve, "", None).await?;
+                crate::db::review::decide(&state.db, id, crate::db::review::Decision::Approve, "", None).await?;
                 published += 1;
             }
             Some(w) => tracing::warn!(work.id = %id, status = w.status.as_str(), reason = ?w.failure_message, "demo work not published"),

@@ -98,41 +98,10 @@ async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -
     let licence = Licence::parse(&input.licence)?;
     let description = Description::parse(&input.description)?.into_inner();
 
-    let mut body_text = None;
-    let mut original = None;
-    let mut alt_text = String::new();
+    call.check_licence(licence)?;
     let id = input.id.clone().unwrap_or_else(new_id);
-    if kind.is_text() {
-        let max_bytes = state.config.max_text_chars as u64 * 4 + 4;
-        let raw = match (&input.text, &input.file) {
-            (Some(text), _) if !text.trim().is_empty() => text.as_bytes().to_vec(),
-            (_, Some(file)) if file.size > max_bytes => {
-                return Err(DomainError::new("text_too_long", format!("the text is longer than {} characters", state.config.max_text_chars)).into())
-            }
-            (_, Some(file)) => tokio::fs::read(&file.path).await?,
-            _ => return Err(DomainError::new("text_required", "write the text of your work, or attach it as a .txt file").into()),
-        };
-        body_text = Some(piazza_workers::text::normalise(&raw, state.config.max_text_chars)?);
-    } else {
-        let file = input.file.as_ref().ok_or_else(|| {
-            DomainError::new("file_required", format!("attach the {} file", if kind == Kind::Photo { "photo" } else { "film" }))
-        })?;
-        if file.size == 0 {
-            return Err(MediaError::permanent("empty_file", "the file is empty").into());
-        }
-        let sniffed = sniff(&file.head);
-        check_type(kind, sniffed)?;
-        if kind == Kind::Photo {
-            alt_text = AltText::parse(&input.alt_text)?.into_inner();
-            probe_photo(state, file).await?;
-        } else {
-            alt_text = Description::parse(&input.alt_text)?.into_inner();
-            let path = file.path.to_path_buf();
-            let limits = state.config.limits.clone();
-            state.media_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
-        }
-        original = Some(NewOriginal { key: original_key(&id), name: file.name.clone(), mime: sniffed.mime().to_owned(), size: file.size as i64 });
-    }
+    let content = check_content(state, &call, kind, &input, original_key(&id)).await?;
+    let (body_text, alt_text, original) = (content.body_text, content.alt_text, content.original);
 
     let new_work = NewWork {
         id: id.clone(),
@@ -146,11 +115,8 @@ async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -
         body_text,
         original: original.clone(),
     };
-    if let (Some(file), Some(original)) = (input.file, &original) {
-        if file.stored_key.as_deref() != Some(original.key.as_str()) {
-            let path: PathBuf = file.path.to_path_buf();
-            state.store.put_file(&original.key, &path).await?;
-        }
+    if let (Some(file), Some(original)) = (&input.file, &original) {
+        store_original(state, file, original).await?;
     }
     if let Err(e) = works::insert_with_job(&state.db, &new_work, state.config.job_max_attempts).await {
         if let Some(original) = &original {
@@ -162,6 +128,162 @@ async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -
     }
     state.jobs_notify.notify_one();
     Ok((id, original.is_some()))
+}
+
+/// A work's content, checked: its text, or its file's type and header.
+struct Content {
+    body_text: Option<String>,
+    alt_text: String,
+    original: Option<NewOriginal>,
+}
+
+/// Checks the text or the file of a work of `kind` sent to `call`. A text work needs its
+/// text; a photo or film needs its file unless `file_optional` (a resubmission may keep it).
+async fn check_content(state: &AppState, call: &crate::domain::Call, kind: Kind, input: &SubmissionInput, key: String) -> Result<Content, SubmitError> {
+    check_content_inner(state, call, kind, input, key, false).await
+}
+
+async fn check_content_inner(
+    state: &AppState,
+    call: &crate::domain::Call,
+    kind: Kind,
+    input: &SubmissionInput,
+    key: String,
+    file_optional: bool,
+) -> Result<Content, SubmitError> {
+    let mut content = Content { body_text: None, alt_text: String::new(), original: None };
+    if kind.is_text() {
+        let max_bytes = state.config.max_text_chars as u64 * 4 + 4;
+        let raw = match (&input.text, &input.file) {
+            (Some(text), _) if !text.trim().is_empty() => text.as_bytes().to_vec(),
+            (_, Some(file)) if file.size > max_bytes => {
+                return Err(DomainError::new("text_too_long", format!("the text is longer than {} characters", state.config.max_text_chars)).into())
+            }
+            (_, Some(file)) => tokio::fs::read(&file.path).await?,
+            _ if file_optional => return Ok(content),
+            _ => return Err(DomainError::new("text_required", "write the text of your work, or attach it as a .txt file").into()),
+        };
+        content.body_text = Some(piazza_workers::text::normalise(&raw, state.config.max_text_chars)?);
+        return Ok(content);
+    }
+    content.alt_text = if kind == Kind::Photo && call.alt_text_required {
+        AltText::parse(&input.alt_text)?.into_inner()
+    } else {
+        Description::parse(&input.alt_text)?.into_inner()
+    };
+    let Some(file) = input.file.as_ref() else {
+        if file_optional {
+            return Ok(content);
+        }
+        return Err(DomainError::new("file_required", format!("attach the {} file", if kind == Kind::Photo { "photo" } else { "film" })).into());
+    };
+    if file.size == 0 {
+        return Err(MediaError::permanent("empty_file", "the file is empty").into());
+    }
+    let sniffed = sniff(&file.head);
+    check_type(kind, sniffed)?;
+    if kind == Kind::Photo {
+        probe_photo(state, file).await?;
+    } else {
+        let path = file.path.to_path_buf();
+        let limits = state.config.limits.clone();
+        state.media_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
+    }
+    content.original = Some(NewOriginal { key, name: file.name.clone(), mime: sniffed.mime().to_owned(), size: file.size as i64 });
+    Ok(content)
+}
+
+/// Stores a file that was spooled to disk only (not streamed into the store on arrival).
+async fn store_original(state: &AppState, file: &SpooledFile, original: &NewOriginal) -> Result<(), SubmitError> {
+    if file.stored_key.as_deref() != Some(original.key.as_str()) {
+        let path: PathBuf = file.path.to_path_buf();
+        state.store.put_file(&original.key, &path).await?;
+    }
+    Ok(())
+}
+
+/// Why a resubmission was refused beyond its content.
+#[derive(Debug, thiserror::Error)]
+pub enum ResubmitError {
+    #[error(transparent)]
+    Submit(#[from] SubmitError),
+    /// Not the author's work (or no such work): answered as if it did not exist.
+    #[error("no such work")]
+    NotFound,
+    #[error("nobody asked for changes to this work")]
+    NotAwaitingChanges,
+}
+
+impl From<sqlx::Error> for ResubmitError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Submit(e.into())
+    }
+}
+
+impl From<DomainError> for ResubmitError {
+    fn from(e: DomainError) -> Self {
+        Self::Submit(e.into())
+    }
+}
+
+/// The author's new version of a work a curator asked to change: new title, description,
+/// alt text, and, if sent, new text or a new file. The earlier version stays in the history.
+/// On any failure nothing changes and no new file remains.
+pub async fn resubmit(state: &AppState, author: &User, work_id: &str, input: SubmissionInput) -> Result<(), ResubmitError> {
+    let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
+    let result = resubmit_inner(state, author, work_id, input).await;
+    if let Some(key) = streamed {
+        if !matches!(&result, Ok(true)) {
+            if let Err(e) = state.store.delete(&key).await {
+                tracing::error!(error = %e, key = %key, "could not remove a refused upload; the sweeper will");
+            }
+        }
+    }
+    result.map(|_| ())
+}
+
+/// Returns whether the new version keeps the uploaded file.
+async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: SubmissionInput) -> Result<bool, ResubmitError> {
+    let work = works::find(&state.db, work_id).await?.filter(|w| w.author_id == author.id).ok_or(ResubmitError::NotFound)?;
+    if work.status != crate::domain::Status::ChangesRequested {
+        return Err(ResubmitError::NotAwaitingChanges);
+    }
+    let call = calls::find_by_id(&state.db, &work.call_id).await?.ok_or(ResubmitError::NotFound)?;
+    let title = Title::parse(&input.title)?.into_inner();
+    let description = Description::parse(&input.description)?.into_inner();
+    let key = crate::storage::revised_original_key(work_id, work.revision + 1);
+    let content = check_content_inner(state, &call, work.kind, &input, key, true).await?;
+    let alt_text = if work.kind.is_text() { String::new() } else { content.alt_text };
+    if let (Some(file), Some(original)) = (&input.file, &content.original) {
+        store_original(state, file, original).await.map_err(ResubmitError::Submit)?;
+    }
+    let new = crate::db::review::Resubmission {
+        title,
+        description,
+        alt_text,
+        body_text: content.body_text,
+        new_original: content.original.clone(),
+    };
+    let outcome = crate::db::review::resubmit(&state.db, work_id, &author.id, &new, state.config.job_max_attempts).await;
+    let replaced = match outcome {
+        Ok(Some(replaced)) => replaced,
+        other => {
+            if let Some(original) = &content.original {
+                if input.file.as_ref().and_then(|f| f.stored_key.as_deref()) != Some(original.key.as_str()) {
+                    let _ = state.store.delete(&original.key).await;
+                }
+            }
+            return match other {
+                Ok(_) => Err(ResubmitError::NotAwaitingChanges),
+                Err(e) => Err(e.into()),
+            };
+        }
+    };
+    if let Some(old) = replaced {
+        crate::storage::remove_unreferenced(&*state.store, &[old], &[]).await;
+    }
+    state.jobs_notify.notify_one();
+    Ok(content.original.is_some())
 }
 
 fn check_type(kind: Kind, sniffed: Sniffed) -> Result<(), MediaError> {

@@ -1,14 +1,27 @@
 //! Themed calls.
 
-use super::{new_id, now_ms, Db, DbResult};
-use crate::domain::{Call, CallState, NewCall};
+use super::{changes, new_id, now_ms, Db, DbResult};
+use crate::domain::{Call, CallFields, CallState, Cover, NewCall};
 use sqlx::Row;
 
-const COLUMNS: &str = "id, slug, title, description, question, kinds, opens_at, closes_at, state, max_works_per_person";
+const COLUMNS: &str = "id, slug, title, description, question, kinds, opens_at, closes_at, state, max_works_per_person,
+                       licences, alt_text_required, results_text, cover_key, cover_width, cover_height, cover_alt";
 
 fn from_row(row: &sqlx::any::AnyRow) -> DbResult<Call> {
     let kinds: String = row.try_get("kinds")?;
+    let licences: String = row.try_get("licences")?;
     let state: String = row.try_get("state")?;
+    let alt_text_required: i64 = row.try_get("alt_text_required")?;
+    let cover_key: Option<String> = row.try_get("cover_key")?;
+    let cover = match cover_key {
+        Some(key) => Some(Cover {
+            key,
+            width: row.try_get::<Option<i64>, _>("cover_width")?.unwrap_or(0),
+            height: row.try_get::<Option<i64>, _>("cover_height")?.unwrap_or(0),
+            alt: row.try_get("cover_alt")?,
+        }),
+        None => None,
+    };
     Ok(Call {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
@@ -20,35 +33,107 @@ fn from_row(row: &sqlx::any::AnyRow) -> DbResult<Call> {
         closes_at: row.try_get("closes_at")?,
         state: CallState::parse(&state).unwrap_or(CallState::Draft),
         max_works_per_person: row.try_get("max_works_per_person")?,
+        licences: Call::parse_licences_csv(&licences),
+        alt_text_required: alt_text_required != 0,
+        results_text: row.try_get("results_text")?,
+        cover,
     })
 }
 
-/// Creates an open call; a duplicate slug is a unique violation.
+/// Creates a call; a duplicate slug is a unique violation.
 pub async fn insert(db: &Db, call: &NewCall, created_by: Option<&str>) -> DbResult<Call> {
     let id = new_id();
     let now = now_ms();
+    let f = &call.fields;
+    let mut tx = db.pool.begin().await?;
     sqlx::query(
         "insert into civic_call (id, slug, title, description, question, kinds, opens_at, closes_at, state, created_by,
-                                 created_at, updated_at, max_works_per_person)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $12, $9, $10, $10, $11)",
+                                 created_at, updated_at, max_works_per_person, licences, alt_text_required, results_text)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15)",
     )
     .bind(&id)
     .bind(call.slug.as_str())
-    .bind(call.title.clone().into_inner())
-    .bind(call.description.clone().into_inner())
-    .bind(call.question.clone().into_inner())
-    .bind(Call::kinds_csv(&call.kinds))
-    .bind(call.opens_at)
-    .bind(call.closes_at)
+    .bind(f.title.clone().into_inner())
+    .bind(f.description.clone().into_inner())
+    .bind(f.question.clone().into_inner())
+    .bind(Call::kinds_csv(&f.kinds))
+    .bind(f.opens_at)
+    .bind(f.closes_at)
+    .bind(call.state.as_str())
     .bind(created_by)
     .bind(now)
-    .bind(call.max_works_per_person)
-    .bind(call.state.as_str())
-    .execute(&db.pool)
+    .bind(f.max_works_per_person)
+    .bind(Call::licences_csv(&f.licences))
+    .bind(f.alt_text_required as i64)
+    .bind(f.results_text.clone().into_inner())
+    .execute(&mut *tx)
     .await?;
+    super::audit::record(&mut tx, created_by, "call.create", call.slug.as_str(), "").await?;
+    tx.commit().await?;
     find_by_id(db, &id).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
+/// Replaces a call's editable fields. Published works of the call are re-indexed, since
+/// the index holds the call's title.
+pub async fn update(db: &Db, id: &str, f: &CallFields, actor_id: &str) -> DbResult<()> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let slug: String = sqlx::query("select slug from civic_call where id = $1").bind(id).fetch_one(&mut *tx).await?.try_get("slug")?;
+    sqlx::query(
+        "update civic_call set title = $1, description = $2, question = $3, kinds = $4, opens_at = $5, closes_at = $6,
+                max_works_per_person = $7, licences = $8, alt_text_required = $9, results_text = $10, updated_at = $11
+         where id = $12",
+    )
+    .bind(f.title.clone().into_inner())
+    .bind(f.description.clone().into_inner())
+    .bind(f.question.clone().into_inner())
+    .bind(Call::kinds_csv(&f.kinds))
+    .bind(f.opens_at)
+    .bind(f.closes_at)
+    .bind(f.max_works_per_person)
+    .bind(Call::licences_csv(&f.licences))
+    .bind(f.alt_text_required as i64)
+    .bind(f.results_text.clone().into_inner())
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let published = sqlx::query("select id from work where call_id = $1 and status = 'published'").bind(id).fetch_all(&mut *tx).await?;
+    for row in &published {
+        let work_id: String = row.try_get("id")?;
+        changes::record(&mut tx, db.backend, &work_id).await?;
+    }
+    super::audit::record(&mut tx, Some(actor_id), "call.edit", &slug, "").await?;
+    tx.commit().await
+}
+
+/// Sets the cover picture; returns the key of the one it replaces, to delete.
+pub async fn set_cover(db: &Db, id: &str, cover: &Cover, actor_id: &str) -> DbResult<Option<String>> {
+    let mut tx = db.pool.begin().await?;
+    let row = sqlx::query("select slug, cover_key from civic_call where id = $1").bind(id).fetch_one(&mut *tx).await?;
+    let slug: String = row.try_get("slug")?;
+    let old: Option<String> = row.try_get("cover_key")?;
+    sqlx::query("update civic_call set cover_key = $1, cover_width = $2, cover_height = $3, cover_alt = $4, updated_at = $5 where id = $6")
+        .bind(&cover.key)
+        .bind(cover.width)
+        .bind(cover.height)
+        .bind(&cover.alt)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    super::audit::record(&mut tx, Some(actor_id), "call.cover", &slug, "").await?;
+    tx.commit().await?;
+    Ok(old.filter(|k| *k != cover.key))
+}
+
+/// Every cover key, for the sweeper.
+pub async fn all_cover_keys(db: &Db) -> DbResult<Vec<String>> {
+    let rows = sqlx::query("select cover_key from civic_call where cover_key is not null").fetch_all(&db.pool).await?;
+    rows.iter().map(|r| r.try_get("cover_key")).collect()
+}
+
+/// A call the public may see (anything but a draft).
 pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<Call>> {
     let row = sqlx::query(&format!("select {COLUMNS} from civic_call where slug = $1 and state <> 'draft'"))
         .bind(slug)
@@ -65,17 +150,39 @@ pub async fn find_by_id(db: &Db, id: &str) -> DbResult<Option<Call>> {
     row.as_ref().map(from_row).transpose()
 }
 
-/// Calls the public can see, open ones first, newest first.
+/// Calls the home page lists: not drafts, not archived; open ones first, then upcoming,
+/// then the rest, newest first.
 pub async fn list_visible(db: &Db) -> DbResult<Vec<Call>> {
     let rows = sqlx::query(&format!(
-        "select {COLUMNS} from civic_call where state <> 'draft' order by closes_at desc limit 100"
+        "select {COLUMNS} from civic_call where state not in ('draft', 'archived') order by closes_at desc limit 100"
     ))
     .fetch_all(&db.pool)
     .await?;
     let now = now_ms();
     let mut calls = rows.iter().map(from_row).collect::<DbResult<Vec<_>>>()?;
-    calls.sort_by_key(|c| (!c.is_open(now), std::cmp::Reverse(c.closes_at)));
+    let rank = |c: &Call| match c.phase(now) {
+        "open" => 0,
+        "upcoming" => 1,
+        _ => 2,
+    };
+    calls.sort_by_key(|c| (rank(c), std::cmp::Reverse(c.closes_at)));
     Ok(calls)
+}
+
+/// Archived calls, newest first.
+pub async fn list_archived(db: &Db) -> DbResult<Vec<Call>> {
+    let rows = sqlx::query(&format!("select {COLUMNS} from civic_call where state = 'archived' order by closes_at desc limit 200"))
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Every call in every state, for curators: newest first.
+pub async fn list_all(db: &Db) -> DbResult<Vec<Call>> {
+    let rows = sqlx::query(&format!("select {COLUMNS} from civic_call order by created_at desc limit 500"))
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(from_row).collect()
 }
 
 /// A call in any state, drafts included (for curators).
@@ -87,20 +194,23 @@ pub async fn find_any_by_slug(db: &Db, slug: &str) -> DbResult<Option<Call>> {
     row.as_ref().map(from_row).transpose()
 }
 
-/// Moves a call to another state and logs who did it; false if there is no such call.
-pub async fn set_state(db: &Db, slug: &str, state: CallState, actor_id: &str) -> DbResult<bool> {
+/// Moves a call from `from` to another state and logs who did it; false if the call was
+/// no longer in `from` (someone else moved it meanwhile).
+pub async fn set_state(db: &Db, id: &str, from: CallState, to: CallState, actor_id: &str) -> DbResult<bool> {
     let mut tx = db.pool.begin().await?;
-    let updated = sqlx::query("update civic_call set state = $1, updated_at = $2 where slug = $3")
-        .bind(state.as_str())
+    let updated = sqlx::query("update civic_call set state = $1, updated_at = $2 where id = $3 and state = $4")
+        .bind(to.as_str())
         .bind(now_ms())
-        .bind(slug)
+        .bind(id)
+        .bind(from.as_str())
         .execute(&mut *tx)
         .await?;
     if updated.rows_affected() == 0 {
         tx.rollback().await?;
         return Ok(false);
     }
-    super::audit::record(&mut tx, Some(actor_id), &format!("call.{}", state.as_str()), slug, "").await?;
+    let slug: String = sqlx::query("select slug from civic_call where id = $1").bind(id).fetch_one(&mut *tx).await?.try_get("slug")?;
+    super::audit::record(&mut tx, Some(actor_id), &format!("call.{}", to.as_str()), &slug, "").await?;
     tx.commit().await?;
     Ok(true)
 }

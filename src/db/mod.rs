@@ -7,6 +7,8 @@ pub mod calls;
 pub mod changes;
 pub mod jobs;
 pub mod reactions;
+pub mod reasons;
+pub mod review;
 pub mod users;
 pub mod works;
 

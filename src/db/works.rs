@@ -33,6 +33,10 @@ pub struct Work {
     pub dominant_color: Option<String>,
     pub published_at: Option<i64>,
     pub created_at: i64,
+    /// 1 for the first version; each resubmission after a request for changes adds one.
+    pub revision: i64,
+    pub shortlisted: bool,
+    pub featured: bool,
 }
 
 /// A stored derivative of a work.
@@ -72,14 +76,14 @@ pub struct NewWork {
     pub original: Option<NewOriginal>,
 }
 
-const SELECT: &str = "select w.id, w.call_id, c.slug as call_slug, c.title as call_title, w.author_id,
+pub(super) const SELECT: &str = "select w.id, w.call_id, c.slug as call_slug, c.title as call_title, w.author_id,
         u.name as author_name, w.kind, w.title, w.description, w.alt_text, w.licence, w.status,
         w.failure_code, w.failure_message, w.review_reason, w.body_text, w.body_html,
         w.original_key, w.original_name, w.width, w.height, w.duration_ms, w.dominant_color,
-        w.published_at, w.created_at
+        w.published_at, w.created_at, w.revision, w.shortlisted_at, w.featured_at
     from work w join civic_call c on c.id = w.call_id join app_user u on u.id = w.author_id";
 
-fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
+pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
     let kind: String = r.try_get("kind")?;
     let licence: String = r.try_get("licence")?;
     let status: String = r.try_get("status")?;
@@ -110,6 +114,9 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
         dominant_color: r.try_get("dominant_color")?,
         published_at: r.try_get("published_at")?,
         created_at: r.try_get("created_at")?,
+        revision: r.try_get("revision")?,
+        shortlisted: r.try_get::<Option<i64>, _>("shortlisted_at")?.is_some(),
+        featured: r.try_get::<Option<i64>, _>("featured_at")?.is_some(),
     })
 }
 
@@ -140,11 +147,12 @@ pub async fn insert_with_job(db: &Db, work: &NewWork, max_attempts: i64) -> DbRe
     .execute(&mut *tx)
     .await?;
     jobs::enqueue(&mut tx, TASK_PROCESS_WORK, &work.id, max_attempts).await?;
+    super::review::record_event(&mut tx, &work.id, Some(&work.author_id), "submitted", "").await?;
     tx.commit().await
 }
 
 /// `$1, $2, ... $n`, for `in (...)` lists.
-fn placeholders(n: usize) -> String {
+pub(super) fn placeholders(n: usize) -> String {
     (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -334,6 +342,12 @@ pub async fn rendition_keys(db: &Db, work_id: &str) -> DbResult<Vec<String>> {
     rows.iter().map(|r| r.try_get("storage_key")).collect()
 }
 
+/// Every original's storage key, for the sweeper.
+pub async fn all_original_keys(db: &Db) -> DbResult<Vec<String>> {
+    let rows = sqlx::query("select original_key from work where original_key is not null").fetch_all(&db.pool).await?;
+    rows.iter().map(|r| r.try_get("original_key")).collect()
+}
+
 /// Every storage key any rendition points at, for the sweeper.
 pub async fn all_rendition_keys(db: &Db) -> DbResult<Vec<String>> {
     let rows = sqlx::query("select storage_key from rendition").fetch_all(&db.pool).await?;
@@ -357,52 +371,6 @@ pub async fn fail_processing(db: &Db, job: &ClaimedJob, code: &str, message: &st
     .bind(&job.work_id)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-    Ok(true)
-}
-
-/// A curator's decision on a work waiting for review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Approve,
-    Reject,
-}
-
-/// Applies a review decision; false if the work was not waiting for review.
-/// Publication and unpublication append to the change sequence in the same transaction.
-pub async fn review(db: &Db, work_id: &str, decision: Decision, reason: &str, actor_id: Option<&str>) -> DbResult<bool> {
-    let now = now_ms();
-    let mut tx = db.pool.begin().await?;
-    let updated = match decision {
-        Decision::Approve => sqlx::query(
-            "update work set status = 'published', published_at = $1, review_reason = null, updated_at = $1
-             where id = $2 and status = 'pending_review'",
-        )
-        .bind(now)
-        .bind(work_id),
-        Decision::Reject => sqlx::query(
-            "update work set status = 'rejected', review_reason = $1, updated_at = $2
-             where id = $3 and status in ('pending_review', 'published')",
-        )
-        .bind(reason)
-        .bind(now)
-        .bind(work_id),
-    }
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    changes::record(&mut tx, db.backend, work_id).await?;
-    // A curator's decision answers the reports made so far.
-    sqlx::query("update work_report set resolved_at = $1 where work_id = $2 and resolved_at is null")
-        .bind(now)
-        .bind(work_id)
-        .execute(&mut *tx)
-        .await?;
-    let action = if decision == Decision::Approve { "work.approve" } else { "work.reject" };
-    super::audit::record(&mut tx, actor_id, action, work_id, reason).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -436,7 +404,7 @@ pub async fn reply_of(db: &Db, work_id: &str) -> DbResult<Option<String>> {
 pub async fn count_by_author_in_call(db: &Db, author_id: &str, call_id: &str) -> DbResult<i64> {
     let row = sqlx::query(
         "select count(*) as n from work where author_id = $1 and call_id = $2
-           and status in ('processing', 'pending_review', 'published')",
+           and status in ('processing', 'pending_review', 'changes_requested', 'published')",
     )
     .bind(author_id)
     .bind(call_id)
@@ -520,8 +488,11 @@ pub async fn existing_ids(db: &Db, ids: &[&str]) -> DbResult<Vec<String>> {
 /// lease (so its result is refused). The caller records the change and deletes the files.
 pub async fn withdraw_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str, now: i64) -> DbResult<()> {
     sqlx::query("delete from rendition where work_id = $1").bind(id).execute(&mut **tx).await?;
+    // Earlier versions are the author's content too.
+    sqlx::query("delete from work_revision where work_id = $1").bind(id).execute(&mut **tx).await?;
     sqlx::query(
         "update work set status = 'withdrawn', title = '', description = '', alt_text = '', body_text = null,
+                shortlisted_at = null, featured_at = null,
                 body_html = null, review_reason = null, failure_code = null, failure_message = null,
                 original_key = null, original_name = null, original_mime = null, original_size = null,
                 dominant_color = null, published_at = null, updated_at = $1

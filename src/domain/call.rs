@@ -1,21 +1,26 @@
-use super::{Description, DomainError, Kind, Slug, Title};
+use super::{Description, DomainError, Kind, Licence, Slug, Title};
 
-/// Whether curators have opened a call.
+/// Where a call is in its life, as curators set it. Inside `Open`, the dates decide whether
+/// works are accepted now (see [`Call::phase`]): the call opens and closes by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallState {
+    /// Being prepared: invisible to the public.
     Draft,
+    /// Published; accepts works between its opening and closing dates.
     Open,
+    /// Closed early or after its dates; curators are choosing.
     Closed,
+    /// The results text is public, with the works chosen.
+    Results,
+    /// Kept for the record: reachable by its address, no longer on the home page.
+    Archived,
 }
 
 impl CallState {
+    pub const ALL: [CallState; 5] = [Self::Draft, Self::Open, Self::Closed, Self::Results, Self::Archived];
+
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "draft" => Some(Self::Draft),
-            "open" => Some(Self::Open),
-            "closed" => Some(Self::Closed),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -23,8 +28,43 @@ impl CallState {
             Self::Draft => "draft",
             Self::Open => "open",
             Self::Closed => "closed",
+            Self::Results => "results",
+            Self::Archived => "archived",
         }
     }
+
+    /// The moves a curator may make from this state. Each step can be undone by one step
+    /// back (a call opened by mistake returns to draft; results published too early are
+    /// taken back), but results are never published for a call still taking works.
+    pub fn next_states(self) -> &'static [CallState] {
+        match self {
+            Self::Draft => &[Self::Open],
+            Self::Open => &[Self::Closed, Self::Draft],
+            Self::Closed => &[Self::Results, Self::Open],
+            Self::Results => &[Self::Archived, Self::Closed],
+            Self::Archived => &[Self::Results],
+        }
+    }
+
+    pub fn check_move(self, to: CallState) -> Result<(), DomainError> {
+        if self == to || self.next_states().contains(&to) {
+            return Ok(());
+        }
+        let allowed: Vec<&str> = self.next_states().iter().map(|s| s.as_str()).collect();
+        Err(DomainError::new(
+            "invalid_transition",
+            format!("a call that is {} can only become: {}", self.as_str(), allowed.join(", ")),
+        ))
+    }
+}
+
+/// The call's cover picture, stored as one WebP.
+#[derive(Debug, Clone)]
+pub struct Cover {
+    pub key: String,
+    pub width: i64,
+    pub height: i64,
+    pub alt: String,
 }
 
 /// A themed call as stored.
@@ -41,12 +81,27 @@ pub struct Call {
     pub state: CallState,
     /// How many works one person may send (None: no limit).
     pub max_works_per_person: Option<i64>,
+    pub licences: Vec<Licence>,
+    /// Photos sent to this call must describe themselves for blind visitors.
+    pub alt_text_required: bool,
+    /// What the city says when it publishes the results.
+    pub results_text: String,
+    pub cover: Option<Cover>,
 }
 
 impl Call {
     /// Open for submissions: opened by curators and inside its dates.
     pub fn is_open(&self, now_ms: i64) -> bool {
-        self.state == CallState::Open && self.opens_at <= now_ms && now_ms < self.closes_at
+        self.phase(now_ms) == "open"
+    }
+
+    /// What the public sees: draft, upcoming, open, closed, results or archived.
+    pub fn phase(&self, now_ms: i64) -> &'static str {
+        match self.state {
+            CallState::Open if now_ms < self.opens_at => "upcoming",
+            CallState::Open if now_ms >= self.closes_at => "closed",
+            other => other.as_str(),
+        }
     }
 
     /// Checks a person's count of works in this call against the per-person limit.
@@ -62,11 +117,20 @@ impl Call {
 
     /// Checks that a work of `kind` may be sent to this call now.
     pub fn check_submission(&self, kind: Kind, now_ms: i64) -> Result<(), DomainError> {
-        if self.state != CallState::Open || now_ms >= self.closes_at {
-            return Err(DomainError::new("call_closed", format!("the call \"{}\" is closed and no longer accepts works", self.title)));
-        }
-        if now_ms < self.opens_at {
-            return Err(DomainError::new("call_not_open_yet", format!("the call \"{}\" is not open yet", self.title)));
+        match self.phase(now_ms) {
+            "open" => {}
+            "upcoming" => {
+                return Err(DomainError::new(
+                    "call_not_open_yet",
+                    format!("the call \"{}\" is not open yet: it opens on {}", self.title, day_utc(self.opens_at)),
+                ))
+            }
+            _ => {
+                return Err(DomainError::new(
+                    "call_closed",
+                    format!("the call \"{}\" closed on {} and no longer accepts works", self.title, day_utc(self.closes_at.min(now_ms))),
+                ))
+            }
         }
         if !self.kinds.contains(&kind) {
             let accepted: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
@@ -78,6 +142,34 @@ impl Call {
         Ok(())
     }
 
+    /// Checks that the chosen licence is one this call offers.
+    pub fn check_licence(&self, licence: Licence) -> Result<(), DomainError> {
+        if self.licences.contains(&licence) {
+            return Ok(());
+        }
+        let offered: Vec<&str> = self.licences.iter().map(|l| l.as_str()).collect();
+        Err(DomainError::new(
+            "licence_not_offered",
+            format!("this call does not offer the licence {}; choose one of: {}", licence.as_str(), offered.join(", ")),
+        ))
+    }
+
+    /// The editable fields as they are now, to prefill a form or merge a partial edit.
+    pub fn fields(&self) -> RawCallFields {
+        RawCallFields {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            question: self.question.clone(),
+            kinds: self.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            max_works_per_person: self.max_works_per_person,
+            licences: self.licences.iter().map(|l| l.as_str().to_owned()).collect(),
+            alt_text_required: self.alt_text_required,
+            results_text: self.results_text.clone(),
+        }
+    }
+
     pub fn kinds_csv(kinds: &[Kind]) -> String {
         kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
     }
@@ -85,12 +177,41 @@ impl Call {
     pub fn parse_kinds_csv(s: &str) -> Vec<Kind> {
         s.split(',').filter_map(|k| Kind::parse(k).ok()).collect()
     }
+
+    pub fn licences_csv(licences: &[Licence]) -> String {
+        licences.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn parse_licences_csv(s: &str) -> Vec<Licence> {
+        s.split(',').filter_map(|l| Licence::parse(l).ok()).collect()
+    }
 }
 
-/// A call as a curator asks to create it, validated.
+fn day_utc(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+        .unwrap_or_default()
+}
+
+/// A call's editable fields as a curator typed them; [`CallFields::parse`] checks them.
+#[derive(Debug, Clone, Default)]
+pub struct RawCallFields {
+    pub title: String,
+    pub description: String,
+    pub question: String,
+    pub kinds: Vec<String>,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub max_works_per_person: Option<i64>,
+    /// Empty: every licence is offered.
+    pub licences: Vec<String>,
+    pub alt_text_required: bool,
+    pub results_text: String,
+}
+
+/// A call's editable fields, validated.
 #[derive(Debug, Clone)]
-pub struct NewCall {
-    pub slug: Slug,
+pub struct CallFields {
     pub title: Title,
     pub description: Description,
     pub question: Description,
@@ -98,56 +219,139 @@ pub struct NewCall {
     pub opens_at: i64,
     pub closes_at: i64,
     pub max_works_per_person: Option<i64>,
+    pub licences: Vec<Licence>,
+    pub alt_text_required: bool,
+    pub results_text: Description,
+}
+
+impl CallFields {
+    pub fn parse(raw: &RawCallFields) -> Result<Self, DomainError> {
+        let mut kinds = Vec::new();
+        for k in &raw.kinds {
+            let kind = Kind::parse(k)?;
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        if kinds.is_empty() {
+            return Err(DomainError::new("invalid_kinds", "a call must accept at least one kind of work"));
+        }
+        let mut licences = Vec::new();
+        for l in &raw.licences {
+            let licence = Licence::parse(l)?;
+            if !licences.contains(&licence) {
+                licences.push(licence);
+            }
+        }
+        if licences.is_empty() {
+            licences = Licence::ALL.to_vec();
+        }
+        if raw.closes_at <= raw.opens_at {
+            return Err(DomainError::new("invalid_dates", "the call must close after it opens"));
+        }
+        if raw.max_works_per_person.is_some_and(|l| l < 1) {
+            return Err(DomainError::new("invalid_limit", "the limit of works per person must be at least 1"));
+        }
+        let question = Description::parse(&raw.question)?;
+        if question.clone().into_inner().is_empty() {
+            return Err(DomainError::new("invalid_question", "the question the call asks is missing"));
+        }
+        Ok(Self {
+            title: Title::parse(&raw.title)?,
+            description: Description::parse(&raw.description)?,
+            question,
+            kinds,
+            opens_at: raw.opens_at,
+            closes_at: raw.closes_at,
+            max_works_per_person: raw.max_works_per_person,
+            licences,
+            alt_text_required: raw.alt_text_required,
+            results_text: Description::parse(&raw.results_text)?,
+        })
+    }
+}
+
+/// A call as a curator asks to create it, validated.
+#[derive(Debug, Clone)]
+pub struct NewCall {
+    pub slug: Slug,
+    pub fields: CallFields,
     /// `Draft` keeps the call invisible to the public until a curator opens it.
     pub state: CallState,
 }
 
 impl NewCall {
-    pub fn parse(
-        slug: &str,
-        title: &str,
-        description: &str,
-        question: &str,
-        kinds: &[String],
-        opens_at: i64,
-        closes_at: i64,
-    ) -> Result<Self, DomainError> {
-        let mut parsed = Vec::new();
-        for k in kinds {
-            let kind = Kind::parse(k)?;
-            if !parsed.contains(&kind) {
-                parsed.push(kind);
-            }
+    pub fn parse(slug: &str, raw: &RawCallFields, state: CallState) -> Result<Self, DomainError> {
+        if matches!(state, CallState::Results | CallState::Archived) {
+            return Err(DomainError::new("invalid_state", "a new call starts as draft or open"));
         }
-        if parsed.is_empty() {
-            return Err(DomainError::new("invalid_kinds", "a call must accept at least one kind of work"));
+        Ok(Self { slug: Slug::parse(slug)?, fields: CallFields::parse(raw)?, state })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawCallFields {
+        RawCallFields {
+            title: "Il fiume".into(),
+            question: "Che cosa ti dice il fiume?".into(),
+            kinds: vec!["poem".into()],
+            opens_at: 1_000,
+            closes_at: 2_000,
+            alt_text_required: true,
+            ..RawCallFields::default()
         }
-        if closes_at <= opens_at {
-            return Err(DomainError::new("invalid_dates", "the call must close after it opens"));
-        }
-        let question = Description::parse(question)?;
-        if question.clone().into_inner().is_empty() {
-            return Err(DomainError::new("invalid_question", "the question the call asks is missing"));
-        }
-        Ok(Self {
-            slug: Slug::parse(slug)?,
-            title: Title::parse(title)?,
-            description: Description::parse(description)?,
-            question,
-            kinds: parsed,
-            opens_at,
-            closes_at,
-            max_works_per_person: None,
-            state: CallState::Open,
-        })
     }
 
-    /// Sets the per-person limit (at least 1).
-    pub fn with_limit(mut self, limit: Option<i64>) -> Result<Self, DomainError> {
-        if limit.is_some_and(|l| l < 1) {
-            return Err(DomainError::new("invalid_limit", "the limit of works per person must be at least 1"));
-        }
-        self.max_works_per_person = limit;
-        Ok(self)
+    #[test]
+    fn the_call_opens_and_closes_by_its_dates() {
+        let fields = CallFields::parse(&raw()).unwrap();
+        let call = Call {
+            id: "c".into(),
+            slug: "fiume".into(),
+            title: "Il fiume".into(),
+            description: String::new(),
+            question: "?".into(),
+            kinds: fields.kinds,
+            opens_at: 1_000,
+            closes_at: 2_000,
+            state: CallState::Open,
+            max_works_per_person: None,
+            licences: fields.licences,
+            alt_text_required: true,
+            results_text: String::new(),
+            cover: None,
+        };
+        assert_eq!(call.phase(999), "upcoming");
+        assert_eq!(call.check_submission(Kind::Poem, 999).unwrap_err().code, "call_not_open_yet");
+        assert!(call.check_submission(Kind::Poem, 1_000).is_ok());
+        assert_eq!(call.check_submission(Kind::Photo, 1_000).unwrap_err().code, "kind_not_accepted");
+        assert_eq!(call.phase(2_000), "closed");
+        assert_eq!(call.check_submission(Kind::Poem, 2_000).unwrap_err().code, "call_closed");
+        assert_eq!(call.licences.len(), 4, "no licence chosen offers them all");
+    }
+
+    #[test]
+    fn moves_follow_the_lifecycle() {
+        assert!(CallState::Draft.check_move(CallState::Open).is_ok());
+        assert_eq!(CallState::Open.check_move(CallState::Results).unwrap_err().code, "invalid_transition");
+        assert!(CallState::Closed.check_move(CallState::Results).is_ok());
+        assert!(CallState::Results.check_move(CallState::Archived).is_ok());
+        assert!(CallState::Draft.check_move(CallState::Archived).is_err());
+    }
+
+    #[test]
+    fn bad_fields_say_what_is_wrong() {
+        let mut r = raw();
+        r.licences = vec!["gpl".into()];
+        assert_eq!(CallFields::parse(&r).unwrap_err().code, "invalid_licence");
+        let mut r = raw();
+        r.max_works_per_person = Some(0);
+        assert_eq!(CallFields::parse(&r).unwrap_err().code, "invalid_limit");
+        let mut r = raw();
+        r.closes_at = r.opens_at;
+        assert_eq!(CallFields::parse(&r).unwrap_err().code, "invalid_dates");
     }
 }

@@ -5,7 +5,7 @@ mod call;
 mod fields;
 mod work;
 
-pub use call::{Call, CallState, NewCall};
+pub use call::{Call, CallFields, CallState, Cover, NewCall, RawCallFields};
 pub use fields::{check_new_password, clean_file_name, AltText, Description, PersonName, Slug, Title};
 pub use work::{Kind, Licence, Status};
 

@@ -45,6 +45,8 @@ impl Kind {
 pub enum Status {
     Processing,
     PendingReview,
+    /// A curator asked the author to change something; the author edits and resubmits.
+    ChangesRequested,
     Published,
     Rejected,
     Failed,
@@ -57,6 +59,7 @@ impl Status {
         match s {
             "processing" => Some(Self::Processing),
             "pending_review" => Some(Self::PendingReview),
+            "changes_requested" => Some(Self::ChangesRequested),
             "published" => Some(Self::Published),
             "rejected" => Some(Self::Rejected),
             "failed" => Some(Self::Failed),
@@ -69,6 +72,7 @@ impl Status {
         match self {
             Self::Processing => "processing",
             Self::PendingReview => "pending_review",
+            Self::ChangesRequested => "changes_requested",
             Self::Published => "published",
             Self::Rejected => "rejected",
             Self::Failed => "failed",

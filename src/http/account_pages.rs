@@ -104,7 +104,7 @@ fn too_many(retry_after_s: u64) -> AppError {
 /// The origin put into links in mail. The configured public URL; without one, the request's
 /// Host only when it is this machine (a demo), because a Host header chosen by an attacker
 /// would otherwise send a victim a reset link to the attacker's site.
-fn link_base(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
+pub(super) fn link_base(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
     if !state.config.public_url.is_empty() {
         return Ok(state.config.public_url.trim_end_matches('/').to_owned());
     }

@@ -4,8 +4,8 @@ use super::error::{ApiJson, AppError};
 use super::upload;
 use super::viewer::Viewer;
 use super::views::WorkView;
-use crate::db::{calls, jobs, works};
-use crate::domain::{Kind, NewCall, Status};
+use crate::db::{jobs, works};
+use crate::domain::{Kind, Status};
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -13,98 +13,6 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
-
-#[derive(Deserialize)]
-pub struct CreateCall {
-    slug: String,
-    title: String,
-    #[serde(default)]
-    description: String,
-    question: String,
-    kinds: Vec<String>,
-    opens_at: String,
-    closes_at: String,
-    #[serde(default)]
-    max_works_per_person: Option<i64>,
-    /// "draft" (invisible until opened) or "open" (the default).
-    #[serde(default)]
-    state: Option<String>,
-}
-
-fn parse_call_state(s: &str) -> Result<crate::domain::CallState, AppError> {
-    crate::domain::CallState::parse(s).ok_or_else(|| AppError::unprocessable("invalid_state", "a call's state is draft, open or closed"))
-}
-
-fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-        .map_err(|_| AppError::unprocessable("invalid_date", format!("{field} must be a date and time like 2026-12-01T09:00:00+01:00")))
-}
-
-fn call_json(call: &crate::domain::Call) -> serde_json::Value {
-    json!({
-        "id": call.id,
-        "slug": call.slug,
-        "title": call.title,
-        "description": call.description,
-        "question": call.question,
-        "kinds": call.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        "opens_at": super::views::rfc3339_ms(call.opens_at),
-        "closes_at": super::views::rfc3339_ms(call.closes_at),
-        "state": call.state.as_str(),
-        "open": call.is_open(crate::db::now_ms()),
-        "max_works_per_person": call.max_works_per_person,
-    })
-}
-
-pub async fn create_call(State(state): State<AppState>, viewer: Viewer, ApiJson(body): ApiJson<CreateCall>) -> Result<impl IntoResponse, AppError> {
-    let user = viewer.require_curator()?;
-    let new_call = NewCall::parse(
-        &body.slug,
-        &body.title,
-        &body.description,
-        &body.question,
-        &body.kinds,
-        parse_time("opens_at", &body.opens_at)?,
-        parse_time("closes_at", &body.closes_at)?,
-    )?
-    .with_limit(body.max_works_per_person)?;
-    let new_call = crate::domain::NewCall { state: parse_call_state(body.state.as_deref().unwrap_or("open"))?, ..new_call };
-    let call = calls::insert(&state.db, &new_call, Some(&user.id)).await.map_err(|e| {
-        if crate::db::is_unique_violation(&e) {
-            AppError::client(StatusCode::CONFLICT, "slug_taken", "a call with this slug already exists; choose another")
-        } else {
-            e.into()
-        }
-    })?;
-    Ok((StatusCode::CREATED, Json(call_json(&call))))
-}
-
-#[derive(Deserialize)]
-pub struct CallStateBody {
-    state: String,
-}
-
-/// A curator opens a draft, closes a call early, or takes it back to draft.
-pub async fn set_call_state(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-    ApiJson(body): ApiJson<CallStateBody>,
-) -> Result<impl IntoResponse, AppError> {
-    let curator = viewer.require_curator()?;
-    let new_state = parse_call_state(&body.state)?;
-    if !calls::set_state(&state.db, &slug, new_state, &curator.id).await? {
-        return Err(AppError::NotFound);
-    }
-    let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(call_json(&call)))
-}
-
-pub async fn list_calls(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
-    let calls = calls::list_visible(&state.db).await?;
-    Ok(Json(json!({ "calls": calls.iter().map(call_json).collect::<Vec<_>>() })))
-}
 
 pub async fn create_work(State(state): State<AppState>, viewer: Viewer, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?.clone();
@@ -127,51 +35,15 @@ pub async fn visible_work(state: &AppState, viewer: &Viewer, id: &str) -> Result
     if processing {
         view.progress = jobs::progress_of(&state.db, id).await?;
     }
+    // The shortlist is the curators' working list, not a promise to the author.
+    if !viewer.is_curator() {
+        view.shortlisted = false;
+    }
     Ok(view)
 }
 
 pub async fn get_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
     Ok(Json(visible_work(&state, &viewer, &id).await?))
-}
-
-#[derive(Deserialize)]
-pub struct ReviewBody {
-    decision: String,
-    #[serde(default)]
-    reason: String,
-}
-
-pub async fn review_work(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<ReviewBody>,
-) -> Result<impl IntoResponse, AppError> {
-    let curator = viewer.require_curator()?;
-    apply_review(&state, &id, &body.decision, &body.reason, &curator.id).await?;
-    Ok(Json(visible_work(&state, &viewer, &id).await?))
-}
-
-/// Shared by the API and the curator page.
-pub async fn apply_review(state: &AppState, id: &str, decision: &str, reason: &str, curator_id: &str) -> Result<(), AppError> {
-    let decision = match decision {
-        "approve" => works::Decision::Approve,
-        "reject" => works::Decision::Reject,
-        _ => return Err(AppError::unprocessable("invalid_decision", "decision must be \"approve\" or \"reject\"")),
-    };
-    let reason = reason.trim();
-    if decision == works::Decision::Reject && reason.is_empty() {
-        return Err(AppError::unprocessable("reason_required", "say why the work is rejected: the author will read it"));
-    }
-    if reason.chars().count() > 2000 {
-        return Err(AppError::unprocessable("reason_too_long", "the reason is too long: at most 2000 characters"));
-    }
-    works::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    if !works::review(&state.db, id, decision, reason, Some(curator_id)).await? {
-        return Err(AppError::client(StatusCode::CONFLICT, "not_reviewable", "this work is not waiting for review"));
-    }
-    state.index_notify.notify_one();
-    Ok(())
 }
 
 pub async fn retry_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {

@@ -144,6 +144,21 @@ impl From<crate::submissions::SubmitError> for AppError {
     }
 }
 
+impl From<crate::submissions::ResubmitError> for AppError {
+    fn from(e: crate::submissions::ResubmitError) -> Self {
+        use crate::submissions::ResubmitError;
+        match e {
+            ResubmitError::Submit(e) => e.into(),
+            ResubmitError::NotFound => Self::NotFound,
+            ResubmitError::NotAwaitingChanges => Self::client(
+                StatusCode::CONFLICT,
+                "not_awaiting_changes",
+                "this work can be changed only when the curators ask for changes",
+            ),
+        }
+    }
+}
+
 /// A local disk that is full is a passing condition of ours, not a bug.
 pub fn io_error(e: std::io::Error) -> AppError {
     if e.raw_os_error() == Some(28) {

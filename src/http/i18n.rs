@@ -190,6 +190,8 @@ pub struct Texts {
     pub too_many_attempts: &'static str,
     pub not_verified_notice: &'static str,
     pub status_withdrawn: &'static str,
+    /// Which column of [`WORDS`] this table reads.
+    pub italian: bool,
 }
 
 impl Texts {
@@ -220,12 +222,124 @@ impl Texts {
             "rejected" => self.status_rejected,
             "failed" => self.status_failed,
             "withdrawn" => self.status_withdrawn,
+            "changes_requested" => self.w("status_changes_requested"),
             _ => "",
         }
     }
+
+    /// A word of the curation and call pages, by key (see [`WORDS`]); the key itself if missing.
+    pub fn w<'a>(&self, key: &'a str) -> &'a str {
+        match WORDS.iter().find(|(k, _, _)| *k == key) {
+            Some((_, it, en)) => if self.italian { *it } else { *en },
+            None => key,
+        }
+    }
+
+    /// What the public reads for a call's phase.
+    pub fn phase(&self, phase: &str) -> &'static str {
+        let key = match phase {
+            "draft" => "phase_draft",
+            "upcoming" => "phase_upcoming",
+            "open" => "phase_open",
+            "closed" => "phase_closed",
+            "results" => "phase_results",
+            "archived" => "phase_archived",
+            _ => return "",
+        };
+        WORDS.iter().find(|(k, _, _)| *k == key).map(|(_, it, en)| if self.italian { *it } else { *en }).unwrap_or("")
+    }
 }
 
+/// The words of the call and curation pages, Italian and English side by side.
+pub static WORDS: &[(&str, &str, &str)] = &[
+    ("status_changes_requested", "Modifiche richieste", "Changes requested"),
+    ("phase_draft", "Bozza (non visibile al pubblico)", "Draft (not visible to the public)"),
+    ("phase_upcoming", "Apre presto", "Opening soon"),
+    ("phase_open", "Aperta", "Open"),
+    ("phase_closed", "Chiusa", "Closed"),
+    ("phase_results", "Risultati pubblicati", "Results published"),
+    ("phase_archived", "Archiviata", "Archived"),
+    ("to_open", "Apri la chiamata", "Open the call"),
+    ("to_draft", "Riporta in bozza", "Back to draft"),
+    ("to_closed", "Chiudi la chiamata", "Close the call"),
+    ("to_results", "Pubblica i risultati", "Publish the results"),
+    ("to_archived", "Archivia", "Archive"),
+    ("opens_on", "Apre il", "Opens on"),
+    ("results", "Risultati", "Results"),
+    ("featured_works", "In evidenza", "Featured"),
+    ("archive", "Archivio", "Archive"),
+    ("archive_intro", "Le chiamate concluse, con le opere pubblicate.", "Past calls, with their published works."),
+    ("no_archived", "Nessuna chiamata in archivio.", "No archived calls yet."),
+    ("nav_calls", "Chiamate", "Calls"),
+    ("nav_queue", "Da rivedere", "Review queue"),
+    ("nav_reasons", "Motivi", "Reasons"),
+    ("calls_title", "Gestione delle chiamate", "Manage calls"),
+    ("new_call", "Nuova chiamata", "New call"),
+    ("edit_call", "Modifica la chiamata", "Edit the call"),
+    ("call_state", "Stato", "State"),
+    ("call_works", "Opere", "Works"),
+    ("field_slug", "Indirizzo (lettere minuscole, cifre e trattini)", "Address (lowercase letters, digits and dashes)"),
+    ("field_slug_fixed", "L'indirizzo non cambia dopo la creazione, così i link restano validi.", "The address does not change after creation, so links keep working."),
+    ("field_question", "La domanda della chiamata", "The question the call asks"),
+    ("field_call_description", "Descrizione", "Description"),
+    ("field_kinds", "Tipi di opere accettati", "Kinds of works accepted"),
+    ("field_opens", "Apre il (ora italiana)", "Opens on (Italian time)"),
+    ("field_closes", "Chiude il (ora italiana)", "Closes on (Italian time)"),
+    ("field_limit", "Opere per persona (vuoto: nessun limite)", "Works per person (empty: no limit)"),
+    ("field_licences", "Licenze proposte", "Licences offered"),
+    ("field_alt_required", "Le foto devono avere una descrizione (testo alternativo)", "Photos must have a description (alt text)"),
+    ("field_results", "Testo dei risultati (pubblico quando i risultati sono pubblicati)", "Results text (public once the results are published)"),
+    ("create_draft", "Crea come bozza", "Create as draft"),
+    ("save", "Salva", "Save"),
+    ("saved", "Salvato.", "Saved."),
+    ("cover", "Immagine di copertina", "Cover picture"),
+    ("cover_alt", "Descrizione dell'immagine", "Description of the picture"),
+    ("upload_cover", "Carica la copertina", "Upload the cover"),
+    ("queue_title", "Opere da rivedere", "Works to review"),
+    ("filter", "Filtra", "Filter"),
+    ("any", "Tutte", "All"),
+    ("only_shortlisted", "Solo in selezione", "Shortlisted only"),
+    ("select", "Seleziona", "Select"),
+    ("bulk_approve", "Approva le opere selezionate", "Approve the selected works"),
+    ("bulk_done", "Opere approvate", "Works approved"),
+    ("bulk_skipped", "non più in attesa, saltate", "no longer waiting, skipped"),
+    ("request_changes", "Chiedi modifiche", "Ask for changes"),
+    ("reason_template", "Motivo già pronto", "Ready-made reason"),
+    ("reason_none", "(scrivo io il motivo)", "(I will write the reason)"),
+    ("reason_or_template", "Motivo (o scegline uno già pronto)", "Reason (or pick a ready-made one)"),
+    ("shortlist", "Metti in selezione", "Shortlist"),
+    ("unshortlist", "Togli dalla selezione", "Remove from shortlist"),
+    ("feature", "Metti in evidenza", "Feature"),
+    ("unfeature", "Togli dall'evidenza", "Stop featuring"),
+    ("shortlisted", "In selezione", "Shortlisted"),
+    ("featured", "In evidenza", "Featured"),
+    ("reasons_title", "Motivi già pronti", "Ready-made reasons"),
+    ("reasons_intro", "I curatori li scelgono quando rifiutano un'opera o chiedono modifiche; l'autore legge il testo.", "Curators pick them when they reject a work or ask for changes; the author reads the text."),
+    ("reason_label", "Nome", "Name"),
+    ("reason_text", "Testo per l'autore", "Text for the author"),
+    ("add_reason", "Aggiungi il motivo", "Add the reason"),
+    ("delete", "Elimina", "Delete"),
+    ("history", "Storia dell'opera", "History of the work"),
+    ("ev_submitted", "Inviata", "Sent"),
+    ("ev_resubmitted", "Inviata di nuovo, modificata", "Sent again, changed"),
+    ("ev_approved", "Pubblicata", "Published"),
+    ("ev_rejected", "Non accettata", "Not accepted"),
+    ("ev_changes_requested", "Modifiche richieste", "Changes requested"),
+    ("ev_shortlisted", "In selezione", "Shortlisted"),
+    ("ev_unshortlisted", "Tolta dalla selezione", "Removed from shortlist"),
+    ("ev_featured", "In evidenza", "Featured"),
+    ("ev_unfeatured", "Tolta dall'evidenza", "No longer featured"),
+    ("earlier_versions", "Versioni precedenti", "Earlier versions"),
+    ("version", "Versione", "Version"),
+    ("edit_work", "Modifica e invia di nuovo", "Edit and send again"),
+    ("edit_intro", "La redazione ha chiesto una modifica. Cambia quello che serve e invia di nuovo: la versione precedente resta nella storia dell'opera.", "The curators asked for a change. Change what is needed and send it again: the earlier version stays in the work's history."),
+    ("keep_file", "Lascia vuoto per tenere il file attuale.", "Leave empty to keep the current file."),
+    ("send_again", "Invia di nuovo", "Send again"),
+    ("what_to_change", "Che cosa cambiare", "What to change"),
+];
+
 pub static IT: Texts = Texts {
+    italian: true,
     site_name: "Piazza",
     tagline: "La piazza virtuale della città: chiamate a tema, opere dei cittadini",
     skip_to_content: "Vai al contenuto",
@@ -365,6 +479,7 @@ pub static IT: Texts = Texts {
 };
 
 pub static EN: Texts = Texts {
+    italian: false,
     site_name: "Piazza",
     tagline: "The city's virtual square: themed calls, citizens' works",
     skip_to_content: "Skip to content",
@@ -542,6 +657,23 @@ pub fn error_message_it(code: &str) -> Option<&'static str> {
         "own_role" => "Non puoi cambiare il tuo ruolo: chiedilo a un altro amministratore.",
         "invalid_role" => "Scegli un ruolo: cittadino, curatore o amministratore.",
         "public_url_required" => "Il servizio non può mandare link per email finché non è configurato il suo indirizzo pubblico.",
+        "licence_not_offered" => "Questa chiamata non propone la licenza scelta: scegline una tra quelle indicate nella pagina della chiamata.",
+        "invalid_transition" => "La chiamata non può passare a quello stato da quello in cui si trova ora.",
+        "call_changed" => "Qualcun altro ha appena cambiato questa chiamata: ricarica la pagina e riprova.",
+        "not_awaiting_changes" => "Puoi modificare l'opera solo quando la redazione ti chiede delle modifiche.",
+        "not_reviewable" => "Quest'opera non è più in attesa di questa decisione: ricarica la pagina per vedere dove si trova.",
+        "nothing_selected" => "Seleziona almeno un'opera da approvare.",
+        "unknown_reason_template" => "Quel motivo già pronto non esiste più: scegline un altro o scrivi il motivo.",
+        "invalid_label" => "Dai al motivo un nome breve, su una riga.",
+        "invalid_reason" => "Scrivi il testo che l'autore leggerà (al massimo 2000 caratteri).",
+        "invalid_date" => "Una data manca o non è una data con ora valida.",
+        "invalid_dates" => "La chiamata deve chiudere dopo essere stata aperta.",
+        "invalid_kinds" => "Una chiamata deve accettare almeno un tipo di opera.",
+        "invalid_limit" => "Il limite di opere per persona deve essere un numero intero, almeno 1.",
+        "invalid_question" => "Manca la domanda che la chiamata pone.",
+        "invalid_slug" => "L'indirizzo può contenere solo lettere minuscole, cifre e trattini (da 2 a 80).",
+        "slug_taken" => "Esiste già una chiamata con questo indirizzo: scegline un altro.",
+        "not_published" => "Solo un'opera pubblicata può essere messa in evidenza o ricevere una risposta.",
         "service_unavailable" => "Il servizio è momentaneamente occupato: non è stato salvato nulla, riprova tra un minuto.",
         _ => return None,
     })
@@ -574,6 +706,32 @@ pub fn already_registered_mail(reset_page: &str) -> (String, String) {
         "Piazza: hai già un account / you already have an account".into(),
         format!(
             "Qualcuno (speriamo tu) ha provato a creare un account Piazza con questo indirizzo, che ne ha già uno.\nSe hai dimenticato la password, puoi reimpostarla qui:\n\n{reset_page}\n\nSe non sei stato tu, ignora questo messaggio.\n\n-- \n\nSomeone (hopefully you) tried to create a Piazza account with this address, which already has one.\nIf you forgot your password, you can reset it here:\n\n{reset_page}\n\nIf it was not you, ignore this message.\n"
+        ),
+    )
+}
+
+/// The mail that tells an author what a curator decided about their work: Italian, then English.
+pub fn status_mail(name: &str, title: &str, status: &str, reason: &str, link: &str) -> (String, String) {
+    let (it, en) = match status {
+        "published" => ("è stata pubblicata nella piazza", "has been published in the piazza"),
+        "rejected" => ("non è stata accettata", "was not accepted"),
+        "changes_requested" => ("ha bisogno di qualche modifica prima di essere pubblicata", "needs some changes before it can be published"),
+        _ => ("ha cambiato stato", "changed status"),
+    };
+    let (reason_it, reason_en) = if reason.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("\nIl motivo, nelle parole della redazione:\n\n  {reason}\n"), format!("\nThe reason, in the curators' words:\n\n  {reason}\n"))
+    };
+    let (what_it, what_en) = if status == "changes_requested" {
+        ("\nPuoi modificarla e inviarla di nuovo da questa pagina:", "\nYou can change it and send it again from this page:")
+    } else {
+        ("\nLa trovi qui:", "\nYou can find it here:")
+    };
+    (
+        format!("Piazza: «{title}» {it} / \"{title}\" {en}"),
+        format!(
+            "Ciao {name},\n\nla tua opera «{title}» {it}.\n{reason_it}{what_it}\n\n{link}\n\n-- \n\nHello {name},\n\nyour work \"{title}\" {en}.\n{reason_en}{what_en}\n\n{link}\n"
         ),
     )
 }

@@ -63,6 +63,25 @@ pub async fn serve(
     Ok(response)
 }
 
+/// A call's cover picture: public once the call is, to curators while it is a draft.
+pub async fn cover(State(state): State<AppState>, viewer: Viewer, Path((call_id, hash)): Path<(String, String)>) -> Result<Response, AppError> {
+    let call = crate::db::calls::find_by_id(&state.db, &call_id)
+        .await?
+        .filter(|c| c.state != crate::domain::CallState::Draft || viewer.is_curator())
+        .ok_or(AppError::NotFound)?;
+    let cover = call.cover.filter(|c| hash.len() == 16 && c.key == crate::storage::cover_key(&call_id, &hash)).ok_or(AppError::NotFound)?;
+    let object = state.store.get(&cover.key, None).await?;
+    let mut response = Response::new(Body::from_stream(object.body));
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/webp"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(object.total_size));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if call.state == crate::domain::CallState::Draft { "private, no-store" } else { "public, max-age=31536000, immutable" }),
+    );
+    Ok(response)
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum RangeRequest {
     /// First and last byte, inclusive.

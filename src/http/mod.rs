@@ -2,11 +2,15 @@
 
 mod account_pages;
 pub mod api;
+mod calls;
+mod curator_pages;
 mod csrf;
 pub mod error;
 pub mod i18n;
+mod local_time;
 mod media;
 mod pages;
+mod review;
 pub mod router;
 mod upload;
 pub mod viewer;

@@ -4,7 +4,7 @@ use super::api::{self, SearchParams};
 use super::error::AppError;
 use super::i18n::{error_message_it, Lang, Texts};
 use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
-use super::views::{day, WorkView};
+use super::views::WorkView;
 use super::upload;
 use crate::auth;
 use crate::db::{calls, now_ms, users, works};
@@ -49,20 +49,37 @@ pub struct CallView {
     pub description: String,
     pub question: String,
     pub kinds: Vec<(&'static str, &'static str)>,
+    pub opens: String,
     pub closes: String,
     pub open: bool,
+    /// draft, upcoming, open, closed, results or archived.
+    pub phase: &'static str,
+    pub cover: Option<(String, String, i64, i64)>,
+    /// Shown only once the results are published.
+    pub results_text: String,
+    pub max_works_per_person: Option<i64>,
+    pub alt_text_required: bool,
+    pub licences: Vec<(&'static str, &'static str)>,
 }
 
 impl CallView {
     fn new(call: &Call, t: &Texts) -> Self {
+        let phase = call.phase(now_ms());
         Self {
             slug: call.slug.clone(),
             title: call.title.clone(),
             description: call.description.clone(),
             question: call.question.clone(),
             kinds: call.kinds.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
-            closes: day(call.closes_at),
-            open: call.is_open(now_ms()),
+            opens: super::local_time::human(call.opens_at),
+            closes: super::local_time::human(call.closes_at),
+            open: phase == "open",
+            phase,
+            cover: call.cover.as_ref().map(|c| (super::calls::cover_url(call).unwrap_or_default(), c.alt.clone(), c.width, c.height)),
+            results_text: if matches!(phase, "results" | "archived") { call.results_text.clone() } else { String::new() },
+            max_works_per_person: call.max_works_per_person,
+            alt_text_required: call.alt_text_required,
+            licences: call.licences.iter().map(|l| (l.as_str(), l.label())).collect(),
         }
     }
 }
@@ -150,7 +167,12 @@ struct HomePage {
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     page(&viewer, async {
         let t = viewer.lang.texts();
-        let calls = calls::list_visible(&state.db).await?.iter().map(|c| CallView::new(c, t)).filter(|c| c.open).collect();
+        let calls = calls::list_visible(&state.db)
+            .await?
+            .iter()
+            .map(|c| CallView::new(c, t))
+            .filter(|c| matches!(c.phase, "open" | "upcoming" | "results"))
+            .collect();
         let works = cards(&state, works::list_published(&state.db, None, 24, 0).await?).await?;
         render(HomePage { frame: Frame::new(&viewer), calls, works })
     })
@@ -162,14 +184,74 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
 struct CallPage {
     frame: Frame,
     call: CallView,
+    featured: Vec<WorkView>,
     works: Vec<WorkView>,
 }
 
+/// A call's page: drafts only for curators (a preview), 404 to everyone else.
 pub async fn call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>) -> PageResult {
     page(&viewer, async {
-        let call = calls::find_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let call = super::calls::call_for(&state, &viewer, &slug).await?;
+        let featured = cards(&state, crate::db::review::featured_in(&state.db, &call.id).await?).await?;
         let works = cards(&state, works::list_published(&state.db, Some(&call.id), 60, 0).await?).await?;
-        render(CallPage { frame: Frame::new(&viewer), call: CallView::new(&call, viewer.lang.texts()), works })
+        render(CallPage { frame: Frame::new(&viewer), call: CallView::new(&call, viewer.lang.texts()), featured, works })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed {
+    lang: &'static str,
+    title: String,
+    base: String,
+    path: String,
+    page: String,
+    updated: String,
+    works: Vec<WorkView>,
+}
+
+/// An Atom feed of published works: of the whole piazza, or of one call (not of a draft).
+async fn feed_of(state: &AppState, viewer: &Viewer, headers: &HeaderMap, call: Option<&Call>) -> Result<Response, AppError> {
+    let list = works::list_published(&state.db, call.map(|c| c.id.as_str()), 50, 0).await?;
+    let works = cards(state, list).await?;
+    let updated = works.first().and_then(|w| w.published_at.clone()).unwrap_or_else(|| super::views::rfc3339_ms(0));
+    let (title, path, page) = match call {
+        Some(c) => (format!("{} · Piazza", c.title), format!("/calls/{}/feed.xml", c.slug), format!("/calls/{}", c.slug)),
+        None => ("Piazza".to_owned(), "/feed.xml".to_owned(), "/".to_owned()),
+    };
+    // Feed readers need absolute links; without a configured address, links are relative to this host.
+    let base = super::account_pages::link_base(state, headers).unwrap_or_default();
+    let xml = Feed { lang: viewer.lang.code(), title, base, path, page, updated, works }.render().map_err(|e| AppError::Internal(e.into()))?;
+    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+}
+
+pub async fn feed(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+    page(&viewer, feed_of(&state, &viewer, &headers, None)).await
+}
+
+/// A call's feed: only calls the public can see, whoever asks (feed readers share URLs).
+pub async fn call_feed(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(slug): Path<String>) -> PageResult {
+    page(&viewer, async {
+        let call = calls::find_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        feed_of(&state, &viewer, &headers, Some(&call)).await
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "archive.html")]
+struct ArchivePage {
+    frame: Frame,
+    calls: Vec<CallView>,
+}
+
+/// Calls the city has archived: off the home page, still readable.
+pub async fn archive(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    page(&viewer, async {
+        let t = viewer.lang.texts();
+        let calls = calls::list_archived(&state.db).await?.iter().map(|c| CallView::new(c, t)).collect();
+        render(ArchivePage { frame: Frame::new(&viewer), calls })
     })
     .await
 }
@@ -181,6 +263,25 @@ struct WorkPage {
     work: WorkView,
     failure_text: String,
     is_author: bool,
+    /// The work's history, for its author and curators.
+    history: Vec<(String, &'static str, String)>,
+    revisions: Vec<crate::db::review::Revision>,
+    reasons: Vec<crate::db::reasons::ReasonTemplate>,
+}
+
+fn event_key(action: &str) -> &'static str {
+    match action {
+        "submitted" => "ev_submitted",
+        "resubmitted" => "ev_resubmitted",
+        "approved" => "ev_approved",
+        "rejected" => "ev_rejected",
+        "changes_requested" => "ev_changes_requested",
+        "shortlisted" => "ev_shortlisted",
+        "unshortlisted" => "ev_unshortlisted",
+        "featured" => "ev_featured",
+        "unfeatured" => "ev_unfeatured",
+        _ => "",
+    }
 }
 
 pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
@@ -195,7 +296,22 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
             })
             .unwrap_or_default();
         let is_author = viewer.user.as_ref().is_some_and(|u| u.id == work.author_id);
-        render(WorkPage { frame: Frame::new(&viewer), work, failure_text, is_author })
+        let (mut history, mut revisions, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
+        if is_author || viewer.is_curator() {
+            let t = viewer.lang.texts();
+            history = crate::db::review::events_of(&state.db, &id)
+                .await?
+                .into_iter()
+                // Shortlisting is the curators' own business.
+                .filter(|e| viewer.is_curator() || !e.action.ends_with("shortlisted"))
+                .map(|e| (super::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason))
+                .collect();
+            revisions = crate::db::review::revisions_of(&state.db, &id).await?;
+        }
+        if viewer.is_curator() {
+            reasons = crate::db::reasons::list(&state.db).await?;
+        }
+        render(WorkPage { frame: Frame::new(&viewer), work, failure_text, is_author, history, revisions, reasons })
     })
     .await
 }
@@ -421,36 +537,71 @@ pub async fn my_works(State(state): State<AppState>, viewer: Viewer) -> PageResu
     .await
 }
 
-#[derive(Template)]
-#[template(path = "curate.html")]
-struct CuratePage {
-    frame: Frame,
-    works: Vec<WorkView>,
-    reports: Vec<crate::db::reactions::Reported>,
-}
-
-pub async fn curate(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    page(&viewer, async {
-        viewer.require_curator()?;
-        let works = cards(&state, works::list_pending_review(&state.db).await?).await?;
-        let reports = crate::db::reactions::open_reports(&state.db).await?;
-        render(CuratePage { frame: Frame::new(&viewer), works, reports })
-    })
-    .await
-}
-
 #[derive(Deserialize)]
 pub struct ReviewForm {
     decision: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    reason_template: String,
 }
 
-pub async fn review(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ReviewForm>) -> PageResult {
+pub async fn review(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<ReviewForm>) -> PageResult {
     page(&viewer, async {
         let curator = viewer.require_curator()?;
-        api::apply_review(&state, &id, &form.decision, &form.reason, &curator.id).await?;
-        Ok(Redirect::to("/curate").into_response())
+        let base = super::review::mail_base(&state, &headers);
+        super::review::apply_decision(&state, &id, &form.decision, &form.reason, Some(&form.reason_template), &curator.id, base.as_deref()).await?;
+        Ok(Redirect::to(&format!("/works/{id}")).into_response())
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "edit_work.html")]
+struct EditWorkPage {
+    frame: Frame,
+    work: works::Work,
+    error: Option<String>,
+}
+
+/// The author's form for a new version, after curators asked for changes.
+pub async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    if viewer.user.is_none() {
+        return Ok(Redirect::to("/signin").into_response());
+    }
+    page(&viewer, async {
+        super::review::check_resubmittable(&state, &viewer, &id).await?;
+        let work = works::find(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+        render(EditWorkPage { frame: Frame::new(&viewer), work, error: None })
+    })
+    .await
+}
+
+pub async fn resubmit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, multipart: Multipart) -> PageResult {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    page(&viewer, async {
+        let revision = super::review::check_resubmittable(&state, &viewer, &id).await?;
+        let input = upload::read_resubmission(&state, multipart, &id, revision).await?;
+        match crate::submissions::resubmit(&state, &user, &id, input).await {
+            Ok(()) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
+            Err(e) => {
+                let error: AppError = e.into();
+                let (status, code, message) = error.parts();
+                if status.is_server_error() || status == StatusCode::NOT_FOUND {
+                    return Err(error);
+                }
+                let message = match viewer.lang {
+                    Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
+                    Lang::En => message,
+                };
+                let work = works::find(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+                let mut response = render(EditWorkPage { frame: Frame::new(&viewer), work, error: Some(message) })?;
+                *response.status_mut() = status;
+                Ok(response)
+            }
+        }
     })
     .await
 }

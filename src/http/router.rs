@@ -1,10 +1,10 @@
 //! Every path the server answers, in one place, and the layers every request passes.
 
-use super::{account_pages, api, csrf, media, pages};
+use super::{account_pages, api, calls, csrf, curator_pages, media, pages, review};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -24,7 +24,14 @@ pub fn router(state: AppState) -> Router {
     let uploads = Router::new()
         .route("/api/v1/works", post(api::create_work))
         .route("/submit", get(pages::submit_form).post(pages::submit))
+        .route("/api/v1/works/{id}/resubmit", post(review::resubmit))
+        .route("/works/{id}/edit", get(pages::edit_form).post(pages::resubmit))
         .layer(upload_limit);
+
+    let covers = Router::new()
+        .route("/api/v1/calls/{slug}/cover", post(calls::set_cover))
+        .route("/curate/calls/{slug}/cover", post(curator_pages::cover))
+        .layer(DefaultBodyLimit::max(calls::MAX_COVER_BYTES as usize + 64 * 1024));
 
     let rest = Router::new()
         .route("/", get(pages::home))
@@ -48,18 +55,39 @@ pub fn router(state: AppState) -> Router {
         .route("/me/delete", post(account_pages::delete_account))
         .route("/admin/people", get(account_pages::people))
         .route("/admin/people/{id}/role", post(account_pages::set_role))
-        .route("/curate", get(pages::curate))
+        .route("/archive", get(pages::archive))
+        .route("/feed.xml", get(pages::feed))
+        .route("/calls/{slug}/feed.xml", get(pages::call_feed))
+        .route("/curate", get(curator_pages::queue))
+        .route("/curate/bulk-approve", post(curator_pages::bulk_approve))
+        .route("/curate/calls", get(curator_pages::calls))
+        .route("/curate/calls/new", get(curator_pages::new_call_form).post(curator_pages::create_call))
+        .route("/curate/calls/{slug}", get(curator_pages::edit_call_form).post(curator_pages::edit_call))
+        .route("/curate/calls/{slug}/state", post(curator_pages::call_state))
+        .route("/curate/reasons", get(curator_pages::reasons).post(curator_pages::create_reason))
+        .route("/curate/reasons/{id}", post(curator_pages::update_reason))
+        .route("/curate/reasons/{id}/delete", post(curator_pages::delete_reason))
         .route("/curate/{id}", post(pages::review))
+        .route("/curate/{id}/flag", post(curator_pages::flag))
         .route("/curate/{id}/retry", post(pages::retry))
         .route("/curate/{id}/reply", post(pages::reply))
         .route("/admin/audit", get(pages::audit))
         .route("/media/{work_id}/{hash}/{name}", get(media::serve))
+        .route("/covers/{call_id}/{hash}", get(media::cover))
         .route("/static/piazza.css", get(pages::stylesheet))
         .route("/healthz", get(api::health))
-        .route("/api/v1/calls", get(api::list_calls).post(api::create_call))
-        .route("/api/v1/calls/{slug}/state", post(api::set_call_state))
+        .route("/api/v1/calls", get(calls::list).post(calls::create))
+        .route("/api/v1/calls/{slug}", get(calls::get).patch(calls::edit))
+        .route("/api/v1/calls/{slug}/state", post(calls::set_state))
+        .route("/api/v1/queue", get(review::queue))
+        .route("/api/v1/reasons", get(review::list_reasons).post(review::create_reason))
+        .route("/api/v1/reasons/{id}", put(review::update_reason).delete(review::delete_reason))
+        .route("/api/v1/me/works", get(review::my_works))
+        .route("/api/v1/works/bulk-approve", post(review::bulk_approve))
         .route("/api/v1/works/{id}", get(api::get_work).delete(api::withdraw_work))
-        .route("/api/v1/works/{id}/review", post(api::review_work))
+        .route("/api/v1/works/{id}/review", post(review::review_work))
+        .route("/api/v1/works/{id}/flags", post(review::set_flags))
+        .route("/api/v1/works/{id}/history", get(review::history))
         .route("/api/v1/works/{id}/retry", post(api::retry_work))
         .route("/api/v1/works/{id}/reply", post(api::reply_work))
         .route("/api/v1/works/{id}/appreciate", post(api::appreciate_work))
@@ -76,6 +104,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(exports.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(3600))))
         .merge(uploads.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(3600))))
+        .merge(covers.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(600))))
         .merge(rest)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(csrf::check))

@@ -27,13 +27,23 @@ pub fn too_large(max_bytes: u64) -> AppError {
     )
 }
 
-/// Reads every field of the form. Unknown fields are ignored.
-pub async fn read_submission(state: &AppState, mut multipart: Multipart) -> Result<SubmissionInput, AppError> {
+/// Reads every field of a new work's form. Unknown fields are ignored.
+pub async fn read_submission(state: &AppState, multipart: Multipart) -> Result<SubmissionInput, AppError> {
+    // The id is chosen first so that the file can stream into the store under its final key.
+    let id = crate::db::new_id();
+    let key = crate::storage::original_key(&id);
+    read_form(state, multipart, id, key).await
+}
+
+/// Reads the form of an author's new version of `work`, which will be its revision `revision`.
+pub async fn read_resubmission(state: &AppState, multipart: Multipart, work_id: &str, revision: i64) -> Result<SubmissionInput, AppError> {
+    read_form(state, multipart, work_id.to_owned(), crate::storage::revised_original_key(work_id, revision)).await
+}
+
+async fn read_form(state: &AppState, mut multipart: Multipart, id: String, original_key: String) -> Result<SubmissionInput, AppError> {
     let max_bytes = state.config.max_upload_bytes;
     let max_text = (state.config.max_text_chars * 4 + 4).max(64 * 1024);
-    // The id is chosen first so that the file can stream into the store under its final key.
-    let mut input = SubmissionInput { id: Some(crate::db::new_id()), ..SubmissionInput::default() };
-    let original_key = crate::storage::original_key(input.id.as_deref().unwrap_or_default());
+    let mut input = SubmissionInput { id: Some(id), ..SubmissionInput::default() };
     while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(e, max_bytes))? {
         let name = field.name().unwrap_or("").to_owned();
         match name.as_str() {

@@ -57,6 +57,10 @@ pub struct WorkView {
     /// The first lines of a poem or story, for gallery cards.
     #[serde(skip)]
     pub excerpt: String,
+    /// 1 for the first version; one more for each resubmission.
+    pub revision: i64,
+    pub shortlisted: bool,
+    pub featured: bool,
 }
 
 /// Public URL of a rendition; the content hash in the path lets it be cached forever.
@@ -125,6 +129,9 @@ impl WorkView {
             height: work.height,
             dominant_color: work.dominant_color,
             progress: None,
+            revision: work.revision,
+            shortlisted: work.shortlisted,
+            featured: work.featured,
         }
     }
 

@@ -74,7 +74,7 @@ pub async fn sweep_once(state: &AppState, grace_ms: i64) -> anyhow::Result<Sweep
     for prefix in ["originals/", "works/"] {
         for object in state.store.list(prefix).await? {
             if object.modified_ms < cutoff {
-                if let Some(work_id) = object.key.split('/').nth(1) {
+                if let Some(work_id) = crate::storage::work_of_key(&object.key) {
                     candidates.push((work_id.to_owned(), object.key));
                 }
             }
@@ -82,11 +82,21 @@ pub async fn sweep_once(state: &AppState, grace_ms: i64) -> anyhow::Result<Sweep
     }
     let ids: Vec<&str> = candidates.iter().map(|(id, _)| id.as_str()).collect::<HashSet<_>>().into_iter().collect();
     let existing: HashSet<String> = works::existing_ids(&state.db, &ids).await?.into_iter().collect();
-    let referenced: HashSet<String> = works::all_rendition_keys(&state.db).await?.into_iter().collect();
+    let mut referenced: HashSet<String> = works::all_rendition_keys(&state.db).await?.into_iter().collect();
+    referenced.extend(works::all_original_keys(&state.db).await?);
+    // A replaced cover whose deletion failed, or one stored by a request that died before its row.
+    let covers: HashSet<String> = crate::db::calls::all_cover_keys(&state.db).await?.into_iter().collect();
+    for object in state.store.list("calls/").await? {
+        if object.modified_ms < cutoff && !covers.contains(&object.key) {
+            state.store.delete(&object.key).await?;
+            report.orphan_objects += 1;
+        }
+    }
     for (work_id, key) in &candidates {
         // An original belongs to its work; a derivative must also be one the database points at
         // (a worker killed after uploading, or a stale one, leaves unreferenced ones).
-        let orphan = !existing.contains(work_id) || (key.starts_with("works/") && !referenced.contains(key));
+        // An original replaced by a resubmission is one no work points at any more.
+        let orphan = !existing.contains(work_id) || !referenced.contains(key);
         if orphan {
             state.store.delete(key).await?;
             report.orphan_objects += 1;

@@ -92,11 +92,27 @@ pub fn original_key(work_id: &str) -> String {
     format!("originals/{work_id}")
 }
 
+/// Key of the original a resubmission brings: a new key per version, so the file of the
+/// version under review is never overwritten before the new one is recorded.
+pub fn revised_original_key(work_id: &str, revision: i64) -> String {
+    format!("originals/{work_id}.r{revision}")
+}
+
+/// The work an `originals/` or `works/` key belongs to.
+pub fn work_of_key(key: &str) -> Option<&str> {
+    key.split('/').nth(1).map(|name| name.split('.').next().unwrap_or(name))
+}
+
 /// Key of one of a work's derivatives: content-addressed, so a retried job with the same
 /// output rewrites the same object, and a stale worker's different output can never
 /// replace the bytes a recorded rendition points at.
 pub fn derivative_key(work_id: &str, sha256: &str, name: &str) -> String {
     format!("works/{work_id}/{}/{name}", &sha256[..16.min(sha256.len())])
+}
+
+/// Where a call's cover picture lives, named by its content like derivatives.
+pub fn cover_key(call_id: &str, sha256: &str) -> String {
+    format!("calls/{call_id}/{}/cover.webp", &sha256[..16.min(sha256.len())])
 }
 
 /// Prefix of all of a work's derivatives.
@@ -130,7 +146,7 @@ pub async fn remove_unreferenced(store: &dyn MediaStore, keys: &[String], deriva
 pub async fn copy_all(source: &dyn MediaStore, target: &dyn MediaStore, tmp_dir: &Path) -> anyhow::Result<usize> {
     std::fs::create_dir_all(tmp_dir)?;
     let mut count = 0;
-    for prefix in ["originals/", "works/"] {
+    for prefix in ["originals/", "works/", "calls/"] {
         for object in source.list(prefix).await? {
             if target.size(&object.key).await? == Some(object.size) {
                 count += 1;

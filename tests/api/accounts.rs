@@ -3,33 +3,21 @@
 //! signing out everywhere.
 
 use crate::both;
-use crate::helpers::{extract_csrf, Backend, TestApp};
+use crate::helpers::{browser, extract_csrf, link, outbox_messages, post_form, Backend, TestApp};
 use crate::media_fixtures;
 use piazza::db::users;
 use piazza::domain::Role;
 use reqwest::multipart::Form;
 use serde_json::Value;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "una passeggiata in piazza";
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
-}
-
 async fn sign_in_with(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
     client.post(app.url("/signin")).header("Origin", &app.base).form(&[("email", email), ("password", password)]).send().await.unwrap()
-}
-
-/// Posts a form as a signed-in browser: same-origin, with the session's token.
-async fn post_form(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let token = app.csrf_token(client).await;
-    let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
-    all.extend_from_slice(fields);
-    client.post(app.url(path)).header("Origin", &app.base).form(&all).send().await.unwrap()
 }
 
 /// A real SMTP server (Python's aiosmtpd) writing what it receives into a maildir.
@@ -108,12 +96,6 @@ impl Drop for SmtpServer {
 }
 
 /// The first link in a message that goes to `path`.
-fn link(message: &str, path: &str) -> String {
-    let at = message.find(&format!("{path}?token=")).unwrap_or_else(|| panic!("no {path} link in:\n{message}"));
-    let start = message[..at].rfind("http").unwrap();
-    message[start..].split_whitespace().next().unwrap().to_owned()
-}
-
 fn path_of(app: &TestApp, url: &str) -> String {
     url.strip_prefix(&app.base).unwrap_or_else(|| panic!("{url} is not on {}", app.base)).to_owned()
 }
@@ -251,12 +233,6 @@ mod sign_up_verify_and_reset_through_a_real_smtp_server {
     async fn postgres() {
         sign_up_verify_and_reset_through_smtp(Backend::Postgres).await;
     }
-}
-
-fn outbox_messages(dir: &Path) -> Vec<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).map(|e| e.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect()).unwrap_or_default();
-    files.sort();
-    files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
 }
 
 async fn without_smtp_mail_is_written_to_the_outbox(app: &TestApp) {

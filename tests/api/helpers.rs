@@ -357,3 +357,31 @@ pub fn extract_csrf(page: &str) -> Option<String> {
     let at = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
     Some(page[at..].split('"').next()?.to_owned())
 }
+
+/// A browser without JavaScript: keeps cookies, does not follow redirects (tests check them).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
+/// Posts a form as a signed-in browser: same-origin, with the session's token.
+pub async fn post_form(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.csrf_token(client).await;
+    let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+    all.extend_from_slice(fields);
+    client.post(app.url(path)).header("Origin", &app.base).form(&all).send().await.unwrap()
+}
+
+/// The messages in the mail outbox, oldest first.
+pub fn outbox_messages(dir: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<std::path::PathBuf> =
+        std::fs::read_dir(dir).map(|e| e.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect()).unwrap_or_default();
+    files.sort();
+    files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}
+
+/// The full link to `path?token=...` in a message.
+pub fn link(message: &str, path: &str) -> String {
+    let at = message.find(&format!("{path}?token=")).unwrap_or_else(|| panic!("no {path} link in:\n{message}"));
+    let start = message[..at].rfind("http").unwrap();
+    message[start..].split_whitespace().next().unwrap().to_owned()
+}

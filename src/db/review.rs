@@ -1,0 +1,304 @@
+//! What curators do to works (decide, shortlist, feature) and what authors do in answer
+//! (resubmit after a request for changes), with the history of each work.
+
+use super::jobs::{self, TASK_PROCESS_WORK};
+use super::works::{from_row, Work, SELECT};
+use super::{changes, now_ms, Db, DbResult};
+use crate::domain::{Kind, Status};
+use sqlx::{Any, Row, Transaction};
+
+/// A curator's decision on a work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+    RequestChanges,
+}
+
+impl Decision {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "approve" => Some(Self::Approve),
+            "reject" => Some(Self::Reject),
+            "request_changes" => Some(Self::RequestChanges),
+            _ => None,
+        }
+    }
+
+    /// The status a work has after this decision.
+    pub fn status(self) -> Status {
+        match self {
+            Self::Approve => Status::Published,
+            Self::Reject => Status::Rejected,
+            Self::RequestChanges => Status::ChangesRequested,
+        }
+    }
+
+    fn event(self) -> &'static str {
+        match self {
+            Self::Approve => "approved",
+            Self::Reject => "rejected",
+            Self::RequestChanges => "changes_requested",
+        }
+    }
+}
+
+/// Appends to a work's history inside the caller's transaction.
+pub async fn record_event(tx: &mut Transaction<'_, Any>, work_id: &str, actor_id: Option<&str>, action: &str, reason: &str) -> DbResult<()> {
+    sqlx::query("insert into work_event (work_id, actor_id, action, reason, created_at) values ($1, $2, $3, $4, $5)")
+        .bind(work_id)
+        .bind(actor_id)
+        .bind(action)
+        .bind(reason)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Applies a decision; false if the work was not in a state the decision applies to:
+/// approve and ask for changes apply to works waiting for review; reject also to published
+/// works and to works waiting for the author's changes.
+/// Publication and unpublication append to the change sequence in the same transaction.
+pub async fn decide(db: &Db, work_id: &str, decision: Decision, reason: &str, actor_id: Option<&str>) -> DbResult<bool> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let updated = match decision {
+        Decision::Approve => sqlx::query(
+            "update work set status = 'published', published_at = $1, review_reason = null, updated_at = $1
+             where id = $2 and status = 'pending_review'",
+        )
+        .bind(now)
+        .bind(work_id),
+        Decision::RequestChanges => sqlx::query(
+            "update work set status = 'changes_requested', review_reason = $1, updated_at = $2
+             where id = $3 and status = 'pending_review'",
+        )
+        .bind(reason)
+        .bind(now)
+        .bind(work_id),
+        Decision::Reject => sqlx::query(
+            "update work set status = 'rejected', review_reason = $1, featured_at = null, updated_at = $2
+             where id = $3 and status in ('pending_review', 'published', 'changes_requested')",
+        )
+        .bind(reason)
+        .bind(now)
+        .bind(work_id),
+    }
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    changes::record(&mut tx, db.backend, work_id).await?;
+    // A curator's decision answers the reports made so far.
+    sqlx::query("update work_report set resolved_at = $1 where work_id = $2 and resolved_at is null")
+        .bind(now)
+        .bind(work_id)
+        .execute(&mut *tx)
+        .await?;
+    record_event(&mut tx, work_id, actor_id, decision.event(), reason).await?;
+    super::audit::record(&mut tx, actor_id, &format!("work.{}", decision.event()), work_id, reason).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Why a shortlist or feature flag could not be set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagOutcome {
+    Done,
+    /// Featuring shows a work to the public: only a published work can be featured.
+    NotPublished,
+    /// Shortlisting is for works under review or published.
+    NotReviewable,
+}
+
+/// Puts a work on (or off) the call's shortlist, or features it on the call's page.
+pub async fn set_flag(db: &Db, work_id: &str, flag: &str, on: bool, actor_id: &str) -> DbResult<FlagOutcome> {
+    let (column, allowed, refused) = match flag {
+        "featured" => ("featured_at", "('published')", FlagOutcome::NotPublished),
+        _ => ("shortlisted_at", "('pending_review', 'changes_requested', 'published')", FlagOutcome::NotReviewable),
+    };
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let sql = if on {
+        format!("update work set {column} = coalesce({column}, $1), updated_at = $1 where id = $2 and status in {allowed}")
+    } else {
+        format!("update work set {column} = null, updated_at = $1 where id = $2")
+    };
+    let updated = sqlx::query(&sql).bind(now).bind(work_id).execute(&mut *tx).await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(refused);
+    }
+    let action = format!("{}{}", if on { "" } else { "un" }, flag);
+    record_event(&mut tx, work_id, Some(actor_id), &action, "").await?;
+    super::audit::record(&mut tx, Some(actor_id), &format!("work.{action}"), work_id, "").await?;
+    tx.commit().await?;
+    Ok(FlagOutcome::Done)
+}
+
+/// A work's new version, as its author changed it after a request for changes.
+#[derive(Debug, Clone)]
+pub struct Resubmission {
+    pub title: String,
+    pub description: String,
+    pub alt_text: String,
+    pub body_text: Option<String>,
+    /// Set when the author sent a new file; it is already in the store under the original's key.
+    pub new_original: Option<super::works::NewOriginal>,
+}
+
+/// Keeps the current version in the history and stores the new one: back to processing
+/// (with a job) when the text or the file changed, straight back to review otherwise.
+/// Returns the key of the original the new file replaces (to delete), or None when the
+/// work is not the author's or nobody asked for changes.
+pub async fn resubmit(db: &Db, work_id: &str, author_id: &str, new: &Resubmission, max_attempts: i64) -> DbResult<Option<Option<String>>> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let old_key: Option<String> = match sqlx::query("select original_key from work where id = $1").bind(work_id).fetch_optional(&mut *tx).await? {
+        Some(row) => row.try_get("original_key")?,
+        None => None,
+    };
+    let copied = sqlx::query(
+        "insert into work_revision (work_id, revision, title, description, alt_text, body_text, original_name, review_reason, created_at)
+         select id, revision, title, description, alt_text, body_text, original_name, review_reason, $1
+         from work where id = $2 and author_id = $3 and status = 'changes_requested'",
+    )
+    .bind(now)
+    .bind(work_id)
+    .bind(author_id)
+    .execute(&mut *tx)
+    .await?;
+    if copied.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let reprocess = new.body_text.is_some() || new.new_original.is_some();
+    let original = new.new_original.as_ref();
+    sqlx::query(
+        "update work set title = $1, description = $2, alt_text = $3, body_text = coalesce($4, body_text),
+                original_key = coalesce($11, original_key), original_name = coalesce($5, original_name), original_mime = coalesce($6, original_mime),
+                original_size = coalesce($7, original_size), status = $8, revision = revision + 1,
+                review_reason = null, updated_at = $9
+         where id = $10",
+    )
+    .bind(&new.title)
+    .bind(&new.description)
+    .bind(&new.alt_text)
+    .bind(new.body_text.as_deref())
+    .bind(original.map(|o| o.name.as_str()))
+    .bind(original.map(|o| o.mime.as_str()))
+    .bind(original.map(|o| o.size))
+    .bind(if reprocess { "processing" } else { "pending_review" })
+    .bind(now)
+    .bind(work_id)
+    .bind(original.map(|o| o.key.as_str()))
+    .execute(&mut *tx)
+    .await?;
+    if reprocess {
+        jobs::enqueue(&mut tx, TASK_PROCESS_WORK, work_id, max_attempts).await?;
+    }
+    record_event(&mut tx, work_id, Some(author_id), "resubmitted", "").await?;
+    tx.commit().await?;
+    Ok(Some(if original.is_some() { old_key } else { None }))
+}
+
+/// One step in a work's history.
+#[derive(Debug, Clone)]
+pub struct WorkEvent {
+    pub action: String,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+/// A work's history, oldest first.
+pub async fn events_of(db: &Db, work_id: &str) -> DbResult<Vec<WorkEvent>> {
+    let rows = sqlx::query("select action, reason, created_at from work_event where work_id = $1 order by id")
+        .bind(work_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(WorkEvent { action: r.try_get("action")?, reason: r.try_get("reason")?, created_at: r.try_get("created_at")? }))
+        .collect()
+}
+
+/// An earlier version of a work.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub revision: i64,
+    pub title: String,
+    pub description: String,
+    pub body_text: Option<String>,
+    pub original_name: Option<String>,
+    pub review_reason: Option<String>,
+}
+
+/// A work's earlier versions, oldest first.
+pub async fn revisions_of(db: &Db, work_id: &str) -> DbResult<Vec<Revision>> {
+    let rows = sqlx::query(
+        "select revision, title, description, body_text, original_name, review_reason from work_revision
+         where work_id = $1 order by revision",
+    )
+    .bind(work_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Revision {
+                revision: r.try_get("revision")?,
+                title: r.try_get("title")?,
+                description: r.try_get("description")?,
+                body_text: r.try_get("body_text")?,
+                original_name: r.try_get("original_name")?,
+                review_reason: r.try_get("review_reason")?,
+            })
+        })
+        .collect()
+}
+
+/// What the review queue shows.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub call_id: Option<String>,
+    pub status: Option<Status>,
+    pub kind: Option<Kind>,
+    pub shortlisted_only: bool,
+}
+
+/// Works for the review queue, oldest first. Without a status: the ones that need a
+/// curator (waiting for review).
+pub async fn queue(db: &Db, filter: &QueueFilter) -> DbResult<Vec<Work>> {
+    let mut sql = format!("{SELECT} where w.status = $1");
+    let status = filter.status.unwrap_or(Status::PendingReview);
+    let mut binds: Vec<String> = vec![status.as_str().to_owned()];
+    if let Some(call) = &filter.call_id {
+        binds.push(call.clone());
+        sql.push_str(&format!(" and w.call_id = ${}", binds.len()));
+    }
+    if let Some(kind) = filter.kind {
+        binds.push(kind.as_str().to_owned());
+        sql.push_str(&format!(" and w.kind = ${}", binds.len()));
+    }
+    if filter.shortlisted_only {
+        sql.push_str(" and w.shortlisted_at is not null");
+    }
+    sql.push_str(" order by w.created_at, w.id limit 500");
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = query.bind(b.as_str());
+    }
+    query.fetch_all(&db.pool).await?.iter().map(from_row).collect()
+}
+
+/// Featured works of a call, for its page: most recently featured first.
+pub async fn featured_in(db: &Db, call_id: &str) -> DbResult<Vec<Work>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} where w.call_id = $1 and w.status = 'published' and w.featured_at is not null order by w.featured_at desc limit 24"
+    ))
+    .bind(call_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}

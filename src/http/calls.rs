@@ -1,0 +1,311 @@
+//! Running calls: what curators do to a call (create, edit, move along its lifecycle, give
+//! it a cover), shared by the API handlers here and the curator pages.
+
+use super::error::{ApiJson, AppError};
+use super::upload::too_large;
+use super::viewer::Viewer;
+use crate::db::{calls, now_ms};
+use crate::domain::{Call, CallState, Cover, NewCall, RawCallFields};
+use crate::state::AppState;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+
+/// The widest cover kept: enough for a wide screen, light on a phone.
+const COVER_WIDTH: u32 = 1280;
+/// A cover is a picture for a page, not a work: a small upload limit.
+pub const MAX_COVER_BYTES: u64 = 20 * 1024 * 1024;
+
+pub fn parse_call_state(s: &str) -> Result<CallState, AppError> {
+    CallState::parse(s).ok_or_else(|| AppError::unprocessable("invalid_state", "a call's state is draft, open, closed, results or archived"))
+}
+
+fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+        .map_err(|_| AppError::unprocessable("invalid_date", format!("{field} must be a date and time like 2026-12-01T09:00:00+01:00")))
+}
+
+pub fn cover_url(call: &Call) -> Option<String> {
+    call.cover.as_ref().map(|c| format!("/covers/{}/{}", call.id, c.key.split('/').nth(2).unwrap_or("")))
+}
+
+pub fn call_json(call: &Call) -> serde_json::Value {
+    let now = now_ms();
+    json!({
+        "id": call.id,
+        "slug": call.slug,
+        "title": call.title,
+        "description": call.description,
+        "question": call.question,
+        "kinds": call.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "opens_at": super::views::rfc3339_ms(call.opens_at),
+        "closes_at": super::views::rfc3339_ms(call.closes_at),
+        "state": call.state.as_str(),
+        "phase": call.phase(now),
+        "open": call.is_open(now),
+        "max_works_per_person": call.max_works_per_person,
+        "licences": call.licences.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        "alt_text_required": call.alt_text_required,
+        "results_text": if matches!(call.state, CallState::Results | CallState::Archived) { call.results_text.as_str() } else { "" },
+        "cover": call.cover.as_ref().map(|c| json!({ "url": cover_url(call), "width": c.width, "height": c.height, "alt": c.alt })),
+    })
+}
+
+/// A call as curators see it: the results text even before it is published.
+fn curator_call_json(call: &Call) -> serde_json::Value {
+    let mut value = call_json(call);
+    value["results_text"] = json!(call.results_text);
+    value
+}
+
+fn slug_taken(e: sqlx::Error) -> AppError {
+    if crate::db::is_unique_violation(&e) {
+        AppError::client(StatusCode::CONFLICT, "slug_taken", "a call with this slug already exists; choose another")
+    } else {
+        e.into()
+    }
+}
+
+/// Creates a call; shared by the API and the curator page.
+pub async fn apply_create(state: &AppState, slug: &str, raw: &RawCallFields, initial: CallState, curator_id: &str) -> Result<Call, AppError> {
+    let new_call = NewCall::parse(slug, raw, initial)?;
+    calls::insert(&state.db, &new_call, Some(curator_id)).await.map_err(slug_taken)
+}
+
+/// Replaces a call's editable fields; the slug stays (links to the call keep working).
+pub async fn apply_edit(state: &AppState, call: &Call, raw: &RawCallFields, curator_id: &str) -> Result<(), AppError> {
+    let fields = crate::domain::CallFields::parse(raw)?;
+    calls::update(&state.db, &call.id, &fields, curator_id).await?;
+    state.index_notify.notify_one();
+    Ok(())
+}
+
+/// Moves a call along its lifecycle.
+pub async fn apply_state(state: &AppState, call: &Call, to: CallState, curator_id: &str) -> Result<(), AppError> {
+    call.state.check_move(to).map_err(|e| AppError::client(StatusCode::CONFLICT, e.code, e.message))?;
+    if call.state != to && !calls::set_state(&state.db, &call.id, call.state, to, curator_id).await? {
+        return Err(AppError::client(StatusCode::CONFLICT, "call_changed", "someone else changed this call meanwhile; reload and try again"));
+    }
+    Ok(())
+}
+
+/// Reads a cover form (`file`, `alt`), makes one WebP of it on the media pool, stores it
+/// and records it; the cover it replaces is deleted.
+pub async fn apply_cover(state: &AppState, call: &Call, mut multipart: Multipart, curator_id: &str) -> Result<(), AppError> {
+    let mut bytes = Vec::new();
+    let mut alt = String::new();
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::bad_request("invalid_multipart", format!("the upload was interrupted or malformed: {}", e.body_text())))?
+    {
+        match field.name().unwrap_or("") {
+            "file" => {
+                while let Some(chunk) = field.chunk().await.map_err(|_| too_large(MAX_COVER_BYTES))? {
+                    if (bytes.len() + chunk.len()) as u64 > MAX_COVER_BYTES {
+                        return Err(too_large(MAX_COVER_BYTES));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            "alt" => alt = field.text().await.map_err(|_| AppError::bad_request("invalid_text", "the description is not valid text"))?,
+            _ => {}
+        }
+    }
+    if bytes.is_empty() {
+        return Err(AppError::unprocessable("file_required", "choose the picture for the call's cover"));
+    }
+    let alt = crate::domain::AltText::parse(&alt)?.into_inner();
+    let limits = state.config.limits.clone();
+    let dir = tempfile::Builder::new().prefix("cover-").tempdir_in(state.config.tmp_dir()).map_err(super::error::io_error)?;
+    let out = dir.path().to_path_buf();
+    let made = state
+        .media_pool
+        .run(move || -> Result<(std::path::PathBuf, u32, u32, String), piazza_workers::MediaError> {
+            let outputs = piazza_workers::photo::process_photo(&bytes, &out, &limits)?;
+            let best = outputs
+                .renditions
+                .iter()
+                .filter(|r| r.mime == "image/webp" && r.width <= COVER_WIDTH)
+                .max_by_key(|r| r.width)
+                .or_else(|| outputs.renditions.iter().filter(|r| r.mime == "image/webp").min_by_key(|r| r.width))
+                .ok_or_else(|| piazza_workers::MediaError::permanent("corrupt_file", "the picture could not be read"))?;
+            let data = std::fs::read(&best.path).map_err(|e| piazza_workers::MediaError::transient("io", e.to_string()))?;
+            use sha2::Digest;
+            let sha = hex::encode(sha2::Sha256::digest(&data));
+            Ok((best.path.clone(), best.width, best.height, sha))
+        })
+        .await??;
+    let (path, width, height, sha) = made;
+    let key = crate::storage::cover_key(&call.id, &sha);
+    state.store.put_file(&key, &path).await?;
+    let cover = Cover { key: key.clone(), width: width as i64, height: height as i64, alt };
+    match calls::set_cover(&state.db, &call.id, &cover, curator_id).await {
+        Ok(Some(old)) => {
+            crate::storage::remove_unreferenced(&*state.store, &[old], &[]).await;
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let _ = state.store.delete(&key).await;
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}
+
+/// A call in any state for curators; others see only calls that are not drafts.
+pub async fn call_for(state: &AppState, viewer: &Viewer, slug: &str) -> Result<Call, AppError> {
+    let call = if viewer.is_curator() { calls::find_any_by_slug(&state.db, slug).await? } else { calls::find_by_slug(&state.db, slug).await? };
+    call.ok_or(AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+pub struct CreateCall {
+    slug: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    question: String,
+    kinds: Vec<String>,
+    opens_at: String,
+    closes_at: String,
+    #[serde(default)]
+    max_works_per_person: Option<i64>,
+    #[serde(default)]
+    licences: Vec<String>,
+    #[serde(default = "yes")]
+    alt_text_required: bool,
+    #[serde(default)]
+    results_text: String,
+    /// "draft" (invisible until opened) or "open" (the default).
+    #[serde(default)]
+    state: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub async fn create(State(state): State<AppState>, viewer: Viewer, ApiJson(body): ApiJson<CreateCall>) -> Result<impl IntoResponse, AppError> {
+    let user = viewer.require_curator()?;
+    let raw = RawCallFields {
+        title: body.title,
+        description: body.description,
+        question: body.question,
+        kinds: body.kinds,
+        opens_at: parse_time("opens_at", &body.opens_at)?,
+        closes_at: parse_time("closes_at", &body.closes_at)?,
+        max_works_per_person: body.max_works_per_person,
+        licences: body.licences,
+        alt_text_required: body.alt_text_required,
+        results_text: body.results_text,
+    };
+    let initial = parse_call_state(body.state.as_deref().unwrap_or("open"))?;
+    let call = apply_create(&state, &body.slug, &raw, initial, &user.id).await?;
+    Ok((StatusCode::CREATED, Json(curator_call_json(&call))))
+}
+
+/// A partial edit: fields left out keep their value. `max_works_per_person: null` removes the limit.
+#[derive(Deserialize)]
+pub struct EditCall {
+    title: Option<String>,
+    description: Option<String>,
+    question: Option<String>,
+    kinds: Option<Vec<String>>,
+    opens_at: Option<String>,
+    closes_at: Option<String>,
+    #[serde(default, with = "double_option")]
+    max_works_per_person: Option<Option<i64>>,
+    licences: Option<Vec<String>>,
+    alt_text_required: Option<bool>,
+    results_text: Option<String>,
+}
+
+/// Tells a field set to `null` apart from a field left out.
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Option::<i64>::deserialize(d).map(Some)
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<EditCall>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    let call = call_for(&state, &viewer, &slug).await?;
+    let mut raw = call.fields();
+    raw.title = body.title.unwrap_or(raw.title);
+    raw.description = body.description.unwrap_or(raw.description);
+    raw.question = body.question.unwrap_or(raw.question);
+    raw.kinds = body.kinds.unwrap_or(raw.kinds);
+    if let Some(v) = body.opens_at {
+        raw.opens_at = parse_time("opens_at", &v)?;
+    }
+    if let Some(v) = body.closes_at {
+        raw.closes_at = parse_time("closes_at", &v)?;
+    }
+    raw.max_works_per_person = body.max_works_per_person.unwrap_or(raw.max_works_per_person);
+    raw.licences = body.licences.unwrap_or(raw.licences);
+    raw.alt_text_required = body.alt_text_required.unwrap_or(raw.alt_text_required);
+    raw.results_text = body.results_text.unwrap_or(raw.results_text);
+    apply_edit(&state, &call, &raw, &curator.id).await?;
+    let call = calls::find_by_id(&state.db, &call.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(curator_call_json(&call)))
+}
+
+#[derive(Deserialize)]
+pub struct CallStateBody {
+    state: String,
+}
+
+/// A curator moves a call along its lifecycle (draft, open, closed, results, archived).
+pub async fn set_state(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<CallStateBody>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    let to = parse_call_state(&body.state)?;
+    let call = call_for(&state, &viewer, &slug).await?;
+    apply_state(&state, &call, to, &curator.id).await?;
+    let call = calls::find_by_id(&state.db, &call.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(curator_call_json(&call)))
+}
+
+pub async fn set_cover(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?.clone();
+    let call = call_for(&state, &viewer, &slug).await?;
+    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send the cover as multipart/form-data: {}", e.body_text())))?;
+    apply_cover(&state, &call, multipart, &curator.id).await?;
+    let call = calls::find_by_id(&state.db, &call.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(curator_call_json(&call)))
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<impl IntoResponse, AppError> {
+    if viewer.is_curator() {
+        let all = calls::list_all(&state.db).await?;
+        return Ok(Json(json!({ "calls": all.iter().map(curator_call_json).collect::<Vec<_>>() })));
+    }
+    let mut visible = calls::list_visible(&state.db).await?;
+    visible.extend(calls::list_archived(&state.db).await?);
+    Ok(Json(json!({ "calls": visible.iter().map(call_json).collect::<Vec<_>>() })))
+}
+
+pub async fn get(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>) -> Result<impl IntoResponse, AppError> {
+    let call = call_for(&state, &viewer, &slug).await?;
+    Ok(Json(if viewer.is_curator() { curator_call_json(&call) } else { call_json(&call) }))
+}

@@ -1,0 +1,449 @@
+//! The curators' pages: the calls they run, the review queue with its filters and bulk
+//! approval, and the ready-made reasons. Forms post back and redirect; no JavaScript.
+
+use super::calls::{self as call_ops, cover_url};
+use super::error::AppError;
+use super::i18n::{error_message_it, Lang, Texts};
+use super::local_time;
+use super::pages::{page, render, Frame, PageResult};
+use super::review::{self as review_ops, QueueParams};
+use super::viewer::Viewer;
+use super::views::WorkView;
+use crate::db::{calls, reasons, works};
+use crate::domain::{Call, CallState, Kind, Licence, RawCallFields, Status};
+use crate::state::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// The values of a form body, repeated keys (checkboxes) included.
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+fn all<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<String> {
+    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+}
+
+/// An error message in the viewer's language, for a refusal shown inside a form.
+fn say(viewer: &Viewer, error: &AppError) -> String {
+    let (_, code, message) = error.parts();
+    match viewer.lang {
+        Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
+        Lang::En => message,
+    }
+}
+
+/// A call's form as typed: kept to show it again with the error.
+struct CallForm {
+    slug: String,
+    raw: RawCallFields,
+    opens: String,
+    closes: String,
+    limit: String,
+}
+
+impl CallForm {
+    fn from_call(call: &Call) -> Self {
+        let raw = call.fields();
+        Self {
+            slug: call.slug.clone(),
+            opens: local_time::format(raw.opens_at),
+            closes: local_time::format(raw.closes_at),
+            limit: raw.max_works_per_person.map(|l| l.to_string()).unwrap_or_default(),
+            raw,
+        }
+    }
+
+    fn blank() -> Self {
+        let now = crate::db::now_ms();
+        let raw = RawCallFields {
+            kinds: Kind::ALL.iter().map(|k| k.as_str().to_owned()).collect(),
+            licences: Licence::ALL.iter().map(|l| l.as_str().to_owned()).collect(),
+            alt_text_required: true,
+            opens_at: now,
+            closes_at: now + 30 * 24 * 3600 * 1000,
+            ..RawCallFields::default()
+        };
+        Self { slug: String::new(), opens: local_time::format(raw.opens_at), closes: local_time::format(raw.closes_at), limit: String::new(), raw }
+    }
+
+    fn parse(body: &[u8]) -> (Self, Result<(), AppError>) {
+        let pairs = form_pairs(body);
+        let opens = field(&pairs, "opens_at").to_owned();
+        let closes = field(&pairs, "closes_at").to_owned();
+        let limit = field(&pairs, "max_works_per_person").trim().to_owned();
+        let mut check = Ok(());
+        let mut time = |value: &str, what: &str| {
+            local_time::parse(value).unwrap_or_else(|| {
+                check = Err(AppError::unprocessable("invalid_date", format!("the {what} date is missing or not a date and time")));
+                0
+            })
+        };
+        let opens_at = time(&opens, "opening");
+        let closes_at = time(&closes, "closing");
+        let max = if limit.is_empty() {
+            None
+        } else {
+            match limit.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    check = Err(AppError::unprocessable("invalid_limit", "the limit of works per person must be a whole number"));
+                    None
+                }
+            }
+        };
+        let raw = RawCallFields {
+            title: field(&pairs, "title").to_owned(),
+            description: field(&pairs, "description").to_owned(),
+            question: field(&pairs, "question").to_owned(),
+            kinds: all(&pairs, "kinds"),
+            opens_at,
+            closes_at,
+            max_works_per_person: max,
+            licences: all(&pairs, "licences"),
+            alt_text_required: field(&pairs, "alt_text_required") == "on",
+            results_text: field(&pairs, "results_text").to_owned(),
+        };
+        (Self { slug: field(&pairs, "slug").trim().to_owned(), raw, opens, closes, limit }, check)
+    }
+
+    fn has_kind(&self, kind: &&str) -> bool {
+        self.raw.kinds.iter().any(|k| k == kind)
+    }
+
+    fn has_licence(&self, licence: &&str) -> bool {
+        self.raw.licences.iter().any(|l| l == licence)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "curate_call.html")]
+struct CallFormPage {
+    frame: Frame,
+    form: CallForm,
+    /// None when creating.
+    call: Option<CallSummary>,
+    kinds: Vec<(&'static str, &'static str)>,
+    licences: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    saved: bool,
+}
+
+/// A call as the curators' list and form show it.
+struct CallSummary {
+    slug: String,
+    title: String,
+    state: &'static str,
+    phase: &'static str,
+    next_states: Vec<&'static str>,
+    cover_url: Option<String>,
+    cover_alt: String,
+    opens: String,
+    closes: String,
+}
+
+impl CallSummary {
+    fn new(call: &Call) -> Self {
+        Self {
+            slug: call.slug.clone(),
+            title: call.title.clone(),
+            state: call.state.as_str(),
+            phase: call.phase(crate::db::now_ms()),
+            next_states: call.state.next_states().iter().map(|s| s.as_str()).collect(),
+            cover_url: cover_url(call),
+            cover_alt: call.cover.as_ref().map(|c| c.alt.clone()).unwrap_or_default(),
+            opens: local_time::human(call.opens_at),
+            closes: local_time::human(call.closes_at),
+        }
+    }
+}
+
+fn choices(t: &Texts) -> (Vec<(&'static str, &'static str)>, Vec<(&'static str, &'static str)>) {
+    (
+        Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
+        Licence::ALL.iter().map(|l| (l.as_str(), l.label())).collect(),
+    )
+}
+
+fn call_form_page(viewer: &Viewer, form: CallForm, call: Option<&Call>, error: Option<String>, saved: bool) -> Result<Response, AppError> {
+    let (kinds, licences) = choices(viewer.lang.texts());
+    render(CallFormPage { frame: Frame::new(viewer), form, call: call.map(CallSummary::new), kinds, licences, error, saved })
+}
+
+#[derive(Template)]
+#[template(path = "curate_calls.html")]
+struct CallsPage {
+    frame: Frame,
+    calls: Vec<CallSummary>,
+}
+
+pub async fn calls(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    page(&viewer, async {
+        viewer.require_curator()?;
+        let calls = calls::list_all(&state.db).await?.iter().map(CallSummary::new).collect();
+        render(CallsPage { frame: Frame::new(&viewer), calls })
+    })
+    .await
+}
+
+pub async fn new_call_form(viewer: Viewer) -> PageResult {
+    page(&viewer, async {
+        viewer.require_curator()?;
+        call_form_page(&viewer, CallForm::blank(), None, None, false)
+    })
+    .await
+}
+
+/// A new call starts as a draft: curators look at it, then open it with a button.
+pub async fn create_call(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> PageResult {
+    page(&viewer, async {
+        let curator = viewer.require_curator()?;
+        let (form, check) = CallForm::parse(&body);
+        let created = match check {
+            Ok(()) => call_ops::apply_create(&state, &form.slug, &form.raw, CallState::Draft, &curator.id).await,
+            Err(e) => Err(e),
+        };
+        match created {
+            Ok(call) => Ok(Redirect::to(&format!("/curate/calls/{}", call.slug)).into_response()),
+            Err(e) if e.parts().0.is_client_error() => {
+                let mut response = call_form_page(&viewer, form, None, Some(say(&viewer, &e)), false)?;
+                *response.status_mut() = e.parts().0;
+                Ok(response)
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn edit_call_form(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Query(q): Query<SavedQuery>) -> PageResult {
+    page(&viewer, async {
+        viewer.require_curator()?;
+        let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        call_form_page(&viewer, CallForm::from_call(&call), Some(&call), None, q.saved.is_some())
+    })
+    .await
+}
+
+pub async fn edit_call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, body: Bytes) -> PageResult {
+    page(&viewer, async {
+        let curator = viewer.require_curator()?;
+        let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let (mut form, check) = CallForm::parse(&body);
+        form.slug = call.slug.clone();
+        let result = match check {
+            Ok(()) => call_ops::apply_edit(&state, &call, &form.raw, &curator.id).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => Ok(Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response()),
+            Err(e) if e.parts().0.is_client_error() => {
+                let mut response = call_form_page(&viewer, form, Some(&call), Some(say(&viewer, &e)), false)?;
+                *response.status_mut() = e.parts().0;
+                Ok(response)
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct StateForm {
+    state: String,
+}
+
+pub async fn call_state(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Form(form): Form<StateForm>) -> PageResult {
+    page(&viewer, async {
+        let curator = viewer.require_curator()?;
+        let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let to = call_ops::parse_call_state(&form.state)?;
+        call_ops::apply_state(&state, &call, to, &curator.id).await?;
+        Ok(Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response())
+    })
+    .await
+}
+
+pub async fn cover(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, multipart: Multipart) -> PageResult {
+    page(&viewer, async {
+        let curator = viewer.require_curator()?.clone();
+        let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        match call_ops::apply_cover(&state, &call, multipart, &curator.id).await {
+            Ok(()) => Ok(Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response()),
+            Err(e) if e.parts().0.is_client_error() => {
+                let mut response = call_form_page(&viewer, CallForm::from_call(&call), Some(&call), Some(say(&viewer, &e)), false)?;
+                *response.status_mut() = e.parts().0;
+                Ok(response)
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "curate.html")]
+struct QueuePage {
+    frame: Frame,
+    works: Vec<WorkView>,
+    reports: Vec<crate::db::reactions::Reported>,
+    calls: Vec<(String, String)>,
+    statuses: Vec<&'static str>,
+    kinds: Vec<(&'static str, &'static str)>,
+    call: String,
+    status: String,
+    kind: String,
+    shortlisted: bool,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    #[serde(flatten)]
+    params: QueueParams,
+    #[serde(default)]
+    approved: Option<usize>,
+    #[serde(default)]
+    skipped: Option<usize>,
+}
+
+/// The review queue: waiting works by default, filtered by call, status and kind.
+pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QueueQuery>) -> PageResult {
+    page(&viewer, async {
+        viewer.require_curator()?;
+        let t = viewer.lang.texts();
+        let filter = review_ops::queue_filter(&state, &q.params).await?;
+        let list = crate::db::review::queue(&state.db, &filter).await?;
+        let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
+        let renditions = works::renditions_of(&state.db, &ids).await?;
+        let works = list.into_iter().map(|w| WorkView::new(w, &renditions)).collect();
+        let reports = crate::db::reactions::open_reports(&state.db).await?;
+        let calls = calls::list_all(&state.db).await?.into_iter().map(|c| (c.slug, c.title)).collect();
+        let notice = q.approved.map(|n| format!("{}: {n}; {} {}", t.w("bulk_done"), q.skipped.unwrap_or(0), t.w("bulk_skipped")));
+        render(QueuePage {
+            frame: Frame::new(&viewer),
+            works,
+            reports,
+            calls,
+            statuses: [Status::PendingReview, Status::ChangesRequested, Status::Published, Status::Rejected, Status::Processing, Status::Failed]
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+            kinds: Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
+            call: q.params.call.clone().unwrap_or_default(),
+            status: filter.status.unwrap_or(Status::PendingReview).as_str().to_owned(),
+            kind: q.params.kind.clone().unwrap_or_default(),
+            shortlisted: filter.shortlisted_only,
+            notice,
+        })
+    })
+    .await
+}
+
+pub async fn bulk_approve(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, body: Bytes) -> PageResult {
+    page(&viewer, async {
+        let curator = viewer.require_curator()?;
+        let pairs = form_pairs(&body);
+        let ids = all(&pairs, "ids");
+        let base = review_ops::mail_base(&state, &headers);
+        let (approved, skipped) = review_ops::apply_bulk_approve(&state, &ids, &curator.id, base.as_deref()).await?;
+        let back = field(&pairs, "back");
+        let back = if back.starts_with("/curate") && !back.starts_with("//") { back } else { "/curate" };
+        let sep = if back.contains('?') { '&' } else { '?' };
+        Ok(Redirect::to(&format!("{back}{sep}approved={}&skipped={}", approved.len(), skipped.len())).into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct FlagForm {
+    flag: String,
+    on: String,
+}
+
+pub async fn flag(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<FlagForm>) -> PageResult {
+    page(&viewer, async {
+        let curator = viewer.require_curator()?;
+        review_ops::apply_flag(&state, &id, &form.flag, form.on == "1", &curator.id).await?;
+        Ok(Redirect::to(&format!("/works/{id}")).into_response())
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "reasons.html")]
+struct ReasonsPage {
+    frame: Frame,
+    reasons: Vec<reasons::ReasonTemplate>,
+    error: Option<String>,
+}
+
+async fn reasons_page(state: &AppState, viewer: &Viewer, error: Option<String>) -> Result<Response, AppError> {
+    let reasons = reasons::list(&state.db).await?;
+    render(ReasonsPage { frame: Frame::new(viewer), reasons, error })
+}
+
+pub async fn reasons(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    page(&viewer, async {
+        viewer.require_curator()?;
+        reasons_page(&state, &viewer, None).await
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn save_reason(state: &AppState, viewer: &Viewer, id: Option<&str>, form: &ReasonForm) -> Result<Response, AppError> {
+    let curator = viewer.require_curator()?;
+    let saved = match review_ops::parse_template(&form.label, &form.text) {
+        Ok((label, text)) => reasons::save(&state.db, id, &label, &text, &curator.id).await?,
+        Err(e) => {
+            let mut response = reasons_page(state, viewer, Some(say(viewer, &e))).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(response);
+        }
+    };
+    if !saved {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/curate/reasons").into_response())
+}
+
+pub async fn create_reason(State(state): State<AppState>, viewer: Viewer, Form(form): Form<ReasonForm>) -> PageResult {
+    page(&viewer, save_reason(&state, &viewer, None, &form)).await
+}
+
+pub async fn update_reason(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ReasonForm>) -> PageResult {
+    page(&viewer, save_reason(&state, &viewer, Some(&id), &form)).await
+}
+
+pub async fn delete_reason(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    page(&viewer, async {
+        let curator = viewer.require_curator()?;
+        if !reasons::delete(&state.db, &id, &curator.id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(Redirect::to("/curate/reasons").into_response())
+    })
+    .await
+}

@@ -1,0 +1,339 @@
+//! Curation of works: decisions with their reasons (and the mail that tells the author),
+//! shortlists and features, bulk approval, reason templates, and the author's answer to
+//! a request for changes. Shared by the API handlers here and the pages.
+
+use super::api::visible_work;
+use super::error::{ApiJson, AppError};
+use super::viewer::Viewer;
+use super::views::rfc3339_ms;
+use crate::db::review::{self, Decision, FlagOutcome, QueueFilter};
+use crate::db::{reasons, works};
+use crate::domain::{Description, Kind, Status, Title};
+use crate::mail::Mail;
+use crate::state::AppState;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+
+/// The most works one bulk approval takes: a page of the queue.
+const MAX_BULK: usize = 200;
+
+/// The reason a curator gives: typed, or taken from a template when left empty.
+pub async fn resolve_reason(state: &AppState, reason: &str, template_id: Option<&str>) -> Result<String, AppError> {
+    let reason = reason.trim();
+    if !reason.is_empty() {
+        return Ok(reason.to_owned());
+    }
+    match template_id.filter(|t| !t.is_empty()) {
+        Some(id) => Ok(reasons::find(&state.db, id)
+            .await?
+            .ok_or_else(|| AppError::unprocessable("unknown_reason_template", "that reason template no longer exists; pick another or write the reason"))?
+            .body),
+        None => Ok(String::new()),
+    }
+}
+
+/// Applies a curator's decision and tells the author by mail. `link_base` makes the link
+/// in the mail; without it the mail goes without a link.
+pub async fn apply_decision(
+    state: &AppState,
+    id: &str,
+    decision: &str,
+    reason: &str,
+    template_id: Option<&str>,
+    curator_id: &str,
+    link_base: Option<&str>,
+) -> Result<(), AppError> {
+    let decision = Decision::parse(decision)
+        .ok_or_else(|| AppError::unprocessable("invalid_decision", "decision must be \"approve\", \"reject\" or \"request_changes\""))?;
+    let reason = resolve_reason(state, reason, template_id).await?;
+    if decision != Decision::Approve && reason.is_empty() {
+        return Err(AppError::unprocessable("reason_required", "say why, or pick a reason: the author will read it"));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::unprocessable("reason_too_long", "the reason is too long: at most 2000 characters"));
+    }
+    let work = works::find(&state.db, id).await?.filter(|w| w.status != Status::Withdrawn).ok_or(AppError::NotFound)?;
+    if !review::decide(&state.db, id, decision, &reason, Some(curator_id)).await? {
+        return Err(AppError::client(StatusCode::CONFLICT, "not_reviewable", "this work is not waiting for this decision: reload the page to see where it is"));
+    }
+    state.index_notify.notify_one();
+    tell_author(state, &work, decision.status(), &reason, link_base).await;
+    Ok(())
+}
+
+/// Mails the author about a decision. The decision stands if the mail cannot be queued:
+/// the author also sees it on "my works".
+async fn tell_author(state: &AppState, work: &works::Work, status: Status, reason: &str, link_base: Option<&str>) {
+    let author = match crate::db::accounts::find_by_id(&state.db, &work.author_id).await {
+        Ok(Some(a)) => a.user,
+        _ => return,
+    };
+    if !crate::mail::is_deliverable(&author.email) {
+        return;
+    }
+    let path = if status == Status::ChangesRequested { format!("/works/{}/edit", work.id) } else { format!("/works/{}", work.id) };
+    let link = link_base.map(|b| format!("{b}{path}")).unwrap_or(path);
+    let (subject, body) = super::i18n::status_mail(&author.name, &work.title, status.as_str(), reason, &link);
+    if let Err(e) = state.mailer.send(Mail { to: author.email, subject, body, kind: "work_status" }).await {
+        tracing::error!(error = %e, work.id = %work.id, "could not queue the status mail");
+    }
+}
+
+/// The link base for mail, if this request can make one.
+pub fn mail_base(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    super::account_pages::link_base(state, headers).ok()
+}
+
+#[derive(Deserialize)]
+pub struct ReviewBody {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    reason_template: Option<String>,
+}
+
+pub async fn review_work(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReviewBody>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    let base = mail_base(&state, &headers);
+    apply_decision(&state, &id, &body.decision, &body.reason, body.reason_template.as_deref(), &curator.id, base.as_deref()).await?;
+    Ok(Json(visible_work(&state, &viewer, &id).await?))
+}
+
+/// Shortlists or features a work (or takes the mark away).
+pub async fn apply_flag(state: &AppState, id: &str, flag: &str, on: bool, curator_id: &str) -> Result<(), AppError> {
+    if flag != "shortlisted" && flag != "featured" {
+        return Err(AppError::unprocessable("invalid_flag", "the mark is \"shortlisted\" or \"featured\""));
+    }
+    works::find(&state.db, id).await?.filter(|w| w.status != Status::Withdrawn).ok_or(AppError::NotFound)?;
+    match review::set_flag(&state.db, id, flag, on, curator_id).await? {
+        FlagOutcome::Done => Ok(()),
+        FlagOutcome::NotPublished => {
+            Err(AppError::client(StatusCode::CONFLICT, "not_published", "only a published work can be featured"))
+        }
+        FlagOutcome::NotReviewable => Err(AppError::client(
+            StatusCode::CONFLICT,
+            "not_reviewable",
+            "only a work under review or published can be shortlisted",
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FlagsBody {
+    shortlisted: Option<bool>,
+    featured: Option<bool>,
+}
+
+pub async fn set_flags(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<FlagsBody>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    if let Some(on) = body.shortlisted {
+        apply_flag(&state, &id, "shortlisted", on, &curator.id).await?;
+    }
+    if let Some(on) = body.featured {
+        apply_flag(&state, &id, "featured", on, &curator.id).await?;
+    }
+    Ok(Json(visible_work(&state, &viewer, &id).await?))
+}
+
+/// Approves several works; returns the ones approved and the ones that were not waiting
+/// for review (someone else decided first), so nothing fails half-way silently.
+pub async fn apply_bulk_approve(state: &AppState, ids: &[String], curator_id: &str, link_base: Option<&str>) -> Result<(Vec<String>, Vec<String>), AppError> {
+    if ids.is_empty() {
+        return Err(AppError::unprocessable("nothing_selected", "select at least one work to approve"));
+    }
+    if ids.len() > MAX_BULK {
+        return Err(AppError::unprocessable("too_many_works", format!("approve at most {MAX_BULK} works at a time")));
+    }
+    let mut approved = Vec::new();
+    let mut skipped = Vec::new();
+    for id in ids {
+        match apply_decision(state, id, "approve", "", None, curator_id, link_base).await {
+            Ok(()) => approved.push(id.clone()),
+            Err(AppError::NotFound) => skipped.push(id.clone()),
+            Err(e) if e.parts().0 == StatusCode::CONFLICT => skipped.push(id.clone()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((approved, skipped))
+}
+
+#[derive(Deserialize)]
+pub struct BulkBody {
+    ids: Vec<String>,
+}
+
+pub async fn bulk_approve(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<BulkBody>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    let base = mail_base(&state, &headers);
+    let (approved, skipped) = apply_bulk_approve(&state, &body.ids, &curator.id, base.as_deref()).await?;
+    Ok(Json(json!({ "approved": approved, "skipped": skipped })))
+}
+
+#[derive(Deserialize)]
+pub struct QueueParams {
+    pub call: Option<String>,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub shortlisted: Option<String>,
+}
+
+/// Turns the queue's query into a filter; unknown values are refused, not ignored.
+pub async fn queue_filter(state: &AppState, params: &QueueParams) -> Result<QueueFilter, AppError> {
+    let mut filter = QueueFilter::default();
+    if let Some(slug) = params.call.as_deref().filter(|s| !s.is_empty()) {
+        let call = crate::db::calls::find_any_by_slug(&state.db, slug).await?.ok_or(AppError::NotFound)?;
+        filter.call_id = Some(call.id);
+    }
+    if let Some(s) = params.status.as_deref().filter(|s| !s.is_empty()) {
+        filter.status = Some(
+            Status::parse(s)
+                .filter(|s| *s != Status::Withdrawn)
+                .ok_or_else(|| AppError::unprocessable("invalid_status", "status is processing, pending_review, changes_requested, published, rejected or failed"))?,
+        );
+    }
+    if let Some(k) = params.kind.as_deref().filter(|s| !s.is_empty()) {
+        filter.kind = Some(Kind::parse(k)?);
+    }
+    filter.shortlisted_only = params.shortlisted.as_deref().is_some_and(|s| s == "1" || s == "true" || s == "on");
+    Ok(filter)
+}
+
+pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(params): Query<QueueParams>) -> Result<impl IntoResponse, AppError> {
+    viewer.require_curator()?;
+    let filter = queue_filter(&state, &params).await?;
+    let list = review::queue(&state.db, &filter).await?;
+    let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
+    let renditions = works::renditions_of(&state.db, &ids).await?;
+    let views: Vec<_> = list.into_iter().map(|w| super::views::WorkView::new(w, &renditions)).collect();
+    Ok(Json(json!({ "works": views })))
+}
+
+/// The history of a work: its author and curators only (404 to others).
+pub async fn history_json(state: &AppState, viewer: &Viewer, id: &str) -> Result<serde_json::Value, AppError> {
+    let user = viewer.require()?;
+    let work = works::find(&state.db, id)
+        .await?
+        .filter(|w| w.status != Status::Withdrawn && (w.author_id == user.id || user.role.can_curate()))
+        .ok_or(AppError::NotFound)?;
+    let events = review::events_of(&state.db, &work.id).await?;
+    let revisions = review::revisions_of(&state.db, &work.id).await?;
+    Ok(json!({
+        "revision": work.revision,
+        "events": events.iter().map(|e| json!({ "action": e.action, "reason": e.reason, "at": rfc3339_ms(e.created_at) })).collect::<Vec<_>>(),
+        "revisions": revisions.iter().map(|r| json!({
+            "revision": r.revision, "title": r.title, "description": r.description, "text": r.body_text,
+            "file_name": r.original_name, "review_reason": r.review_reason,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn history(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
+    Ok(Json(history_json(&state, &viewer, &id).await?))
+}
+
+/// Checks before any byte of the upload is read that `viewer` may resubmit `id`, and
+/// returns the revision number the new version will get.
+pub async fn check_resubmittable(state: &AppState, viewer: &Viewer, id: &str) -> Result<i64, AppError> {
+    let user = viewer.require()?;
+    let work = works::find(&state.db, id).await?.filter(|w| w.author_id == user.id && w.status != Status::Withdrawn).ok_or(AppError::NotFound)?;
+    if work.status != Status::ChangesRequested {
+        return Err(crate::submissions::ResubmitError::NotAwaitingChanges.into());
+    }
+    Ok(work.revision + 1)
+}
+
+pub async fn resubmit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<impl IntoResponse, AppError> {
+    let revision = check_resubmittable(&state, &viewer, &id).await?;
+    let user = viewer.require()?.clone();
+    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send the new version as multipart/form-data: {}", e.body_text())))?;
+    let input = super::upload::read_resubmission(&state, multipart, &id, revision).await?;
+    crate::submissions::resubmit(&state, &user, &id, input).await?;
+    Ok((StatusCode::ACCEPTED, Json(visible_work(&state, &viewer, &id).await?)))
+}
+
+/// The signed-in person's works with their status and the curators' reasons.
+pub async fn my_works(State(state): State<AppState>, viewer: Viewer) -> Result<impl IntoResponse, AppError> {
+    let user = viewer.require()?;
+    let list = works::list_by_author(&state.db, &user.id).await?;
+    let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
+    let renditions = works::renditions_of(&state.db, &ids).await?;
+    let views: Vec<_> = list.into_iter().map(|w| super::views::WorkView::new(w, &renditions)).collect();
+    Ok(Json(json!({ "works": views })))
+}
+
+/// Checks a template's label and text.
+pub fn parse_template(label: &str, body: &str) -> Result<(String, String), AppError> {
+    let label = Title::parse(label).map_err(|_| AppError::unprocessable("invalid_label", "give the reason a short name (one line, at most 200 characters)"))?;
+    let body = Description::parse(body)?.into_inner();
+    if body.is_empty() || body.chars().count() > 2000 {
+        return Err(AppError::unprocessable("invalid_reason", "write the reason the author will read (at most 2000 characters)"));
+    }
+    Ok((label.into_inner(), body))
+}
+
+pub async fn list_reasons(State(state): State<AppState>, viewer: Viewer) -> Result<impl IntoResponse, AppError> {
+    viewer.require_curator()?;
+    let list = reasons::list(&state.db).await?;
+    Ok(Json(json!({ "reasons": list.iter().map(|r| json!({ "id": r.id, "label": r.label, "text": r.body })).collect::<Vec<_>>() })))
+}
+
+#[derive(Deserialize)]
+pub struct ReasonBody {
+    label: String,
+    text: String,
+}
+
+pub async fn create_reason(State(state): State<AppState>, viewer: Viewer, ApiJson(body): ApiJson<ReasonBody>) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    let (label, text) = parse_template(&body.label, &body.text)?;
+    reasons::save(&state.db, None, &label, &text, &curator.id).await?;
+    Ok(StatusCode::CREATED)
+}
+
+pub async fn update_reason(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReasonBody>,
+) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    let (label, text) = parse_template(&body.label, &body.text)?;
+    if !reasons::save(&state.db, Some(&id), &label, &text, &curator.id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn delete_reason(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
+    let curator = viewer.require_curator()?;
+    if !reasons::delete(&state.db, &id, &curator.id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
