@@ -18,3 +18,4 @@ mod queue;
 mod scale;
 mod seaweed;
 mod storage;
+mod upgrade;
