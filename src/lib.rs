@@ -20,6 +20,8 @@ pub mod http;
 pub mod jobs;
 /// Account mail: a durable outbox folder, delivered through SMTP when configured.
 pub mod mail;
+/// Mail to authors about their works: decisions with reasons, processing failures.
+pub mod notify;
 /// The bounded pool for CPU-heavy media work, off the async runtime.
 pub mod media_pool;
 /// The tantivy search index, fed by the database's change sequence.

@@ -709,29 +709,3 @@ pub fn already_registered_mail(reset_page: &str) -> (String, String) {
         ),
     )
 }
-
-/// The mail that tells an author what a curator decided about their work: Italian, then English.
-pub fn status_mail(name: &str, title: &str, status: &str, reason: &str, link: &str) -> (String, String) {
-    let (it, en) = match status {
-        "published" => ("è stata pubblicata nella piazza", "has been published in the piazza"),
-        "rejected" => ("non è stata accettata", "was not accepted"),
-        "changes_requested" => ("ha bisogno di qualche modifica prima di essere pubblicata", "needs some changes before it can be published"),
-        _ => ("ha cambiato stato", "changed status"),
-    };
-    let (reason_it, reason_en) = if reason.is_empty() {
-        (String::new(), String::new())
-    } else {
-        (format!("\nIl motivo, nelle parole della redazione:\n\n  {reason}\n"), format!("\nThe reason, in the curators' words:\n\n  {reason}\n"))
-    };
-    let (what_it, what_en) = if status == "changes_requested" {
-        ("\nPuoi modificarla e inviarla di nuovo da questa pagina:", "\nYou can change it and send it again from this page:")
-    } else {
-        ("\nLa trovi qui:", "\nYou can find it here:")
-    };
-    (
-        format!("Piazza: «{title}» {it} / \"{title}\" {en}"),
-        format!(
-            "Ciao {name},\n\nla tua opera «{title}» {it}.\n{reason_it}{what_it}\n\n{link}\n\n-- \n\nHello {name},\n\nyour work \"{title}\" {en}.\n{reason_en}{what_en}\n\n{link}\n"
-        ),
-    )
-}

@@ -9,7 +9,6 @@ use super::views::rfc3339_ms;
 use crate::db::review::{self, Decision, FlagOutcome, QueueFilter};
 use crate::db::{reasons, works};
 use crate::domain::{Description, Kind, Status, Title};
-use crate::mail::Mail;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -61,26 +60,8 @@ pub async fn apply_decision(
         return Err(AppError::client(StatusCode::CONFLICT, "not_reviewable", "this work is not waiting for this decision: reload the page to see where it is"));
     }
     state.index_notify.notify_one();
-    tell_author(state, &work, decision.status(), &reason, link_base).await;
+    crate::notify::work_status(state, &work, decision.status(), &reason, &reason, link_base).await;
     Ok(())
-}
-
-/// Mails the author about a decision. The decision stands if the mail cannot be queued:
-/// the author also sees it on "my works".
-async fn tell_author(state: &AppState, work: &works::Work, status: Status, reason: &str, link_base: Option<&str>) {
-    let author = match crate::db::accounts::find_by_id(&state.db, &work.author_id).await {
-        Ok(Some(a)) => a.user,
-        _ => return,
-    };
-    if !crate::mail::is_deliverable(&author.email) {
-        return;
-    }
-    let path = if status == Status::ChangesRequested { format!("/works/{}/edit", work.id) } else { format!("/works/{}", work.id) };
-    let link = link_base.map(|b| format!("{b}{path}")).unwrap_or(path);
-    let (subject, body) = super::i18n::status_mail(&author.name, &work.title, status.as_str(), reason, &link);
-    if let Err(e) = state.mailer.send(Mail { to: author.email, subject, body, kind: "work_status" }).await {
-        tracing::error!(error = %e, work.id = %work.id, "could not queue the status mail");
-    }
 }
 
 /// The link base for mail, if this request can make one.

@@ -57,7 +57,9 @@ pub async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     let started = std::time::Instant::now();
     if job.attempts > job.max_attempts {
         // A job whose worker kept dying (its lease expired each time) is given up on.
-        works::fail_processing(&state.db, &job, "processing_failed", "we could not process this file; a curator can retry it").await?;
+        if works::fail_processing(&state.db, &job, "processing_failed", "we could not process this file; a curator can retry it").await? {
+            crate::notify::processing_failed(state, &job.work_id).await;
+        }
         tracing::warn!(job.id = job.id, work.id = %job.work_id, "job exceeded its attempts");
         return Ok(true);
     }
@@ -99,11 +101,19 @@ pub async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
         },
         Err(JobError::Permanent { code, message }) => {
             tracing::info!(job.id = job.id, work.id = %job.work_id, code, "work refused by the media engine");
-            works::fail_processing(&state.db, &job, code, &message).await?
+            let failed = works::fail_processing(&state.db, &job, code, &message).await?;
+            if failed {
+                crate::notify::processing_failed(state, &job.work_id).await;
+            }
+            failed
         }
         Err(JobError::Transient(error)) if job.attempts >= job.max_attempts => {
             tracing::error!(job.id = job.id, work.id = %job.work_id, error = %error, "job failed after its last attempt");
-            works::fail_processing(&state.db, &job, "processing_failed", "we could not process this file right now; a curator can retry it").await?
+            let failed = works::fail_processing(&state.db, &job, "processing_failed", "we could not process this file right now; a curator can retry it").await?;
+            if failed {
+                crate::notify::processing_failed(state, &job.work_id).await;
+            }
+            failed
         }
         Err(JobError::Transient(error)) => {
             let delay = backoff_ms(job.attempts);

@@ -145,6 +145,11 @@ async fn curators_retry_failed_works(app: &TestApp) {
         .submit_ok(&anna, &[("call", "riprova"), ("kind", "photo"), ("title", "Rotta"), ("licence", "cc0-1.0"), ("alt_text", "x")], Some(("r.jpg", jpeg)))
         .await;
     assert_eq!(app.wait_processed(&anna, &id).await["status"], "failed");
+    // The author hears of it by mail, with the reason, in both languages.
+    let mails = crate::helpers::outbox_messages(&app.state.config.data_dir.join("outbox"));
+    let mail = mails.iter().find(|m| m.contains(&format!("To: {}", anna.email))).expect("a mail to the author");
+    assert!(mail.contains("«Rotta» non è stata elaborata") && mail.contains("\"Rotta\" could not be processed"), "{mail}");
+    assert!(mail.contains("damaged") || mail.contains("incomplete"), "the engine's reason: {mail}");
     let retry = |who: &Person| app.client.post(app.url(&format!("/api/v1/works/{id}/retry"))).bearer_auth(&who.token).send();
     assert_eq!(retry(&anna).await.unwrap().status(), 403, "authors cannot retry");
     let r = retry(&curator).await.unwrap();
