@@ -122,7 +122,7 @@ pub(super) fn link_base(state: &AppState, headers: &HeaderMap) -> Result<String,
 }
 
 /// A message in the viewer's language for a refusal with a stable code.
-fn say(viewer: &Viewer, error: &AppError) -> String {
+pub(super) fn say(viewer: &Viewer, error: &AppError) -> String {
     let (_, code, message) = error.parts();
     match viewer.lang {
         Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),

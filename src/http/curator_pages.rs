@@ -3,9 +3,9 @@
 
 use super::calls::{self as call_ops, cover_url};
 use super::error::AppError;
-use super::i18n::{error_message_it, Lang, Texts};
+use super::i18n::Texts;
 use super::local_time;
-use super::pages::{page, render, Frame, PageResult};
+use super::pages::{or_form, page, render, Frame, PageResult};
 use super::review::{self as review_ops, QueueParams};
 use super::viewer::Viewer;
 use super::views::WorkView;
@@ -15,7 +15,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -30,15 +30,6 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 
 fn all<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<String> {
     pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
-}
-
-/// An error message in the viewer's language, for a refusal shown inside a form.
-fn say(viewer: &Viewer, error: &AppError) -> String {
-    let (_, code, message) = error.parts();
-    match viewer.lang {
-        Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
-        Lang::En => message,
-    }
 }
 
 /// A call's form as typed: kept to show it again with the error.
@@ -211,15 +202,8 @@ pub async fn create_call(State(state): State<AppState>, viewer: Viewer, body: By
             Ok(()) => call_ops::apply_create(&state, &form.slug, &form.raw, CallState::Draft, &curator.id).await,
             Err(e) => Err(e),
         };
-        match created {
-            Ok(call) => Ok(Redirect::to(&format!("/curate/calls/{}", call.slug)).into_response()),
-            Err(e) if e.parts().0.is_client_error() => {
-                let mut response = call_form_page(&viewer, form, None, Some(say(&viewer, &e)), false)?;
-                *response.status_mut() = e.parts().0;
-                Ok(response)
-            }
-            Err(e) => Err(e),
-        }
+        let result = created.map(|call| Redirect::to(&format!("/curate/calls/{}", call.slug)).into_response());
+        or_form(&viewer, result, |message| async { call_form_page(&viewer, form, None, Some(message), false) }).await
     })
     .await
 }
@@ -249,15 +233,8 @@ pub async fn edit_call(State(state): State<AppState>, viewer: Viewer, Path(slug)
             Ok(()) => call_ops::apply_edit(&state, &call, &form.raw, &curator.id).await,
             Err(e) => Err(e),
         };
-        match result {
-            Ok(()) => Ok(Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response()),
-            Err(e) if e.parts().0.is_client_error() => {
-                let mut response = call_form_page(&viewer, form, Some(&call), Some(say(&viewer, &e)), false)?;
-                *response.status_mut() = e.parts().0;
-                Ok(response)
-            }
-            Err(e) => Err(e),
-        }
+        let result = result.map(|()| Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response());
+        or_form(&viewer, result, |message| async { call_form_page(&viewer, form, Some(&call), Some(message), false) }).await
     })
     .await
 }
@@ -282,15 +259,9 @@ pub async fn cover(State(state): State<AppState>, viewer: Viewer, Path(slug): Pa
     page(&viewer, async {
         let curator = viewer.require_curator()?.clone();
         let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
-        match call_ops::apply_cover(&state, &call, multipart, &curator.id).await {
-            Ok(()) => Ok(Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response()),
-            Err(e) if e.parts().0.is_client_error() => {
-                let mut response = call_form_page(&viewer, CallForm::from_call(&call), Some(&call), Some(say(&viewer, &e)), false)?;
-                *response.status_mut() = e.parts().0;
-                Ok(response)
-            }
-            Err(e) => Err(e),
-        }
+        let result = call_ops::apply_cover(&state, &call, multipart, &curator.id).await;
+        let result = result.map(|()| Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response());
+        or_form(&viewer, result, |message| async { call_form_page(&viewer, CallForm::from_call(&call), Some(&call), Some(message), false) }).await
     })
     .await
 }
@@ -415,18 +386,15 @@ pub struct ReasonForm {
 
 async fn save_reason(state: &AppState, viewer: &Viewer, id: Option<&str>, form: &ReasonForm) -> Result<Response, AppError> {
     let curator = viewer.require_curator()?;
-    let saved = match review_ops::parse_template(&form.label, &form.text) {
-        Ok((label, text)) => reasons::save(&state.db, id, &label, &text, &curator.id).await?,
-        Err(e) => {
-            let mut response = reasons_page(state, viewer, Some(say(viewer, &e))).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(response);
+    let result = async {
+        let (label, text) = review_ops::parse_template(&form.label, &form.text)?;
+        if !reasons::save(&state.db, id, &label, &text, &curator.id).await? {
+            return Err(AppError::NotFound);
         }
-    };
-    if !saved {
-        return Err(AppError::NotFound);
+        Ok(Redirect::to("/curate/reasons").into_response())
     }
-    Ok(Redirect::to("/curate/reasons").into_response())
+    .await;
+    or_form(viewer, result, |message| reasons_page(state, viewer, Some(message))).await
 }
 
 pub async fn create_reason(State(state): State<AppState>, viewer: Viewer, Form(form): Form<ReasonForm>) -> PageResult {

@@ -149,6 +149,27 @@ where
     body.await.map_err(|e| PageError::for_viewer(e, viewer))
 }
 
+/// Shows a refusal inside the form it came from: a mistake the person can fix (a 4xx other
+/// than 401 and 404) becomes `form(message)` answered with the error's status, in the
+/// viewer's language; success and every other error pass through.
+pub(super) async fn or_form<F, Fut>(viewer: &Viewer, result: Result<Response, AppError>, form: F) -> Result<Response, AppError>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, AppError>>,
+{
+    let error = match result {
+        Ok(response) => return Ok(response),
+        Err(e) => e,
+    };
+    let status = error.parts().0;
+    if !status.is_client_error() || matches!(status, StatusCode::UNAUTHORIZED | StatusCode::NOT_FOUND) {
+        return Err(error);
+    }
+    let mut response = form(super::account_pages::say(viewer, &error)).await?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
 async fn cards(state: &AppState, list: Vec<works::Work>) -> Result<Vec<WorkView>, AppError> {
     let ids: Vec<String> = list.iter().map(|w| w.id.clone()).collect();
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -498,23 +519,11 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Mu
     page(&viewer, async {
         let input = upload::read_submission(&state, multipart).await?;
         let call = input.call.clone();
-        match crate::submissions::submit(&state, &user, input).await {
+        let result = match crate::submissions::submit(&state, &user, input).await {
             Ok(id) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
-            Err(e) => {
-                let error: AppError = e.into();
-                let (status, code, message) = error.parts();
-                if status.is_server_error() {
-                    return Err(error);
-                }
-                let message = match viewer.lang {
-                    Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
-                    Lang::En => message,
-                };
-                let mut response = submit_page(&state, &viewer, call, Some(message)).await?;
-                *response.status_mut() = status;
-                Ok(response)
-            }
-        }
+            Err(e) => Err(e.into()),
+        };
+        or_form(&viewer, result, |message| submit_page(&state, &viewer, call, Some(message))).await
     })
     .await
 }
@@ -584,24 +593,15 @@ pub async fn resubmit(State(state): State<AppState>, viewer: Viewer, Path(id): P
     page(&viewer, async {
         let revision = super::review::check_resubmittable(&state, &viewer, &id).await?;
         let input = upload::read_resubmission(&state, multipart, &id, revision).await?;
-        match crate::submissions::resubmit(&state, &user, &id, input).await {
+        let result = match crate::submissions::resubmit(&state, &user, &id, input).await {
             Ok(()) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
-            Err(e) => {
-                let error: AppError = e.into();
-                let (status, code, message) = error.parts();
-                if status.is_server_error() || status == StatusCode::NOT_FOUND {
-                    return Err(error);
-                }
-                let message = match viewer.lang {
-                    Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
-                    Lang::En => message,
-                };
-                let work = works::find(&state.db, &id).await?.ok_or(AppError::NotFound)?;
-                let mut response = render(EditWorkPage { frame: Frame::new(&viewer), work, error: Some(message) })?;
-                *response.status_mut() = status;
-                Ok(response)
-            }
-        }
+            Err(e) => Err(e.into()),
+        };
+        or_form(&viewer, result, |message| async {
+            let work = works::find(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+            render(EditWorkPage { frame: Frame::new(&viewer), work, error: Some(message) })
+        })
+        .await
     })
     .await
 }
