@@ -110,7 +110,8 @@ impl Call {
             Some(max) if already_sent >= max => Err(DomainError::new(
                 "call_limit_reached",
                 format!("you have already sent {already_sent} works to \"{}\": each person may send at most {max}", self.title),
-            )),
+            )
+            .it(format!("Hai già inviato {already_sent} opere a «{}»: ogni persona può inviarne al massimo {max}.", self.title))),
             _ => Ok(()),
         }
     }
@@ -123,21 +124,26 @@ impl Call {
                 return Err(DomainError::new(
                     "call_not_open_yet",
                     format!("the call \"{}\" is not open yet: it opens on {}", self.title, day_utc(self.opens_at)),
-                ))
+                )
+                .it(format!("La chiamata «{}» non è ancora aperta: apre il {}.", self.title, day_it(self.opens_at))))
             }
             _ => {
+                let closed = self.closes_at.min(now_ms);
                 return Err(DomainError::new(
                     "call_closed",
-                    format!("the call \"{}\" closed on {} and no longer accepts works", self.title, day_utc(self.closes_at.min(now_ms))),
-                ))
+                    format!("the call \"{}\" closed on {} and no longer accepts works", self.title, day_utc(closed)),
+                )
+                .it(format!("La chiamata «{}» si è chiusa il {} e non accetta più opere.", self.title, day_it(closed))))
             }
         }
         if !self.kinds.contains(&kind) {
             let accepted: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
+            let accepted_it: Vec<&str> = self.kinds.iter().map(|k| kind_it(*k)).collect();
             return Err(DomainError::new(
                 "kind_not_accepted",
                 format!("this call does not accept a {}; it accepts: {}", kind.as_str(), accepted.join(", ")),
-            ));
+            )
+            .it(format!("Questa chiamata non accetta opere di tipo «{}»; accetta: {}.", kind_it(kind), accepted_it.join(", "))));
         }
         Ok(())
     }
@@ -148,10 +154,12 @@ impl Call {
             return Ok(());
         }
         let offered: Vec<&str> = self.licences.iter().map(|l| l.as_str()).collect();
+        let labels: Vec<&str> = self.licences.iter().map(|l| l.label()).collect();
         Err(DomainError::new(
             "licence_not_offered",
             format!("this call does not offer the licence {}; choose one of: {}", licence.as_str(), offered.join(", ")),
-        ))
+        )
+        .it(format!("Questa chiamata non propone la licenza {}; scegli tra: {}.", licence.label(), labels.join(", "))))
     }
 
     /// The editable fields as they are now, to prefill a form or merge a partial edit.
@@ -184,6 +192,24 @@ impl Call {
 
     pub fn parse_licences_csv(s: &str) -> Vec<Licence> {
         s.split(',').filter_map(|l| Licence::parse(l).ok()).collect()
+    }
+}
+
+fn kind_it(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Poem => "poesia",
+        Kind::Story => "racconto",
+        Kind::Photo => "foto",
+        Kind::Film => "video",
+    }
+}
+
+/// A day as Italians write it, e.g. 01/12/2026 (UTC: a day, not an hour, is what matters).
+fn day_it(ms: i64) -> String {
+    let iso = day_utc(ms);
+    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso,
     }
 }
 

@@ -51,11 +51,19 @@ impl Role {
 pub struct DomainError {
     pub code: &'static str,
     pub message: String,
+    /// The same message in Italian, when it carries details (dates, what is allowed) that
+    /// the fixed Italian text of its code cannot.
+    pub italian: Option<String>,
 }
 
 impl DomainError {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), italian: None }
+    }
+
+    pub fn it(mut self, italian: impl Into<String>) -> Self {
+        self.italian = Some(italian.into());
+        self
     }
 }
 

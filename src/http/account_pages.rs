@@ -3,7 +3,7 @@
 //! Sign-in itself stays in `pages.rs`; its limits live here.
 
 use super::error::{io_error, AppError};
-use super::i18n::{already_registered_mail, error_message_it, reset_mail, verify_mail, Lang};
+use super::i18n::{already_registered_mail, reset_mail, verify_mail};
 use super::pages::{cookie_header, page, render, Frame, PageResult};
 use super::viewer::{ClientAddr, Viewer, SESSION_COOKIE};
 use crate::auth;
@@ -123,11 +123,7 @@ pub(super) fn link_base(state: &AppState, headers: &HeaderMap) -> Result<String,
 
 /// A message in the viewer's language for a refusal with a stable code.
 pub(super) fn say(viewer: &Viewer, error: &AppError) -> String {
-    let (_, code, message) = error.parts();
-    match viewer.lang {
-        Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
-        Lang::En => message,
-    }
+    error.say(viewer.lang)
 }
 
 async fn send_verification(state: &AppState, headers: &HeaderMap, user: &User) -> Result<(), AppError> {

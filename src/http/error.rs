@@ -11,7 +11,7 @@ use piazza_workers::MediaError;
 #[derive(Debug)]
 pub enum AppError {
     /// A 4xx with a stable code.
-    Client { status: StatusCode, code: &'static str, message: String },
+    Client { status: StatusCode, code: &'static str, message: String, italian: Option<String> },
     NotFound,
     Unauthenticated,
     Forbidden,
@@ -22,7 +22,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self::Client { status, code, message: message.into() }
+        Self::Client { status, code, message: message.into(), italian: None }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -36,7 +36,7 @@ impl AppError {
     /// Status, code and message as the client sees them.
     pub fn parts(&self) -> (StatusCode, &'static str, String) {
         match self {
-            Self::Client { status, code, message } => (*status, code, message.clone()),
+            Self::Client { status, code, message, .. } => (*status, code, message.clone()),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "nothing here: the page or work does not exist or is not public".into()),
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "sign in first".into()),
             Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "your account may not do this".into()),
@@ -46,6 +46,24 @@ impl AppError {
                 "the service is busy or under maintenance; nothing was saved, try again in a minute".into(),
             ),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side; nothing was saved".into()),
+        }
+    }
+
+    /// The message in Italian: the error's own when it has details, else the fixed text of
+    /// its code, else the English message.
+    pub fn italian(&self) -> String {
+        if let Self::Client { italian: Some(it), .. } = self {
+            return it.clone();
+        }
+        let (_, code, message) = self.parts();
+        super::i18n::error_message_it(code).map(str::to_owned).unwrap_or(message)
+    }
+
+    /// The message in the visitor's language.
+    pub fn say(&self, lang: super::i18n::Lang) -> String {
+        match lang {
+            super::i18n::Lang::It => self.italian(),
+            super::i18n::Lang::En => self.parts().2,
         }
     }
 
@@ -73,7 +91,7 @@ impl IntoResponse for AppError {
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
-        Self::unprocessable(e.code, e.message)
+        Self::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code, message: e.message, italian: e.italian }
     }
 }
 

@@ -109,12 +109,9 @@ struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         self.error.log();
-        let (status, code, message) = self.error.parts();
+        let status = self.error.parts().0;
         let t = self.lang.texts();
-        let message = match self.lang {
-            Lang::It => error_message_it(code).map(str::to_owned).unwrap_or(message),
-            Lang::En => message,
-        };
+        let message = self.error.say(self.lang);
         let heading = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
         let frame = Frame {
             t,

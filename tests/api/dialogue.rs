@@ -135,7 +135,8 @@ async fn the_city_and_a_citizen_talk_through_a_call(app: &TestApp) {
     let poem = [("call", "il-fiume"), ("kind", "poem"), ("title", "Acqua lenta"), ("licence", "cc-by-sa-4.0"), ("text", "Scorre il Nera\nsotto il ponte vecchio")];
     let r = post_multipart(app, &citizen, "/submit", &poem, None).await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("licenza"), "says the licence is the problem");
+    let body = r.text().await.unwrap();
+    assert!(body.contains("non propone la licenza CC BY-SA 4.0; scegli tra: CC BY 4.0, CC0 1.0"), "says the licence is the problem and what is allowed: {body}");
     let mut poem = poem.to_vec();
     poem[3] = ("licence", "cc-by-4.0");
     let r = post_multipart(app, &citizen, "/submit", &poem, None).await;
@@ -221,6 +222,7 @@ async fn the_city_and_a_citizen_talk_through_a_call(app: &TestApp) {
     assert!(!call_page.contains("/submit?call=il-fiume"), "no more answers");
     let r = post_multipart(app, &citizen, "/submit", &[("call", "il-fiume"), ("kind", "poem"), ("title", "Tardi"), ("licence", "cc0-1.0"), ("text", "tardi")], None).await;
     assert_eq!(r.status(), 422, "a closed call refuses works");
+    assert!(r.text().await.unwrap().contains("«Una poesia per il fiume» si è chiusa il"), "and says since when");
     assert_eq!(post_form(app, &redazione, "/curate/calls/il-fiume/state", &[("state", "archived")]).await.status(), 303);
     assert!(!page(&public, app, "/").await.1.contains("Una poesia per il fiume"));
     assert!(page(&public, app, "/archive").await.1.contains("Una poesia per il fiume"));
