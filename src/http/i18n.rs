@@ -266,6 +266,8 @@ pub static WORDS: &[(&str, &str, &str)] = &[
     ("to_archived", "Archivia", "Archive"),
     ("opens_on", "Apre il", "Opens on"),
     ("results", "Risultati", "Results"),
+    ("calls_with_results", "Chiamate con i risultati", "Calls with results"),
+    ("per_person", "Opere per persona", "Works per person"),
     ("featured_works", "In evidenza", "Featured"),
     ("archive", "Archivio", "Archive"),
     ("archive_intro", "Le chiamate concluse, con le opere pubblicate.", "Past calls, with their published works."),

@@ -178,21 +178,24 @@ async fn cards(state: &AppState, list: Vec<works::Work>) -> Result<Vec<WorkView>
 #[template(path = "home.html")]
 struct HomePage {
     frame: Frame,
+    /// Open, and opening soon.
     calls: Vec<CallView>,
+    /// Calls whose results are out.
+    results: Vec<CallView>,
     works: Vec<WorkView>,
 }
 
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     page(&viewer, async {
         let t = viewer.lang.texts();
-        let calls = calls::list_visible(&state.db)
+        let (calls, results): (Vec<CallView>, Vec<CallView>) = calls::list_visible(&state.db)
             .await?
             .iter()
             .map(|c| CallView::new(c, t))
             .filter(|c| matches!(c.phase, "open" | "upcoming" | "results"))
-            .collect();
+            .partition(|c| c.phase != "results");
         let works = cards(&state, works::list_published(&state.db, None, 24, 0).await?).await?;
-        render(HomePage { frame: Frame::new(&viewer), calls, works })
+        render(HomePage { frame: Frame::new(&viewer), calls, results, works })
     })
     .await
 }

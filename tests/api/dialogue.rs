@@ -219,6 +219,8 @@ async fn the_city_and_a_citizen_talk_through_a_call(app: &TestApp) {
     }
     let (_, call_page) = page(&public, app, "/calls/il-fiume").await;
     assert!(call_page.contains("ecco le opere scelte dalla giuria"));
+    let home = page(&public, app, "/").await.1;
+    assert!(home.split("Chiamate con i risultati").nth(1).is_some_and(|results| results.contains("Una poesia per il fiume")), "listed with its results");
     assert!(!call_page.contains("/submit?call=il-fiume"), "no more answers");
     let r = post_multipart(app, &citizen, "/submit", &[("call", "il-fiume"), ("kind", "poem"), ("title", "Tardi"), ("licence", "cc0-1.0"), ("text", "tardi")], None).await;
     assert_eq!(r.status(), 422, "a closed call refuses works");
