@@ -267,6 +267,8 @@ pub async fn delete_account(db: &Db, user_id: &str) -> DbResult<Deletion> {
         let status = Status::parse(&status).unwrap_or(Status::Rejected);
         let keep = Licence::parse(&licence).is_ok_and(|l| kept_after_deletion(status, l));
         if keep {
+            // The published version stays, anonymised; earlier versions were never public.
+            sqlx::query("delete from work_revision where work_id = $1").bind(&id).execute(&mut *tx).await?;
             sqlx::query(
                 "update work set original_key = null, original_name = null, original_mime = null, updated_at = $1 where id = $2",
             )

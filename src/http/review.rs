@@ -217,7 +217,11 @@ pub async fn history_json(state: &AppState, viewer: &Viewer, id: &str) -> Result
         .await?
         .filter(|w| w.status != Status::Withdrawn && (w.author_id == user.id || user.role.can_curate()))
         .ok_or(AppError::NotFound)?;
-    let events = review::events_of(&state.db, &work.id).await?;
+    let mut events = review::events_of(&state.db, &work.id).await?;
+    if !user.role.can_curate() {
+        // The shortlist is the curators' working list, not a promise to the author.
+        events.retain(|e| !e.action.ends_with("shortlisted"));
+    }
     let revisions = review::revisions_of(&state.db, &work.id).await?;
     Ok(json!({
         "revision": work.revision,

@@ -380,6 +380,13 @@ async fn deleting_an_account_withdraws_works_and_keeps_cc0_anonymised(app: &Test
         app.wait_processed(&anna, id).await;
     }
     app.review(&curator, &photo, "approve", "").await;
+    // The CC0 poem went through a request for changes: its first version is in the history.
+    app.review(&curator, &cc0, "request_changes", "Manca l'ultimo verso").await;
+    let resubmit = Form::new().text("title", "Campane serali").text("text", "Din don\ndan");
+    let r = app.client.post(app.url(&format!("/api/v1/works/{cc0}/resubmit"))).bearer_auth(&anna.token).multipart(resubmit).send().await.unwrap();
+    assert_eq!(r.status(), 202);
+    app.wait_processed(&anna, &cc0).await;
+    assert_eq!(app.count("work_revision").await, 1);
     app.review(&curator, &cc0, "approve", "").await;
     app.wait_searchable("lampione", &photo).await;
     let work: Value = app.get_work(None, &photo).await.json().await.unwrap();
@@ -415,6 +422,7 @@ async fn deleting_an_account_withdraws_works_and_keeps_cc0_anonymised(app: &Test
     assert!(page.contains("Autore anonimo") && !page.contains("Rossini"));
     app.wait_searchable("campane", &cc0).await;
     assert!(app.search("Rossini").await.is_empty(), "the name is gone from the index");
+    assert_eq!(app.count("work_revision").await, 0, "earlier versions, never public, are gone");
 
     // The person is gone: no sign-in, no session, no API token, no email in the database.
     assert_eq!(client.get(app.url("/me/works")).send().await.unwrap().status(), 303);

@@ -193,6 +193,20 @@ async fn a_resubmission_brings_a_new_photo_and_keeps_the_history(app: &TestApp) 
     assert_eq!(history["revisions"][0]["file_name"], "v.jpg");
     assert_eq!(history["revisions"][0]["review_reason"], "Si riconoscono i volti: servono il consenso o un'altra foto");
     assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
+    let flag = app.client.post(app.url(&format!("/api/v1/works/{id}/flags"))).bearer_auth(&curator.token).json(&json!({ "shortlisted": true })).send().await.unwrap();
+    assert_eq!(flag.status(), 200);
+    // The author's view of the history, and their data export, hold every step but the shortlist.
+    let mine: Value = app.client.get(app.url(&format!("/api/v1/works/{id}/history"))).bearer_auth(&anna.token).send().await.unwrap().json().await.unwrap();
+    let actions: Vec<&str> = mine["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["submitted", "changes_requested", "resubmitted", "approved"]);
+    let export = app.client.get(app.url("/me/export")).bearer_auth(&anna.token).send().await.unwrap();
+    assert_eq!(export.status(), 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(export.bytes().await.unwrap().to_vec())).unwrap();
+    let mut works_json = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("works.json").unwrap(), &mut works_json).unwrap();
+    let exported: Value = serde_json::from_str(&works_json).unwrap();
+    assert_eq!(exported[0]["earlier_versions"][0]["title"], "Volti");
+    assert_eq!(exported[0]["history"].as_array().unwrap().len(), 4, "{exported}");
     // Withdrawing erases the earlier versions too.
     let r = app.client.delete(app.url(&format!("/api/v1/works/{id}"))).bearer_auth(&anna.token).send().await.unwrap();
     assert_eq!(r.status(), 204);
