@@ -267,9 +267,9 @@ pub struct QueueFilter {
     pub shortlisted_only: bool,
 }
 
-/// Works for the review queue, oldest first. Without a status: the ones that need a
-/// curator (waiting for review).
-pub async fn queue(db: &Db, filter: &QueueFilter) -> DbResult<Vec<Work>> {
+/// Works for the review queue, oldest first, `limit` from `offset`. Without a status: the
+/// ones that need a curator (waiting for review).
+pub async fn queue(db: &Db, filter: &QueueFilter, limit: i64, offset: i64) -> DbResult<Vec<Work>> {
     let mut sql = format!("{SELECT} where w.status = $1");
     let status = filter.status.unwrap_or(Status::PendingReview);
     let mut binds: Vec<String> = vec![status.as_str().to_owned()];
@@ -284,7 +284,7 @@ pub async fn queue(db: &Db, filter: &QueueFilter) -> DbResult<Vec<Work>> {
     if filter.shortlisted_only {
         sql.push_str(" and w.shortlisted_at is not null");
     }
-    sql.push_str(" order by w.created_at, w.id limit 500");
+    sql.push_str(&format!(" order by w.created_at, w.id limit {} offset {}", limit.clamp(1, 500), offset.max(0)));
     let mut query = sqlx::query(&sql);
     for b in &binds {
         query = query.bind(b.as_str());

@@ -5,7 +5,7 @@ use super::calls::{self as call_ops, cover_url};
 use super::error::AppError;
 use super::i18n::Texts;
 use super::local_time;
-use super::pages::{or_form, page, render, Frame, PageResult};
+use super::pages::{or_form, page, render, Frame, PageResult, Pager};
 use super::review::{self as review_ops, QueueParams};
 use super::viewer::Viewer;
 use super::views::WorkView;
@@ -280,6 +280,7 @@ struct QueuePage {
     kind: String,
     shortlisted: bool,
     notice: Option<String>,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
@@ -298,7 +299,9 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
         viewer.require_curator()?;
         let t = viewer.lang.texts();
         let filter = review_ops::queue_filter(&state, &q.params).await?;
-        let list = crate::db::review::queue(&state.db, &filter).await?;
+        let number = Pager::from_query(q.params.page.as_deref());
+        let rows = crate::db::review::queue(&state.db, &filter, review_ops::QUEUE_PAGE_SIZE + 1, (number - 1) * review_ops::QUEUE_PAGE_SIZE).await?;
+        let (list, pager) = Pager::trim(number, review_ops::QUEUE_PAGE_SIZE, rows);
         let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
         let renditions = works::renditions_of(&state.db, &ids).await?;
         let works = list.into_iter().map(|w| WorkView::new(w, &renditions)).collect();
@@ -320,6 +323,7 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
             kind: q.params.kind.clone().unwrap_or_default(),
             shortlisted: filter.shortlisted_only,
             notice,
+            pager,
         })
     })
     .await

@@ -207,15 +207,49 @@ struct CallPage {
     call: CallView,
     featured: Vec<WorkView>,
     works: Vec<WorkView>,
+    pager: Pager,
+}
+
+/// Works shown per page of a call's gallery: light enough for an old phone.
+const CALL_PAGE_SIZE: i64 = 30;
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+/// Where a list is: its page number (from 1) and whether there are pages around it.
+pub struct Pager {
+    pub page: i64,
+    pub has_prev: bool,
+    pub has_next: bool,
+}
+
+impl Pager {
+    /// Reads `?page=` leniently: anything that is not a page number is the first page.
+    pub fn from_query(page: Option<&str>) -> i64 {
+        page.and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1)
+    }
+
+    /// Trims a list fetched with one extra row (which says whether a next page exists).
+    pub fn trim<T>(page: i64, size: i64, mut rows: Vec<T>) -> (Vec<T>, Self) {
+        let has_next = rows.len() as i64 > size;
+        rows.truncate(size as usize);
+        (rows, Self { page, has_prev: page > 1, has_next })
+    }
 }
 
 /// A call's page: drafts only for curators (a preview), 404 to everyone else.
-pub async fn call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>) -> PageResult {
+pub async fn call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Query(q): Query<PageQuery>) -> PageResult {
     page(&viewer, async {
         let call = super::calls::call_for(&state, &viewer, &slug).await?;
-        let featured = cards(&state, crate::db::review::featured_in(&state.db, &call.id).await?).await?;
-        let works = cards(&state, works::list_published(&state.db, Some(&call.id), 60, 0).await?).await?;
-        render(CallPage { frame: Frame::new(&viewer), call: CallView::new(&call, viewer.lang.texts()), featured, works })
+        let number = Pager::from_query(q.page.as_deref());
+        let featured = if number == 1 { cards(&state, crate::db::review::featured_in(&state.db, &call.id).await?).await? } else { Vec::new() };
+        let rows = works::list_published(&state.db, Some(&call.id), CALL_PAGE_SIZE + 1, (number - 1) * CALL_PAGE_SIZE).await?;
+        let (rows, pager) = Pager::trim(number, CALL_PAGE_SIZE, rows);
+        let works = cards(&state, rows).await?;
+        render(CallPage { frame: Frame::new(&viewer), call: CallView::new(&call, viewer.lang.texts()), featured, works, pager })
     })
     .await
 }

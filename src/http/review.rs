@@ -177,7 +177,12 @@ pub struct QueueParams {
     pub status: Option<String>,
     pub kind: Option<String>,
     pub shortlisted: Option<String>,
+    /// From 1; a page holds [`QUEUE_PAGE_SIZE`] works.
+    pub page: Option<String>,
 }
+
+/// Works per page of the review queue.
+pub const QUEUE_PAGE_SIZE: i64 = 100;
 
 /// Turns the queue's query into a filter; unknown values are refused, not ignored.
 pub async fn queue_filter(state: &AppState, params: &QueueParams) -> Result<QueueFilter, AppError> {
@@ -203,11 +208,13 @@ pub async fn queue_filter(state: &AppState, params: &QueueParams) -> Result<Queu
 pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(params): Query<QueueParams>) -> Result<impl IntoResponse, AppError> {
     viewer.require_curator()?;
     let filter = queue_filter(&state, &params).await?;
-    let list = review::queue(&state.db, &filter).await?;
+    let number = super::pages::Pager::from_query(params.page.as_deref());
+    let rows = review::queue(&state.db, &filter, QUEUE_PAGE_SIZE + 1, (number - 1) * QUEUE_PAGE_SIZE).await?;
+    let (list, pager) = super::pages::Pager::trim(number, QUEUE_PAGE_SIZE, rows);
     let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
     let renditions = works::renditions_of(&state.db, &ids).await?;
     let views: Vec<_> = list.into_iter().map(|w| super::views::WorkView::new(w, &renditions)).collect();
-    Ok(Json(json!({ "works": views })))
+    Ok(Json(json!({ "works": views, "page": pager.page, "next_page": pager.has_next.then_some(pager.page + 1) })))
 }
 
 /// The history of a work: its author and curators only (404 to others).

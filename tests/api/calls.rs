@@ -214,3 +214,37 @@ async fn a_resubmission_brings_a_new_photo_and_keeps_the_history(app: &TestApp) 
     assert!(app.stored_files().is_empty(), "{:?}", app.stored_files());
 }
 both!(a_resubmission_brings_a_new_photo_and_keeps_the_history, a_resubmission_brings_a_new_photo_and_keeps_the_history);
+
+async fn a_call_with_many_works_is_paged(app: &TestApp) {
+    let curator = app.person("Curatrice", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "tante", &["poem"]).await;
+    let mut ids = Vec::new();
+    for n in 0..31 {
+        let title = format!("Verso numero {n}");
+        ids.push(app.submit_ok(&anna, &[("call", "tante"), ("kind", "poem"), ("title", &title), ("licence", "cc0-1.0"), ("text", &title)], None).await);
+    }
+    for id in &ids {
+        app.wait_processed(&anna, id).await;
+    }
+    let r = app.client.post(app.url("/api/v1/works/bulk-approve")).bearer_auth(&curator.token).json(&json!({ "ids": ids })).send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["approved"].as_array().unwrap().len(), 31);
+    let cards = |page: &str| page.matches("class=\"card\"").count();
+    let first = app.client.get(app.url("/calls/tante")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(cards(&first), 30);
+    assert!(first.contains("href=\"/calls/tante?page=2\""));
+    assert!(!first.contains("rel=\"prev\""));
+    let second = app.client.get(app.url("/calls/tante?page=2")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(cards(&second), 1);
+    assert!(second.contains("href=\"/calls/tante?page=1\""));
+    // Together the two pages show every work once.
+    assert!(ids.iter().all(|id| first.contains(id.as_str()) ^ second.contains(id.as_str())));
+    let odd = app.client.get(app.url("/calls/tante?page=ciao")).send().await.unwrap();
+    assert_eq!(odd.status(), 200, "a page that is not a number is the first page");
+    let queue: Value = app.client.get(app.url("/api/v1/queue?status=published&call=tante")).bearer_auth(&curator.token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(queue["works"].as_array().unwrap().len(), 31);
+    assert!(queue["next_page"].is_null());
+    let queue: Value = app.client.get(app.url("/api/v1/queue?status=published&call=tante&page=2")).bearer_auth(&curator.token).send().await.unwrap().json().await.unwrap();
+    assert!(queue["works"].as_array().unwrap().is_empty());
+}
+both!(a_call_with_many_works_is_paged, a_call_with_many_works_is_paged);
