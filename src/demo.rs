@@ -28,6 +28,14 @@ struct DemoCall {
     question: String,
     kinds: Vec<String>,
     days_open: i64,
+    #[serde(default)]
+    cover: Option<DemoCover>,
+}
+
+#[derive(Deserialize)]
+struct DemoCover {
+    file: String,
+    alt: String,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +56,12 @@ struct DemoWork {
     alt_text: String,
     #[serde(default)]
     description: String,
+    /// Shown in the call's "featured" section.
+    #[serde(default)]
+    featured: bool,
+    /// The city's public reply under the work.
+    #[serde(default)]
+    reply: Option<String>,
 }
 
 pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
@@ -110,20 +124,32 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
         let id = submissions::submit(state, author, input)
             .await
             .map_err(|e| anyhow::anyhow!("demo work {:?} refused: {e}", work.title))?;
-        created.push(id);
+        created.push((id, work));
     }
 
     let ran = crate::jobs::drain(state).await?;
     let mut published = 0;
-    for id in &created {
+    // The demo's curator features works and replies, as a curator would in the pages.
+    let curator = people.values().find(|u| u.role.can_curate()).context("the demo needs a curator")?;
+    for (id, work) in &created {
         match works::find(&state.db, id).await? {
             Some(w) if w.status == Status::PendingReview => {
-                crate::db::review::decide(&state.db, id, crate::db::review::Decision::Approve, "", None).await?;
+                crate::db::review::decide(&state.db, id, crate::db::review::Decision::Approve, "", Some(&curator.id)).await?;
+                if work.featured {
+                    crate::db::review::set_flag(&state.db, id, "featured", true, &curator.id).await?;
+                }
+                if let Some(reply) = &work.reply {
+                    works::set_reply(&state.db, id, &curator.id, reply).await?;
+                }
                 published += 1;
             }
             Some(w) => tracing::warn!(work.id = %id, status = w.status.as_str(), reason = ?w.failure_message, "demo work not published"),
             None => {}
         }
+    }
+    if let (None, Some(cover)) = (&call.cover, &demo.call.cover) {
+        let bytes = std::fs::read(samples.join(&cover.file)).with_context(|| format!("reading {}", cover.file))?;
+        crate::covers::store(state, &call, bytes, &cover.alt, &curator.id).await.map_err(|e| anyhow::anyhow!("demo cover refused: {e}"))?;
     }
     println!("demo: call /calls/{}, {} new works ({} jobs run, {} published)", call.slug, created.len(), ran, published);
     println!("demo accounts (password \"{DEMO_PASSWORD}\", for a local demo only):");

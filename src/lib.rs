@@ -8,6 +8,8 @@ pub mod app;
 pub mod auth;
 /// The typed configuration: defaults, a TOML file, `PIAZZA_*` variables.
 pub mod config;
+/// Calls' cover pictures: made by the photo engine, stored, recorded.
+pub mod covers;
 /// The database pool, migrations and every SQL query, by table.
 pub mod db;
 /// `piazza demo`: sample calls and works so the first page is alive.

@@ -5,7 +5,7 @@ use super::error::{ApiJson, AppError};
 use super::upload::too_large;
 use super::viewer::Viewer;
 use crate::db::{calls, now_ms};
-use crate::domain::{Call, CallState, Cover, NewCall, RawCallFields};
+use crate::domain::{Call, CallState, NewCall, RawCallFields};
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -14,8 +14,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-/// The widest cover kept: enough for a wide screen, light on a phone.
-const COVER_WIDTH: u32 = 1280;
 /// A cover is a picture for a page, not a work: a small upload limit.
 pub const MAX_COVER_BYTES: u64 = 20 * 1024 * 1024;
 
@@ -93,8 +91,7 @@ pub async fn apply_state(state: &AppState, call: &Call, to: CallState, curator_i
     Ok(())
 }
 
-/// Reads a cover form (`file`, `alt`), makes one WebP of it on the media pool, stores it
-/// and records it; the cover it replaces is deleted.
+/// Reads a cover form (`file`, `alt`) and gives the call that cover.
 pub async fn apply_cover(state: &AppState, call: &Call, mut multipart: Multipart, curator_id: &str) -> Result<(), AppError> {
     let mut bytes = Vec::new();
     let mut alt = String::new();
@@ -116,44 +113,7 @@ pub async fn apply_cover(state: &AppState, call: &Call, mut multipart: Multipart
             _ => {}
         }
     }
-    if bytes.is_empty() {
-        return Err(AppError::unprocessable("file_required", "choose the picture for the call's cover"));
-    }
-    let alt = crate::domain::AltText::parse(&alt)?.into_inner();
-    let limits = state.config.limits.clone();
-    let dir = tempfile::Builder::new().prefix("cover-").tempdir_in(state.config.tmp_dir()).map_err(super::error::io_error)?;
-    let out = dir.path().to_path_buf();
-    let made = state
-        .media_pool
-        .run(move || -> Result<(std::path::PathBuf, u32, u32, String), piazza_workers::MediaError> {
-            let outputs = piazza_workers::photo::process_photo(&bytes, &out, &limits)?;
-            let best = outputs
-                .renditions
-                .iter()
-                .filter(|r| r.mime == "image/webp" && r.width <= COVER_WIDTH)
-                .max_by_key(|r| r.width)
-                .or_else(|| outputs.renditions.iter().filter(|r| r.mime == "image/webp").min_by_key(|r| r.width))
-                .ok_or_else(|| piazza_workers::MediaError::permanent("corrupt_file", "the picture could not be read"))?;
-            let data = std::fs::read(&best.path).map_err(|e| piazza_workers::MediaError::transient("io", e.to_string()))?;
-            use sha2::Digest;
-            let sha = hex::encode(sha2::Sha256::digest(&data));
-            Ok((best.path.clone(), best.width, best.height, sha))
-        })
-        .await??;
-    let (path, width, height, sha) = made;
-    let key = crate::storage::cover_key(&call.id, &sha);
-    state.store.put_file(&key, &path).await?;
-    let cover = Cover { key: key.clone(), width: width as i64, height: height as i64, alt };
-    match calls::set_cover(&state.db, &call.id, &cover, curator_id).await {
-        Ok(Some(old)) => {
-            crate::storage::remove_unreferenced(&*state.store, &[old], &[]).await;
-        }
-        Ok(None) => {}
-        Err(e) => {
-            let _ = state.store.delete(&key).await;
-            return Err(e.into());
-        }
-    }
+    crate::covers::store(state, call, bytes, &alt, curator_id).await?;
     Ok(())
 }
 
