@@ -83,6 +83,15 @@ async fn wait_for_titles(base: &str, q: &str, want: &str) {
     }
 }
 
+/// Every work page the home page links to.
+async fn work_pages(base: &str, home: &str) -> Vec<String> {
+    let mut pages = Vec::new();
+    for id in home.split("href=\"/works/").skip(1).map(|s| s.split('"').next().unwrap().to_owned()) {
+        pages.push(reqwest::get(format!("{base}/works/{id}")).await.unwrap().text().await.unwrap());
+    }
+    pages
+}
+
 async fn demo_serve_sigterm_and_index_recovery(database_url: &str) {
     let dir = tempfile::tempdir().unwrap();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("media-samples");
@@ -104,6 +113,13 @@ async fn demo_serve_sigterm_and_index_recovery(database_url: &str) {
     for title in ["Il fiume conosce i nomi", "La piazza di sera", "Tramonto sul Nera", "La fontana"] {
         assert!(home.contains(title), "home shows {title}");
     }
+    // The demo call shows what curators do: a cover, featured works, the city's reply.
+    let call = reqwest::get(format!("{base}/calls/la-voce-del-fiume")).await.unwrap().text().await.unwrap();
+    assert!(call.contains("class=\"cover\"") && call.contains("In evidenza"), "{call}");
+    let cover = call.split("class=\"cover\" src=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert_eq!(reqwest::get(format!("{base}{cover}")).await.unwrap().status(), 200);
+    let pages = work_pages(&base, &home).await;
+    assert!(pages.iter().any(|page| page.contains("L&#x27;Assessorato alla Cultura") || page.contains("L'Assessorato alla Cultura")), "a demo work has the city's reply");
     wait_for_titles(&base, "fiumi", "Il fiume conosce i nomi").await;
     let status = terminate(child);
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
