@@ -107,6 +107,18 @@ async fn photo_journey_on_s3(backend: Backend) {
     let partial = app.client.get(app.url(&url)).header("Range", "bytes=0-99").send().await.unwrap();
     assert_eq!(partial.status(), 206);
     assert_eq!(partial.bytes().await.unwrap().as_ref(), &full[..100]);
+
+    // A call's cover lives in the bucket too.
+    let form = reqwest::multipart::Form::new().text("alt", "il secchio").part("file", reqwest::multipart::Part::bytes(media_fixtures::jpeg(640, 480)).file_name("c.jpg"));
+    let r = app.client.post(app.url("/api/v1/calls/s3/cover")).bearer_auth(&curator.token).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let cover_url = r.json::<serde_json::Value>().await.unwrap()["cover"]["url"].as_str().unwrap().to_owned();
+    assert!(weed.keys("journey").await.iter().any(|k| k.starts_with("piazza/calls/") && k.ends_with("/cover.webp")));
+    let (status, headers, bytes) = app.get_bytes(None, &cover_url).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/webp");
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 640);
+    assert!(app.stored_files().is_empty(), "nothing kept on local disk: {:?}", app.stored_files());
     app.stop().await;
 }
 
@@ -197,6 +209,9 @@ async fn an_installation_moves_from_the_filesystem_to_s3() {
             assert_eq!(state.store.size(&r.storage_key).await.unwrap(), Some(r.size_bytes as u64), "{}", r.storage_key);
         }
     }
+    let call = piazza::db::calls::find_by_slug(&state.db, "la-voce-del-fiume").await.unwrap().unwrap();
+    let cover = call.cover.expect("the demo call has a cover");
+    assert!(state.store.size(&cover.key).await.unwrap().is_some(), "the cover moved too");
 }
 
 /// A real film padded with a large `free` box: valid, and as big as wanted.
