@@ -10,6 +10,11 @@ use crate::state::AppState;
 /// The subject and body of a status mail: Italian, then English.
 fn status_mail(name: &str, title: &str, status: Status, reason_it: &str, reason_en: &str, link: &str) -> (String, String) {
     let (it, en) = match status {
+        // Only reports move a published work back to review.
+        Status::PendingReview => (
+            "è stata nascosta dopo alcune segnalazioni, finché la redazione non l'avrà riguardata",
+            "has been hidden after some reports, until the curators have looked at it again",
+        ),
         Status::Published => ("è stata pubblicata nella piazza", "has been published in the piazza"),
         Status::Rejected => ("non è stata accettata", "was not accepted"),
         Status::ChangesRequested => ("ha bisogno di qualche modifica prima di essere pubblicata", "needs some changes before it can be published"),
@@ -56,6 +61,14 @@ pub async fn work_status(state: &AppState, work: &Work, status: Status, reason_i
     let (subject, body) = status_mail(&author.name, &work.title, status, reason_it, reason_en, &link);
     if let Err(e) = state.mailer.send(Mail { to: author.email, subject, body, kind: "work_status" }).await {
         tracing::error!(error = %e, work.id = %work.id, "could not queue the status mail");
+    }
+}
+
+/// Mails the author of a work that reports have hidden: they learn it from us, not from a
+/// missing page.
+pub async fn hidden_by_reports(state: &AppState, work_id: &str, link_base: Option<&str>) {
+    if let Ok(Some(work)) = crate::db::works::find(&state.db, work_id).await {
+        work_status(state, &work, Status::PendingReview, "", "", link_base).await;
     }
 }
 

@@ -114,16 +114,18 @@ pub struct ReportBody {
 pub async fn report_work(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReportBody>,
 ) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?;
-    let outcome = apply_report(&state, &user.id, &id, &body.reason).await?;
+    let base = super::review::mail_base(&state, &headers);
+    let outcome = apply_report(&state, &user.id, &id, &body.reason, base.as_deref()).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "recorded": outcome.recorded }))))
 }
 
 /// Reports a published work to the curators; enough open reports hide it pending review.
-pub async fn apply_report(state: &AppState, user_id: &str, id: &str, reason: &str) -> Result<crate::db::reactions::ReportOutcome, AppError> {
+pub async fn apply_report(state: &AppState, user_id: &str, id: &str, reason: &str, link_base: Option<&str>) -> Result<crate::db::reactions::ReportOutcome, AppError> {
     let reason = crate::domain::Description::parse(reason)?.into_inner();
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(AppError::unprocessable("reason_required", "say in a few words what is wrong with this work (at most 1000 characters)"));
@@ -133,6 +135,7 @@ pub async fn apply_report(state: &AppState, user_id: &str, id: &str, reason: &st
     if outcome.hidden {
         state.index_notify.notify_one();
         tracing::info!(work.id = %id, "work hidden by reports until a curator decides");
+        crate::notify::hidden_by_reports(state, id, link_base).await;
     }
     Ok(outcome)
 }

@@ -688,10 +688,11 @@ pub struct ReportForm {
     reason: String,
 }
 
-pub async fn report(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ReportForm>) -> PageResult {
+pub async fn report(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<ReportForm>) -> PageResult {
     page(&viewer, async {
         let user = viewer.require()?;
-        api::apply_report(&state, &user.id, &id, &form.reason).await?;
+        let base = super::review::mail_base(&state, &headers);
+        api::apply_report(&state, &user.id, &id, &form.reason, base.as_deref()).await?;
         Ok(Redirect::to(&format!("/works/{id}?reported=1")).into_response())
     })
     .await

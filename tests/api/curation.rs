@@ -120,6 +120,10 @@ async fn appreciations_count_once_and_enough_reports_hide_a_work_until_a_curator
     assert_eq!(app.get_work(None, &id).await.status(), 404, "hidden after three reports");
     let work: Value = app.get_work(Some(&anna), &id).await.json().await.unwrap();
     assert_eq!(work["status"], "pending_review");
+    let mails = crate::helpers::outbox_messages(&app.state.config.data_dir.join("outbox"));
+    let to_anna: Vec<&String> = mails.iter().filter(|m| m.contains(&format!("To: {}", anna.email))).collect();
+    assert!(to_anna.iter().any(|m| m.contains("nascosta dopo alcune segnalazioni")), "the author learns why the work is hidden: {to_anna:?}");
+    assert!(mails.iter().all(|m| !m.contains("Offensiva") && !m.contains("Copiata")), "reporters' words stay with the curators");
     app.wait_index_caught_up().await;
     assert!(app.search("ornitorinco").await.is_empty(), "gone from search");
     let queue = app.client.get(app.url("/curate")).bearer_auth(&curator.token).send().await.unwrap().text().await.unwrap();
