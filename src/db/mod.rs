@@ -47,7 +47,7 @@ impl Db {
             }
         }
         let options = AnyConnectOptions::from_str(url)?.log_statements(tracing::log::LevelFilter::Debug);
-        let pool = AnyPoolOptions::new()
+        let pool_options = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
@@ -62,8 +62,8 @@ impl Db {
                     }
                     Ok(())
                 })
-            })
-            .connect_with(options)
+            });
+        let pool = retry_transient("connecting to the database", || pool_options.clone().connect_with(options.clone()))
             .await
             .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
         Ok(Self { pool, backend })
@@ -74,14 +74,64 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await?;
-        Ok(())
+        // Every migration runs in its own transaction, so a run cut short by a lost
+        // connection is simply run again.
+        let mut delay = Duration::from_millis(500);
+        let mut attempt = 1;
+        loop {
+            match migrator.run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(sqlx::migrate::MigrateError::Execute(e) | sqlx::migrate::MigrateError::ExecuteMigration(e, _))
+                    if attempt < RETRIES && is_transient(&e) =>
+                {
+                    tracing::warn!(error = %e, attempt, "migrations interrupted by a lost connection; trying again");
+                }
+                Err(e) => return Err(e.into()),
+            }
+            tokio::time::sleep(delay).await;
+            delay *= 2;
+            attempt += 1;
+        }
     }
 
     /// Cheap round trip for health checks.
     pub async fn ping(&self) -> DbResult<()> {
         sqlx::query("select 1").execute(&self.pool).await.map(|_| ())
     }
+}
+
+/// Attempts at start-up: a database that is restarting, or a connection cut by an
+/// administrator, is waited for about 15 s before the process gives up.
+const RETRIES: u32 = 6;
+
+/// Errors of the connection rather than of the statement: worth another try.
+fn is_transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Protocol(_) => true,
+        // Class 08: connection exception; 57P0x: the server is shutting down or the
+        // session was terminated by an administrator.
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
+}
+
+async fn retry_transient<T, F, Fut>(what: &str, mut attempt_once: F) -> Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, sqlx::Error>>,
+{
+    let mut delay = Duration::from_millis(500);
+    for attempt in 1..RETRIES {
+        match attempt_once().await {
+            Err(e) if is_transient(&e) => {
+                tracing::warn!(error = %e, attempt, "{what} failed; trying again");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            other => return other,
+        }
+    }
+    attempt_once().await
 }
 
 fn sqlite_path(url: &str) -> Option<&str> {

@@ -426,7 +426,8 @@ async fn killed_database_connections_lose_no_job_and_run_none_twice() {
     let recorded_once = cluster.count("select count(*) from (select work_id from rendition group by work_id, name having count(*) > 1) d").await;
     assert_eq!(recorded_once, 0, "no rendition recorded twice");
     for pid in workers {
-        assert!(cluster.alive(pid), "workers survive losing their connections");
+        let alive = cluster.alive(pid);
+        assert!(alive, "workers survive losing their connections:\n{}", cluster.logs());
     }
 }
 
