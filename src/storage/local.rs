@@ -120,7 +120,13 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<ObjectInfo>) -> std::io::Result<(
     };
     for entry in entries {
         let entry = entry?;
-        let meta = entry.metadata()?;
+        // A file deleted while the listing runs (a withdrawal, a replaced rendition) is
+        // simply no longer there.
+        let meta = match entry.metadata() {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
         if meta.is_dir() {
             walk(root, &entry.path(), out)?;
         } else if let Ok(relative) = entry.path().strip_prefix(root) {
