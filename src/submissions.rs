@@ -68,16 +68,18 @@ pub enum SubmitError {
 pub async fn submit(state: &AppState, author: &User, input: SubmissionInput) -> Result<String, SubmitError> {
     let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
     let result = submit_inner(state, author, input).await;
-    if let Some(key) = streamed {
-        // A refused submission, or a text work whose file is not kept, leaves no object.
-        let keep = matches!(&result, Ok((_, true)));
-        if !keep {
-            if let Err(e) = state.store.delete(&key).await {
-                tracing::error!(error = %e, key = %key, "could not remove a refused upload; the sweeper will");
-            }
+    // A refused submission, or a text work whose file is not kept, leaves no object.
+    drop_streamed_upload(state, streamed, matches!(&result, Ok((_, true)))).await;
+    result.map(|(id, _)| id)
+}
+
+/// Removes the object a file was streamed into on arrival, unless the work keeps it.
+async fn drop_streamed_upload(state: &AppState, streamed: Option<String>, kept: bool) {
+    if let (Some(key), false) = (streamed, kept) {
+        if let Err(e) = state.store.delete(&key).await {
+            tracing::error!(error = %e, key = %key, "could not remove a refused upload; the sweeper will");
         }
     }
-    result.map(|(id, _)| id)
 }
 
 /// Returns the new work's id and whether the work keeps its uploaded file.
@@ -100,7 +102,7 @@ async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -
 
     call.check_licence(licence)?;
     let id = input.id.clone().unwrap_or_else(new_id);
-    let content = check_content(state, &call, kind, &input, original_key(&id)).await?;
+    let content = check_content(state, &call, kind, &input, original_key(&id), false).await?;
     let (body_text, alt_text, original) = (content.body_text, content.alt_text, content.original);
 
     let new_work = NewWork {
@@ -138,18 +140,14 @@ struct Content {
 }
 
 /// Checks the text or the file of a work of `kind` sent to `call`. A text work needs its
-/// text; a photo or film needs its file unless `file_optional` (a resubmission may keep it).
-async fn check_content(state: &AppState, call: &crate::domain::Call, kind: Kind, input: &SubmissionInput, key: String) -> Result<Content, SubmitError> {
-    check_content_inner(state, call, kind, input, key, false).await
-}
-
-async fn check_content_inner(
+/// text and a photo or film its file, unless `keep_current` (a resubmission may keep them).
+async fn check_content(
     state: &AppState,
     call: &crate::domain::Call,
     kind: Kind,
     input: &SubmissionInput,
     key: String,
-    file_optional: bool,
+    keep_current: bool,
 ) -> Result<Content, SubmitError> {
     let mut content = Content { body_text: None, alt_text: String::new(), original: None };
     if kind.is_text() {
@@ -160,7 +158,7 @@ async fn check_content_inner(
                 return Err(DomainError::new("text_too_long", format!("the text is longer than {} characters", state.config.max_text_chars)).into())
             }
             (_, Some(file)) => tokio::fs::read(&file.path).await?,
-            _ if file_optional => return Ok(content),
+            _ if keep_current => return Ok(content),
             _ => return Err(DomainError::new("text_required", "write the text of your work, or attach it as a .txt file").into()),
         };
         content.body_text = Some(piazza_workers::text::normalise(&raw, state.config.max_text_chars)?);
@@ -172,7 +170,7 @@ async fn check_content_inner(
         Description::parse(&input.alt_text)?.into_inner()
     };
     let Some(file) = input.file.as_ref() else {
-        if file_optional {
+        if keep_current {
             return Ok(content);
         }
         return Err(DomainError::new("file_required", format!("attach the {} file", if kind == Kind::Photo { "photo" } else { "film" })).into());
@@ -232,13 +230,7 @@ impl From<DomainError> for ResubmitError {
 pub async fn resubmit(state: &AppState, author: &User, work_id: &str, input: SubmissionInput) -> Result<(), ResubmitError> {
     let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
     let result = resubmit_inner(state, author, work_id, input).await;
-    if let Some(key) = streamed {
-        if !matches!(&result, Ok(true)) {
-            if let Err(e) = state.store.delete(&key).await {
-                tracing::error!(error = %e, key = %key, "could not remove a refused upload; the sweeper will");
-            }
-        }
-    }
+    drop_streamed_upload(state, streamed, matches!(&result, Ok(true))).await;
     result.map(|_| ())
 }
 
@@ -252,15 +244,14 @@ async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: S
     let title = Title::parse(&input.title)?.into_inner();
     let description = Description::parse(&input.description)?.into_inner();
     let key = crate::storage::revised_original_key(work_id, work.revision + 1);
-    let content = check_content_inner(state, &call, work.kind, &input, key, true).await?;
-    let alt_text = if work.kind.is_text() { String::new() } else { content.alt_text };
+    let content = check_content(state, &call, work.kind, &input, key, true).await?;
     if let (Some(file), Some(original)) = (&input.file, &content.original) {
         store_original(state, file, original).await.map_err(ResubmitError::Submit)?;
     }
     let new = crate::db::review::Resubmission {
         title,
         description,
-        alt_text,
+        alt_text: content.alt_text,
         body_text: content.body_text,
         new_original: content.original.clone(),
     };
@@ -268,9 +259,10 @@ async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: S
     let replaced = match outcome {
         Ok(Some(replaced)) => replaced,
         other => {
+            // The new file's key belongs to this attempt alone: nothing else points at it.
             if let Some(original) = &content.original {
-                if input.file.as_ref().and_then(|f| f.stored_key.as_deref()) != Some(original.key.as_str()) {
-                    let _ = state.store.delete(&original.key).await;
+                if let Err(e) = state.store.delete(&original.key).await {
+                    tracing::error!(error = %e, key = %original.key, "could not remove the file of a refused resubmission; the sweeper will");
                 }
             }
             return match other {

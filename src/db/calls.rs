@@ -75,10 +75,9 @@ pub async fn insert(db: &Db, call: &NewCall, created_by: Option<&str>) -> DbResu
 
 /// Replaces a call's editable fields. Published works of the call are re-indexed, since
 /// the index holds the call's title.
-pub async fn update(db: &Db, id: &str, f: &CallFields, actor_id: &str) -> DbResult<()> {
+pub async fn update(db: &Db, call: &Call, f: &CallFields, actor_id: &str) -> DbResult<()> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let slug: String = sqlx::query("select slug from civic_call where id = $1").bind(id).fetch_one(&mut *tx).await?.try_get("slug")?;
     sqlx::query(
         "update civic_call set title = $1, description = $2, question = $3, kinds = $4, opens_at = $5, closes_at = $6,
                 max_works_per_person = $7, licences = $8, alt_text_required = $9, results_text = $10, updated_at = $11
@@ -95,15 +94,15 @@ pub async fn update(db: &Db, id: &str, f: &CallFields, actor_id: &str) -> DbResu
     .bind(f.alt_text_required as i64)
     .bind(f.results_text.clone().into_inner())
     .bind(now)
-    .bind(id)
+    .bind(&call.id)
     .execute(&mut *tx)
     .await?;
-    let published = sqlx::query("select id from work where call_id = $1 and status = 'published'").bind(id).fetch_all(&mut *tx).await?;
+    let published = sqlx::query("select id from work where call_id = $1 and status = 'published'").bind(&call.id).fetch_all(&mut *tx).await?;
     for row in &published {
         let work_id: String = row.try_get("id")?;
         changes::record(&mut tx, db.backend, &work_id).await?;
     }
-    super::audit::record(&mut tx, Some(actor_id), "call.edit", &slug, "").await?;
+    super::audit::record(&mut tx, Some(actor_id), "call.edit", &call.slug, "").await?;
     tx.commit().await
 }
 
@@ -133,21 +132,19 @@ pub async fn all_cover_keys(db: &Db) -> DbResult<Vec<String>> {
     rows.iter().map(|r| r.try_get("cover_key")).collect()
 }
 
-/// A call the public may see (anything but a draft).
-pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<Call>> {
-    let row = sqlx::query(&format!("select {COLUMNS} from civic_call where slug = $1 and state <> 'draft'"))
-        .bind(slug)
-        .fetch_optional(&db.pool)
-        .await?;
+/// The one call matching `condition`, a `where` clause with one parameter `$1`.
+async fn find_where(db: &Db, condition: &str, value: &str) -> DbResult<Option<Call>> {
+    let row = sqlx::query(&format!("select {COLUMNS} from civic_call where {condition}")).bind(value).fetch_optional(&db.pool).await?;
     row.as_ref().map(from_row).transpose()
 }
 
+/// A call the public may see (anything but a draft).
+pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<Call>> {
+    find_where(db, "slug = $1 and state <> 'draft'", slug).await
+}
+
 pub async fn find_by_id(db: &Db, id: &str) -> DbResult<Option<Call>> {
-    let row = sqlx::query(&format!("select {COLUMNS} from civic_call where id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+    find_where(db, "id = $1", id).await
 }
 
 /// Calls the home page lists: not drafts, not archived; open ones first, then upcoming,
@@ -187,30 +184,25 @@ pub async fn list_all(db: &Db) -> DbResult<Vec<Call>> {
 
 /// A call in any state, drafts included (for curators).
 pub async fn find_any_by_slug(db: &Db, slug: &str) -> DbResult<Option<Call>> {
-    let row = sqlx::query(&format!("select {COLUMNS} from civic_call where slug = $1"))
-        .bind(slug)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+    find_where(db, "slug = $1", slug).await
 }
 
-/// Moves a call from `from` to another state and logs who did it; false if the call was
-/// no longer in `from` (someone else moved it meanwhile).
-pub async fn set_state(db: &Db, id: &str, from: CallState, to: CallState, actor_id: &str) -> DbResult<bool> {
+/// Moves a call from the state it was read in to `to` and logs who did it; false if the
+/// call was no longer in that state (someone else moved it meanwhile).
+pub async fn set_state(db: &Db, call: &Call, to: CallState, actor_id: &str) -> DbResult<bool> {
     let mut tx = db.pool.begin().await?;
     let updated = sqlx::query("update civic_call set state = $1, updated_at = $2 where id = $3 and state = $4")
         .bind(to.as_str())
         .bind(now_ms())
-        .bind(id)
-        .bind(from.as_str())
+        .bind(&call.id)
+        .bind(call.state.as_str())
         .execute(&mut *tx)
         .await?;
     if updated.rows_affected() == 0 {
         tx.rollback().await?;
         return Ok(false);
     }
-    let slug: String = sqlx::query("select slug from civic_call where id = $1").bind(id).fetch_one(&mut *tx).await?.try_get("slug")?;
-    super::audit::record(&mut tx, Some(actor_id), &format!("call.{}", to.as_str()), &slug, "").await?;
+    super::audit::record(&mut tx, Some(actor_id), &format!("call.{}", to.as_str()), &call.slug, "").await?;
     tx.commit().await?;
     Ok(true)
 }

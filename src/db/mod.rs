@@ -63,7 +63,7 @@ impl Db {
                     Ok(())
                 })
             });
-        let pool = retry_transient("connecting to the database", || pool_options.clone().connect_with(options.clone()))
+        let pool = retry_transient("connecting to the database", is_transient, || pool_options.clone().connect_with(options.clone()))
             .await
             .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
         Ok(Self { pool, backend })
@@ -76,22 +76,12 @@ impl Db {
         };
         // Every migration runs in its own transaction, so a run cut short by a lost
         // connection is simply run again.
-        let mut delay = Duration::from_millis(500);
-        let mut attempt = 1;
-        loop {
-            match migrator.run(&self.pool).await {
-                Ok(()) => return Ok(()),
-                Err(sqlx::migrate::MigrateError::Execute(e) | sqlx::migrate::MigrateError::ExecuteMigration(e, _))
-                    if attempt < RETRIES && is_transient(&e) =>
-                {
-                    tracing::warn!(error = %e, attempt, "migrations interrupted by a lost connection; trying again");
-                }
-                Err(e) => return Err(e.into()),
-            }
-            tokio::time::sleep(delay).await;
-            delay *= 2;
-            attempt += 1;
-        }
+        let lost_connection = |e: &sqlx::migrate::MigrateError| match e {
+            sqlx::migrate::MigrateError::Execute(e) | sqlx::migrate::MigrateError::ExecuteMigration(e, _) => is_transient(e),
+            _ => false,
+        };
+        retry_transient("running migrations", lost_connection, || migrator.run(&self.pool)).await?;
+        Ok(())
     }
 
     /// Cheap round trip for health checks.
@@ -115,15 +105,18 @@ fn is_transient(e: &sqlx::Error) -> bool {
     }
 }
 
-async fn retry_transient<T, F, Fut>(what: &str, mut attempt_once: F) -> Result<T, sqlx::Error>
+/// Runs `attempt_once` until it succeeds, fails in a way `retryable` does not accept, or
+/// has been tried [`RETRIES`] times, waiting 0.5 s, 1 s, 2 s ... between tries.
+async fn retry_transient<T, E, F, Fut>(what: &str, retryable: impl Fn(&E) -> bool, mut attempt_once: F) -> Result<T, E>
 where
+    E: std::fmt::Display,
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, sqlx::Error>>,
+    Fut: std::future::Future<Output = Result<T, E>>,
 {
     let mut delay = Duration::from_millis(500);
     for attempt in 1..RETRIES {
         match attempt_once().await {
-            Err(e) if is_transient(&e) => {
+            Err(e) if retryable(&e) => {
                 tracing::warn!(error = %e, attempt, "{what} failed; trying again");
                 tokio::time::sleep(delay).await;
                 delay *= 2;

@@ -213,12 +213,22 @@ pub struct WorkEvent {
     pub created_at: i64,
 }
 
-/// A work's history, oldest first.
-pub async fn events_of(db: &Db, work_id: &str) -> DbResult<Vec<WorkEvent>> {
-    let rows = sqlx::query("select action, reason, created_at from work_event where work_id = $1 order by id")
-        .bind(work_id)
-        .fetch_all(&db.pool)
-        .await?;
+/// Who reads a work's history: its author does not see the curators' shortlist, which is
+/// their working list, not a promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Author,
+    Curator,
+}
+
+/// A work's history as `reader` may see it, oldest first.
+pub async fn events_of(db: &Db, work_id: &str, reader: Reader) -> DbResult<Vec<WorkEvent>> {
+    let mut sql = String::from("select action, reason, created_at from work_event where work_id = $1");
+    if reader == Reader::Author {
+        sql.push_str(" and action not in ('shortlisted', 'unshortlisted')");
+    }
+    sql.push_str(" order by id");
+    let rows = sqlx::query(&sql).bind(work_id).fetch_all(&db.pool).await?;
     rows.iter()
         .map(|r| Ok(WorkEvent { action: r.try_get("action")?, reason: r.try_get("reason")?, created_at: r.try_get("created_at")? }))
         .collect()

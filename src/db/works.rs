@@ -152,7 +152,7 @@ pub async fn insert_with_job(db: &Db, work: &NewWork, max_attempts: i64) -> DbRe
 }
 
 /// `$1, $2, ... $n`, for `in (...)` lists.
-pub(super) fn placeholders(n: usize) -> String {
+fn placeholders(n: usize) -> String {
     (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -204,14 +204,6 @@ pub async fn list_published(db: &Db, call_id: Option<&str>, limit: i64, offset: 
 pub async fn list_by_author(db: &Db, author_id: &str) -> DbResult<Vec<Work>> {
     let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' order by w.created_at desc limit 500"))
         .bind(author_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(from_row).collect()
-}
-
-/// Works waiting for a curator, oldest first.
-pub async fn list_pending_review(db: &Db) -> DbResult<Vec<Work>> {
-    let rows = sqlx::query(&format!("{SELECT} where w.status = 'pending_review' order by w.created_at limit 500"))
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(from_row).collect()

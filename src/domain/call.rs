@@ -104,6 +104,15 @@ impl Call {
         }
     }
 
+    /// The results text, once the results are published (empty before).
+    pub fn public_results_text(&self) -> &str {
+        if matches!(self.state, CallState::Results | CallState::Archived) {
+            &self.results_text
+        } else {
+            ""
+        }
+    }
+
     /// Checks a person's count of works in this call against the per-person limit.
     pub fn check_limit(&self, already_sent: i64) -> Result<(), DomainError> {
         match self.max_works_per_person {

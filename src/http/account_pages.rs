@@ -532,18 +532,7 @@ async fn build_export(state: &AppState, user: &User) -> Result<std::fs::File, Ap
     let mut texts = Vec::new();
     let mut originals = Vec::new();
     for w in &list {
-        // The history as the author sees it: the curators' shortlist is their own business.
-        let history: Vec<serde_json::Value> = crate::db::review::events_of(&state.db, &w.id)
-            .await?
-            .into_iter()
-            .filter(|e| !e.action.ends_with("shortlisted"))
-            .map(|e| serde_json::json!({ "action": e.action, "reason": e.reason, "at": super::views::rfc3339_ms(e.created_at) }))
-            .collect();
-        let earlier: Vec<serde_json::Value> = crate::db::review::revisions_of(&state.db, &w.id)
-            .await?
-            .into_iter()
-            .map(|r| serde_json::json!({ "revision": r.revision, "title": r.title, "description": r.description, "text": r.body_text, "file_name": r.original_name, "review_reason": r.review_reason }))
-            .collect();
+        let (history, earlier) = super::review::history_values(state, &w.id, crate::db::review::Reader::Author).await?;
         let text_file = w.body_text.as_ref().map(|text| {
             let name = format!("texts/{}.txt", w.id);
             texts.push((name.clone(), text.clone()));

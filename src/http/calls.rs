@@ -48,7 +48,7 @@ pub fn call_json(call: &Call) -> serde_json::Value {
         "max_works_per_person": call.max_works_per_person,
         "licences": call.licences.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
         "alt_text_required": call.alt_text_required,
-        "results_text": if matches!(call.state, CallState::Results | CallState::Archived) { call.results_text.as_str() } else { "" },
+        "results_text": call.public_results_text(),
         "cover": call.cover.as_ref().map(|c| json!({ "url": cover_url(call), "width": c.width, "height": c.height, "alt": c.alt })),
     })
 }
@@ -58,6 +58,12 @@ fn curator_call_json(call: &Call) -> serde_json::Value {
     let mut value = call_json(call);
     value["results_text"] = json!(call.results_text);
     value
+}
+
+/// A call as curators see it after a change, read again from the database.
+async fn changed_call_json(state: &AppState, call: &Call) -> Result<Json<serde_json::Value>, AppError> {
+    let call = calls::find_by_id(&state.db, &call.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(curator_call_json(&call)))
 }
 
 fn slug_taken(e: sqlx::Error) -> AppError {
@@ -77,7 +83,7 @@ pub async fn apply_create(state: &AppState, slug: &str, raw: &RawCallFields, ini
 /// Replaces a call's editable fields; the slug stays (links to the call keep working).
 pub async fn apply_edit(state: &AppState, call: &Call, raw: &RawCallFields, curator_id: &str) -> Result<(), AppError> {
     let fields = crate::domain::CallFields::parse(raw)?;
-    calls::update(&state.db, &call.id, &fields, curator_id).await?;
+    calls::update(&state.db, call, &fields, curator_id).await?;
     state.index_notify.notify_one();
     Ok(())
 }
@@ -85,7 +91,7 @@ pub async fn apply_edit(state: &AppState, call: &Call, raw: &RawCallFields, cura
 /// Moves a call along its lifecycle.
 pub async fn apply_state(state: &AppState, call: &Call, to: CallState, curator_id: &str) -> Result<(), AppError> {
     call.state.check_move(to).map_err(|e| AppError::client(StatusCode::CONFLICT, e.code, e.message))?;
-    if call.state != to && !calls::set_state(&state.db, &call.id, call.state, to, curator_id).await? {
+    if call.state != to && !calls::set_state(&state.db, call, to, curator_id).await? {
         return Err(AppError::client(StatusCode::CONFLICT, "call_changed", "someone else changed this call meanwhile; reload and try again"));
     }
     Ok(())
@@ -217,8 +223,7 @@ pub async fn edit(
     raw.alt_text_required = body.alt_text_required.unwrap_or(raw.alt_text_required);
     raw.results_text = body.results_text.unwrap_or(raw.results_text);
     apply_edit(&state, &call, &raw, &curator.id).await?;
-    let call = calls::find_by_id(&state.db, &call.id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(curator_call_json(&call)))
+    changed_call_json(&state, &call).await
 }
 
 #[derive(Deserialize)]
@@ -237,8 +242,7 @@ pub async fn set_state(
     let to = parse_call_state(&body.state)?;
     let call = call_for(&state, &viewer, &slug).await?;
     apply_state(&state, &call, to, &curator.id).await?;
-    let call = calls::find_by_id(&state.db, &call.id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(curator_call_json(&call)))
+    changed_call_json(&state, &call).await
 }
 
 pub async fn set_cover(
@@ -251,8 +255,7 @@ pub async fn set_cover(
     let call = call_for(&state, &viewer, &slug).await?;
     let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send the cover as multipart/form-data: {}", e.body_text())))?;
     apply_cover(&state, &call, multipart, &curator.id).await?;
-    let call = calls::find_by_id(&state.db, &call.id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(curator_call_json(&call)))
+    changed_call_json(&state, &call).await
 }
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<impl IntoResponse, AppError> {

@@ -5,11 +5,11 @@ use super::calls::{self as call_ops, cover_url};
 use super::error::AppError;
 use super::i18n::Texts;
 use super::local_time;
-use super::pages::{or_form, page, render, Frame, PageResult, Pager};
+use super::pages::{cards, or_form, page, render, Frame, PageResult, Pager};
 use super::review::{self as review_ops, QueueParams};
 use super::viewer::Viewer;
 use super::views::WorkView;
-use crate::db::{calls, reasons, works};
+use crate::db::{calls, reasons};
 use crate::domain::{Call, CallState, Kind, Licence, RawCallFields, Status};
 use crate::state::AppState;
 use askama::Template;
@@ -217,7 +217,7 @@ pub struct SavedQuery {
 pub async fn edit_call_form(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Query(q): Query<SavedQuery>) -> PageResult {
     page(&viewer, async {
         viewer.require_curator()?;
-        let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let call = call_ops::call_for(&state, &viewer, &slug).await?;
         call_form_page(&viewer, CallForm::from_call(&call), Some(&call), None, q.saved.is_some())
     })
     .await
@@ -226,7 +226,7 @@ pub async fn edit_call_form(State(state): State<AppState>, viewer: Viewer, Path(
 pub async fn edit_call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, body: Bytes) -> PageResult {
     page(&viewer, async {
         let curator = viewer.require_curator()?;
-        let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let call = call_ops::call_for(&state, &viewer, &slug).await?;
         let (mut form, check) = CallForm::parse(&body);
         form.slug = call.slug.clone();
         let result = match check {
@@ -247,7 +247,7 @@ pub struct StateForm {
 pub async fn call_state(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Form(form): Form<StateForm>) -> PageResult {
     page(&viewer, async {
         let curator = viewer.require_curator()?;
-        let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let call = call_ops::call_for(&state, &viewer, &slug).await?;
         let to = call_ops::parse_call_state(&form.state)?;
         call_ops::apply_state(&state, &call, to, &curator.id).await?;
         Ok(Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response())
@@ -258,7 +258,7 @@ pub async fn call_state(State(state): State<AppState>, viewer: Viewer, Path(slug
 pub async fn cover(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, multipart: Multipart) -> PageResult {
     page(&viewer, async {
         let curator = viewer.require_curator()?.clone();
-        let call = calls::find_any_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let call = call_ops::call_for(&state, &viewer, &slug).await?;
         let result = call_ops::apply_cover(&state, &call, multipart, &curator.id).await;
         let result = result.map(|()| Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response());
         or_form(&viewer, result, |message| async { call_form_page(&viewer, CallForm::from_call(&call), Some(&call), Some(message), false) }).await
@@ -302,9 +302,7 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
         let number = Pager::from_query(q.params.page.as_deref());
         let rows = crate::db::review::queue(&state.db, &filter, review_ops::QUEUE_PAGE_SIZE + 1, (number - 1) * review_ops::QUEUE_PAGE_SIZE).await?;
         let (list, pager) = Pager::trim(number, review_ops::QUEUE_PAGE_SIZE, rows);
-        let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
-        let renditions = works::renditions_of(&state.db, &ids).await?;
-        let works = list.into_iter().map(|w| WorkView::new(w, &renditions)).collect();
+        let works = cards(&state, list).await?;
         let reports = crate::db::reactions::open_reports(&state.db).await?;
         let calls = calls::list_all(&state.db).await?.into_iter().map(|c| (c.slug, c.title)).collect();
         let notice = q.approved.map(|n| format!("{}: {n}; {} {}", t.w("bulk_done"), q.skipped.unwrap_or(0), t.w("bulk_skipped")));

@@ -714,3 +714,31 @@ pub fn already_registered_mail(reset_page: &str) -> (String, String) {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key missing from [`WORDS`] would show itself on the page: every `w("...")` the
+    /// templates and the code use must have both languages.
+    #[test]
+    fn every_word_asked_for_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = String::new();
+        for dir in ["templates", "src/http"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+                sources += &std::fs::read_to_string(entry.path()).unwrap_or_default();
+            }
+        }
+        let mut asked = 0;
+        for piece in sources.split(".w(\"").skip(1) {
+            let key = piece.split('"').next().unwrap();
+            asked += 1;
+            assert!(WORDS.iter().any(|(k, it, en)| *k == key && !it.is_empty() && !en.is_empty()), "no words for {key:?}");
+        }
+        assert!(asked > 50, "the templates ask for words through w(): {asked}");
+        for (key, _, _) in WORDS {
+            assert_eq!(WORDS.iter().filter(|(k, _, _)| k == key).count(), 1, "{key} is defined twice");
+        }
+    }
+}

@@ -76,7 +76,7 @@ impl CallView {
             open: phase == "open",
             phase,
             cover: call.cover.as_ref().map(|c| (super::calls::cover_url(call).unwrap_or_default(), c.alt.clone(), c.width, c.height)),
-            results_text: if matches!(phase, "results" | "archived") { call.results_text.clone() } else { String::new() },
+            results_text: call.public_results_text().to_owned(),
             max_works_per_person: call.max_works_per_person,
             alt_text_required: call.alt_text_required,
             licences: call.licences.iter().map(|l| (l.as_str(), l.label())).collect(),
@@ -167,7 +167,8 @@ where
     Ok(response)
 }
 
-async fn cards(state: &AppState, list: Vec<works::Work>) -> Result<Vec<WorkView>, AppError> {
+/// Works with their renditions, as cards and lists show them (one query for all renditions).
+pub(super) async fn cards(state: &AppState, list: Vec<works::Work>) -> Result<Vec<WorkView>, AppError> {
     let ids: Vec<String> = list.iter().map(|w| w.id.clone()).collect();
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let renditions = works::renditions_of(&state.db, &id_refs).await?;
@@ -354,11 +355,10 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         let (mut history, mut revisions, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
         if is_author || viewer.is_curator() {
             let t = viewer.lang.texts();
-            history = crate::db::review::events_of(&state.db, &id)
+            let reader = if viewer.is_curator() { crate::db::review::Reader::Curator } else { crate::db::review::Reader::Author };
+            history = crate::db::review::events_of(&state.db, &id, reader)
                 .await?
                 .into_iter()
-                // Shortlisting is the curators' own business.
-                .filter(|e| viewer.is_curator() || !e.action.ends_with("shortlisted"))
                 .map(|e| (super::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason))
                 .collect();
             revisions = crate::db::review::revisions_of(&state.db, &id).await?;

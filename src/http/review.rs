@@ -6,7 +6,7 @@ use super::api::visible_work;
 use super::error::{ApiJson, AppError};
 use super::viewer::Viewer;
 use super::views::rfc3339_ms;
-use crate::db::review::{self, Decision, FlagOutcome, QueueFilter};
+use crate::db::review::{self, Decision, FlagOutcome, QueueFilter, Reader};
 use crate::db::{reasons, works};
 use crate::domain::{Description, Kind, Status, Title};
 use crate::state::AppState;
@@ -211,10 +211,27 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(params):
     let number = super::pages::Pager::from_query(params.page.as_deref());
     let rows = review::queue(&state.db, &filter, QUEUE_PAGE_SIZE + 1, (number - 1) * QUEUE_PAGE_SIZE).await?;
     let (list, pager) = super::pages::Pager::trim(number, QUEUE_PAGE_SIZE, rows);
-    let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
-    let renditions = works::renditions_of(&state.db, &ids).await?;
-    let views: Vec<_> = list.into_iter().map(|w| super::views::WorkView::new(w, &renditions)).collect();
+    let views = super::pages::cards(&state, list).await?;
     Ok(Json(json!({ "works": views, "page": pager.page, "next_page": pager.has_next.then_some(pager.page + 1) })))
+}
+
+/// A work's history and earlier versions as JSON, as `reader` may see them; shared by the
+/// API and the data export.
+pub async fn history_values(state: &AppState, work_id: &str, reader: Reader) -> Result<(Vec<serde_json::Value>, Vec<serde_json::Value>), AppError> {
+    let events = review::events_of(&state.db, work_id, reader).await?;
+    let revisions = review::revisions_of(&state.db, work_id).await?;
+    Ok((
+        events.iter().map(|e| json!({ "action": e.action, "reason": e.reason, "at": rfc3339_ms(e.created_at) })).collect(),
+        revisions
+            .iter()
+            .map(|r| {
+                json!({
+                    "revision": r.revision, "title": r.title, "description": r.description, "text": r.body_text,
+                    "file_name": r.original_name, "review_reason": r.review_reason,
+                })
+            })
+            .collect(),
+    ))
 }
 
 /// The history of a work: its author and curators only (404 to others).
@@ -224,20 +241,9 @@ pub async fn history_json(state: &AppState, viewer: &Viewer, id: &str) -> Result
         .await?
         .filter(|w| w.status != Status::Withdrawn && (w.author_id == user.id || user.role.can_curate()))
         .ok_or(AppError::NotFound)?;
-    let mut events = review::events_of(&state.db, &work.id).await?;
-    if !user.role.can_curate() {
-        // The shortlist is the curators' working list, not a promise to the author.
-        events.retain(|e| !e.action.ends_with("shortlisted"));
-    }
-    let revisions = review::revisions_of(&state.db, &work.id).await?;
-    Ok(json!({
-        "revision": work.revision,
-        "events": events.iter().map(|e| json!({ "action": e.action, "reason": e.reason, "at": rfc3339_ms(e.created_at) })).collect::<Vec<_>>(),
-        "revisions": revisions.iter().map(|r| json!({
-            "revision": r.revision, "title": r.title, "description": r.description, "text": r.body_text,
-            "file_name": r.original_name, "review_reason": r.review_reason,
-        })).collect::<Vec<_>>(),
-    }))
+    let reader = if user.role.can_curate() { Reader::Curator } else { Reader::Author };
+    let (events, revisions) = history_values(state, &work.id, reader).await?;
+    Ok(json!({ "revision": work.revision, "events": events, "revisions": revisions }))
 }
 
 pub async fn history(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
@@ -272,10 +278,7 @@ pub async fn resubmit(
 /// The signed-in person's works with their status and the curators' reasons.
 pub async fn my_works(State(state): State<AppState>, viewer: Viewer) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?;
-    let list = works::list_by_author(&state.db, &user.id).await?;
-    let ids: Vec<&str> = list.iter().map(|w| w.id.as_str()).collect();
-    let renditions = works::renditions_of(&state.db, &ids).await?;
-    let views: Vec<_> = list.into_iter().map(|w| super::views::WorkView::new(w, &renditions)).collect();
+    let views = super::pages::cards(&state, works::list_by_author(&state.db, &user.id).await?).await?;
     Ok(Json(json!({ "works": views })))
 }
 
