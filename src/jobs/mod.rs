@@ -107,6 +107,16 @@ pub async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
             }
             failed
         }
+        Err(JobError::Internal { code, message, detail }) => {
+            // Deterministic and ours: retrying would fail the same way, so no backoff
+            // loop; the work fails now and a curator retries it once the fault is fixed.
+            tracing::error!(job.id = job.id, work.id = %job.work_id, code, error = %detail, "the media engine failed on our side");
+            let failed = works::fail_processing(&state.db, &job, code, &message).await?;
+            if failed {
+                crate::notify::processing_failed(state, &job.work_id).await;
+            }
+            failed
+        }
         Err(JobError::Transient(error)) if job.attempts >= job.max_attempts => {
             tracing::error!(job.id = job.id, work.id = %job.work_id, error = %error, "job failed after its last attempt");
             let failed = works::fail_processing(&state.db, &job, "processing_failed", "we could not process this file right now; a curator can retry it").await?;

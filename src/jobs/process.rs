@@ -6,7 +6,7 @@ use crate::db::works::{self, Processed, RenditionRow};
 use crate::domain::{Kind, Status};
 use crate::state::AppState;
 use crate::storage::derivative_key;
-use piazza_workers::{MediaError, Rendition};
+use piazza_workers::{FailureClass, MediaError, Rendition};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -18,14 +18,18 @@ pub enum JobError {
     Permanent { code: &'static str, message: String },
     /// Something around the input failed; the job is retried.
     Transient(String),
+    /// Our own processing failed on a readable input (a filter graph, an encoder): the
+    /// work fails at once, since retrying gives the same answer, with `message` for the
+    /// author; `detail` is for the operator's log. A curator retries it once fixed.
+    Internal { code: &'static str, message: String, detail: String },
 }
 
 impl From<MediaError> for JobError {
     fn from(e: MediaError) -> Self {
-        if e.is_permanent() {
-            JobError::Permanent { code: e.code, message: e.message }
-        } else {
-            JobError::Transient(e.to_string())
+        match e.class {
+            FailureClass::Permanent => JobError::Permanent { code: e.code, message: e.message },
+            FailureClass::Transient => JobError::Transient(e.to_string()),
+            FailureClass::Internal => JobError::Internal { code: e.code, detail: e.detail.unwrap_or_default(), message: e.message },
         }
     }
 }
@@ -154,4 +158,24 @@ async fn store_rendition(state: &AppState, work_id: &str, r: Rendition) -> Resul
         sha256,
         storage_key: key,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_own_media_failure_fails_the_work_at_once_without_blaming_the_file() {
+        let e = MediaError::internal("video filters `zscale=...`: Generic error in an external library");
+        match JobError::from(e) {
+            JobError::Internal { code, message, detail } => {
+                assert_eq!(code, piazza_workers::PROCESSING_ERROR);
+                assert!(!message.contains("damaged") && !message.contains("zscale"), "{message}");
+                assert!(detail.contains("zscale"), "{detail}");
+            }
+            other => panic!("expected an internal failure, got {other:?}"),
+        }
+        assert!(matches!(JobError::from(MediaError::permanent("corrupt_file", "damaged")), JobError::Permanent { code: "corrupt_file", .. }));
+        assert!(matches!(JobError::from(MediaError::transient("io_error", "disk")), JobError::Transient(_)));
+    }
 }

@@ -19,3 +19,4 @@ mod scale;
 mod seaweed;
 mod storage;
 mod upgrade;
+mod vp9;

@@ -14,10 +14,17 @@
 //! after the shared work (scaling, tone mapping, rotation) into one branch per size.
 //!
 //! HDR films (PQ or HLG) are tone-mapped to BT.709 SDR with `zscale` + `tonemap`; films
-//! with BT.2020 primaries but an SDR transfer are converted to BT.709 primaries. Both
-//! come out tagged BT.709. When this FFmpeg lacks `zscale` or `tonemap`, the pictures
-//! are only reduced to 8 bits and keep the input's colour tags (players that honour the
-//! tags still show them right; others show them flat): see [`tone_mapping_available`].
+//! with BT.2020 primaries or matrix but an SDR transfer are converted to BT.709
+//! primaries. Both come out tagged BT.709. A film is HDR only when its transfer says so:
+//! what its colour description leaves unspecified is filled in from what it does say
+//! (see `Colour::completed`), so a BT.2020 film that names only its matrix is SDR
+//! BT.2020. When this FFmpeg lacks `zscale` or `tonemap`, the pictures are only reduced
+//! to 8 bits and keep the input's colour tags (players that honour the tags still show
+//! them right; others show them flat): see [`tone_mapping_available`].
+//!
+//! Failures are classified by whose they are: the demuxer or decoder refusing the
+//! citizen's bytes is the film's (`corrupt_file`); our filter graph, encoders or muxer
+//! failing on pictures that were decoded is ours ([`MediaError::internal`]).
 //!
 //! The poster is a picture that is neither black nor blank: a few candidate instants
 //! are tried (by seeking, never by decoding from the start; snapped to a nearby key
@@ -190,12 +197,21 @@ fn describe_seconds(s: f64) -> String {
     }
 }
 
-/// An error from the muxer: disk problems are ours (transient), anything else means the
-/// streams we produced from this input could not be written.
+/// A failure of our own filter graph, encoder or muxer on a film that was read: never
+/// blamed on the film. `what` and `e` go to the operator's log only.
+fn ours(what: &str, e: impl std::fmt::Display) -> MediaError {
+    MediaError::internal(format!("{what}: {e}"))
+}
+
+/// An error from the muxer, which only ever sees packets from our encoders: system
+/// errors (disk full, I/O) are transient, anything else is ours.
 fn mux_error(e: ffmpeg::Error) -> MediaError {
     match e {
-        ffmpeg::Error::Other { errno } => MediaError::io(std::io::Error::from_raw_os_error(errno)),
-        _ => corrupt(),
+        // EINVAL is how a muxer refuses a packet: not an I/O problem.
+        ffmpeg::Error::Other { errno } if errno != ffmpeg::util::error::EINVAL => {
+            MediaError::io(std::io::Error::from_raw_os_error(errno))
+        }
+        e => ours("mp4 muxer", e),
     }
 }
 
@@ -310,10 +326,7 @@ fn open_guarded(path: &Path, deadline: Instant) -> Result<Guarded, MediaError> {
         if unused_options {
             // An option we rely on for safety was not recognised: never read the file.
             ffi::avformat_close_input(&mut ctx);
-            return Err(MediaError::transient(
-                "ffmpeg_misconfigured",
-                "the film tools on the server are misconfigured",
-            ));
+            return Err(MediaError::internal("FFmpeg did not take protocol_whitelist/format_whitelist: the film tools are misconfigured"));
         }
 
         let ret = ffi::avformat_find_stream_info(ctx, ptr::null_mut());
@@ -371,6 +384,101 @@ impl Colour {
             matrix: if self.matrix == S::AVCOL_SPC_UNSPECIFIED { other.matrix } else { self.matrix },
             range: if self.range == R::AVCOL_RANGE_UNSPECIFIED { other.range } else { self.range },
         }
+    }
+
+    /// The description completed for conversion: what the film leaves unspecified (or
+    /// states in terms the converter does not know) is derived from what it does say,
+    /// the way players and FFmpeg's own conventions read untagged video:
+    ///
+    /// - a PQ or HLG transfer means BT.2020 (HDR is only ever mastered so);
+    /// - a missing matrix follows the primaries (BT.2020 → BT.2020 non-constant,
+    ///   BT.709 → BT.709, BT.601 625/525 lines → BT.601); a missing primaries follows
+    ///   the matrix the same way back;
+    /// - when neither says anything, the size decides, as in mpv and the browsers: HD
+    ///   (1280 wide or more, or taller than 576 lines) is BT.709, SD is BT.601
+    ///   (SMPTE 170M, whose matrix is also BT.470BG's);
+    /// - a missing transfer follows the primaries: BT.2020 → the BT.2020 curve for the
+    ///   bit depth (10-bit constants up to 10 bits, 12-bit above; numerically the BT.709
+    ///   curve), BT.601 → SMPTE 170M, anything else BT.709;
+    /// - a missing range is limited (video), which is what untagged video uses.
+    ///
+    /// None of this makes a film HDR: only an explicit PQ or HLG transfer does.
+    fn completed(self, bit_depth: u32, (width, height): (u32, u32)) -> Colour {
+        use ffi::{AVColorPrimaries as P, AVColorRange as R, AVColorSpace as S, AVColorTransferCharacteristic as T};
+        let known = self.convertible();
+        let hdr = matches!(known.transfer, T::AVCOL_TRC_SMPTE2084 | T::AVCOL_TRC_ARIB_STD_B67);
+        let sd = width < 1280 && height <= 576;
+        let matrix = match known.matrix {
+            S::AVCOL_SPC_UNSPECIFIED => match known.primaries {
+                _ if hdr => S::AVCOL_SPC_BT2020_NCL,
+                P::AVCOL_PRI_BT2020 => S::AVCOL_SPC_BT2020_NCL,
+                P::AVCOL_PRI_BT709 => S::AVCOL_SPC_BT709,
+                P::AVCOL_PRI_BT470BG => S::AVCOL_SPC_BT470BG,
+                P::AVCOL_PRI_SMPTE170M | P::AVCOL_PRI_SMPTE240M | P::AVCOL_PRI_BT470M => S::AVCOL_SPC_SMPTE170M,
+                _ if sd => S::AVCOL_SPC_SMPTE170M,
+                _ => S::AVCOL_SPC_BT709,
+            },
+            m => m,
+        };
+        let primaries = match known.primaries {
+            P::AVCOL_PRI_UNSPECIFIED => match matrix {
+                _ if hdr => P::AVCOL_PRI_BT2020,
+                S::AVCOL_SPC_BT2020_NCL | S::AVCOL_SPC_BT2020_CL => P::AVCOL_PRI_BT2020,
+                S::AVCOL_SPC_BT470BG => P::AVCOL_PRI_BT470BG,
+                S::AVCOL_SPC_SMPTE170M => P::AVCOL_PRI_SMPTE170M,
+                _ => P::AVCOL_PRI_BT709,
+            },
+            p => p,
+        };
+        let transfer = match known.transfer {
+            T::AVCOL_TRC_UNSPECIFIED => match primaries {
+                P::AVCOL_PRI_BT2020 if bit_depth > 10 => T::AVCOL_TRC_BT2020_12,
+                P::AVCOL_PRI_BT2020 => T::AVCOL_TRC_BT2020_10,
+                P::AVCOL_PRI_BT470BG | P::AVCOL_PRI_SMPTE170M | P::AVCOL_PRI_BT470M => T::AVCOL_TRC_SMPTE170M,
+                _ => T::AVCOL_TRC_BT709,
+            },
+            t => t,
+        };
+        let range = if known.range == R::AVCOL_RANGE_JPEG { R::AVCOL_RANGE_JPEG } else { R::AVCOL_RANGE_MPEG };
+        Colour { primaries, transfer, matrix, range }
+    }
+
+    /// The description with what `zscale` cannot convert from marked unspecified.
+    fn convertible(self) -> Colour {
+        use ffi::{AVColorPrimaries as P, AVColorSpace as S, AVColorTransferCharacteristic as T};
+        let primaries = match self.primaries {
+            p @ (P::AVCOL_PRI_BT709
+            | P::AVCOL_PRI_BT470M
+            | P::AVCOL_PRI_BT470BG
+            | P::AVCOL_PRI_SMPTE170M
+            | P::AVCOL_PRI_SMPTE240M
+            | P::AVCOL_PRI_FILM
+            | P::AVCOL_PRI_BT2020
+            | P::AVCOL_PRI_SMPTE428
+            | P::AVCOL_PRI_SMPTE431
+            | P::AVCOL_PRI_SMPTE432) => p,
+            _ => P::AVCOL_PRI_UNSPECIFIED,
+        };
+        let transfer = match self.transfer {
+            t @ (T::AVCOL_TRC_SMPTE2084
+            | T::AVCOL_TRC_ARIB_STD_B67
+            | T::AVCOL_TRC_BT709
+            | T::AVCOL_TRC_SMPTE170M
+            | T::AVCOL_TRC_BT2020_10
+            | T::AVCOL_TRC_BT2020_12
+            | T::AVCOL_TRC_IEC61966_2_1
+            | T::AVCOL_TRC_LINEAR) => t,
+            _ => T::AVCOL_TRC_UNSPECIFIED,
+        };
+        let matrix = match self.matrix {
+            m @ (S::AVCOL_SPC_BT709
+            | S::AVCOL_SPC_BT470BG
+            | S::AVCOL_SPC_SMPTE170M
+            | S::AVCOL_SPC_BT2020_NCL
+            | S::AVCOL_SPC_BT2020_CL) => m,
+            _ => S::AVCOL_SPC_UNSPECIFIED,
+        };
+        Colour { primaries, transfer, matrix, range: self.range }
     }
 
     fn tone(&self) -> Tone {
@@ -549,17 +657,11 @@ fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
             ),
         ));
     }
-    let bit_depth = unsafe {
-        let desc = if pix_fmt >= 0 {
-            ffi::av_pix_fmt_desc_get(std::mem::transmute::<i32, ffi::AVPixelFormat>(pix_fmt))
-        } else {
-            ptr::null()
-        };
-        if desc.is_null() || (*desc).nb_components == 0 {
-            0
-        } else {
-            (*desc).comp[0].depth.max(0) as u32
-        }
+    let bit_depth = if pix_fmt >= 0 {
+        // SAFETY: a non-negative format from the demuxer is one of FFmpeg's AVPixelFormat values.
+        pixel_depth(unsafe { std::mem::transmute::<i32, ffi::AVPixelFormat>(pix_fmt) })
+    } else {
+        0
     };
 
     // Square the pixels: stretch the side that the sample aspect ratio says is squeezed.
@@ -631,6 +733,25 @@ fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
         origin_us,
         colour,
     })
+}
+
+/// Bits per luma sample of a pixel format (0 when unknown).
+fn pixel_depth(format: ffi::AVPixelFormat) -> u32 {
+    unsafe {
+        let desc = ffi::av_pix_fmt_desc_get(format);
+        if desc.is_null() || (*desc).nb_components == 0 {
+            0
+        } else {
+            (*desc).comp[0].depth.max(0) as u32
+        }
+    }
+}
+
+/// The colours of a decoded frame, completed from the stream's description and then
+/// from the defaults ([`Colour::completed`]).
+fn frame_colour(frame: &frame::Video, stream: Colour) -> Colour {
+    let format: ffi::AVPixelFormat = frame.format().into();
+    Colour::of_frame(frame).or(stream).completed(pixel_depth(format), (frame.width(), frame.height()))
 }
 
 /// Reads a film's headers (and as much of the start as FFmpeg needs to describe its
@@ -727,7 +848,7 @@ fn open_output(path: &Path) -> Result<Output, MediaError> {
         let mut ctx: *mut ffi::AVFormatContext = ptr::null_mut();
         let ret = ffi::avformat_alloc_output_context2(&mut ctx, ptr::null(), muxer.as_ptr(), url.as_ptr());
         if ret < 0 || ctx.is_null() {
-            return Err(MediaError::transient("encoder_missing", "the MP4 writer is not available"));
+            return Err(ours("mp4 muxer", "not available in this FFmpeg"));
         }
         let ret = ffi::avio_open(&mut (*ctx).pb, url.as_ptr(), ffi::AVIO_FLAG_WRITE);
         if ret < 0 {
@@ -745,7 +866,7 @@ fn write_packets(
     enc_tb: Rational,
     mut durations: Option<&mut FrameDurations>,
 ) -> Result<(), MediaError> {
-    let ost_tb = octx.stream(stream_index).ok_or_else(corrupt)?.time_base();
+    let ost_tb = octx.stream(stream_index).ok_or_else(|| ours("mp4 muxer", "output stream missing"))?.time_base();
     loop {
         let mut packet = Packet::empty();
         match encoder.receive_packet(&mut packet) {
@@ -760,7 +881,7 @@ fn write_packets(
             }
             Err(ffmpeg::Error::Eof) => return Ok(()),
             Err(e) if is_again(&e) => return Ok(()),
-            Err(_) => return Err(corrupt()),
+            Err(e) => return Err(ours("encoder (receiving packets)", e)),
         }
     }
 }
@@ -817,51 +938,25 @@ pub fn tone_mapping_available() -> bool {
     filter::find("zscale").is_some() && filter::find("tonemap").is_some()
 }
 
-/// `zscale` input options describing `colour`, with safe guesses for what it leaves out.
+/// `zscale` input options describing `colour`, which is complete ([`Colour::completed`]).
 fn zscale_input(colour: Colour) -> String {
-    use ffi::{AVColorPrimaries as P, AVColorRange as R, AVColorSpace as S, AVColorTransferCharacteristic as T};
-    // zscale takes FFmpeg's AVCOL_* numbers; only pass the ones it knows.
-    let primaries = match colour.primaries {
-        p @ (P::AVCOL_PRI_BT709
-        | P::AVCOL_PRI_BT470M
-        | P::AVCOL_PRI_BT470BG
-        | P::AVCOL_PRI_SMPTE170M
-        | P::AVCOL_PRI_SMPTE240M
-        | P::AVCOL_PRI_FILM
-        | P::AVCOL_PRI_BT2020
-        | P::AVCOL_PRI_SMPTE428
-        | P::AVCOL_PRI_SMPTE431
-        | P::AVCOL_PRI_SMPTE432) => p,
-        _ => P::AVCOL_PRI_BT2020,
-    };
-    let transfer = match colour.transfer {
-        t @ (T::AVCOL_TRC_SMPTE2084
-        | T::AVCOL_TRC_ARIB_STD_B67
-        | T::AVCOL_TRC_BT709
-        | T::AVCOL_TRC_SMPTE170M
-        | T::AVCOL_TRC_BT2020_10
-        | T::AVCOL_TRC_BT2020_12
-        | T::AVCOL_TRC_IEC61966_2_1
-        | T::AVCOL_TRC_LINEAR) => t,
-        _ => T::AVCOL_TRC_BT2020_10,
-    };
-    let matrix = match colour.matrix {
-        m @ (S::AVCOL_SPC_BT709
-        | S::AVCOL_SPC_BT470BG
-        | S::AVCOL_SPC_SMPTE170M
-        | S::AVCOL_SPC_BT2020_NCL
-        | S::AVCOL_SPC_BT2020_CL) => m,
-        _ => S::AVCOL_SPC_BT2020_NCL,
-    };
+    use ffi::AVColorRange as R;
+    // zscale takes FFmpeg's AVCOL_* numbers.
     let range = if colour.range == R::AVCOL_RANGE_JPEG { "full" } else { "limited" };
     format!(
         "tin={}:pin={}:min={}:rin={range}",
-        transfer as i32, primaries as i32, matrix as i32
+        colour.transfer as i32, colour.primaries as i32, colour.matrix as i32
     )
 }
 
-/// Filters (each preceded by a comma) that bring `colour` to BT.709 SDR, ending with
-/// 8-bit limited-range YUV; empty when the colours are kept as they are.
+/// Filters (each preceded by a comma) that bring `colour` (complete: see
+/// [`Colour::completed`]) to BT.709 SDR, ending with 8-bit limited-range YUV; empty when
+/// the colours are kept as they are.
+///
+/// Every `zscale` states both what it receives and what it makes: left out, an output
+/// property is copied from the frame, and a frame that leaves its primaries unspecified
+/// would ask zimg to go from stated primaries to unspecified ones, which it cannot
+/// ("no path between colorspaces").
 fn colour_filters(colour: Colour) -> String {
     let tone = colour.tone();
     if tone == Tone::Keep || !tone_mapping_available() {
@@ -871,9 +966,11 @@ fn colour_filters(colour: Colour) -> String {
     // highlights (HDR only: mobius keeps everything below SDR white nearly untouched)
     // and encode with the BT.709 transfer and matrix.
     let tonemap = if tone == Tone::Hdr { ",tonemap=tonemap=mobius:desat=0" } else { "" };
+    let primaries = colour.primaries as i32;
     format!(
-        ",zscale={}:t=linear:npl={SDR_PEAK_NITS},format=gbrpf32le,zscale=p=709{tonemap},\
-         zscale=t=709:m=709:r=limited,format=yuv420p",
+        ",zscale={}:t=linear:p={primaries}:npl={SDR_PEAK_NITS},format=gbrpf32le,\
+         zscale=tin=linear:pin={primaries}:t=linear:p=709:npl={SDR_PEAK_NITS}{tonemap},\
+         zscale=tin=linear:pin=709:t=709:p=709:m=709:r=limited,format=yuv420p",
         zscale_input(colour)
     )
 }
@@ -889,7 +986,9 @@ fn output_colour(colour: Colour) -> Colour {
             range: R::AVCOL_RANGE_MPEG,
         }
     } else {
-        // The pixels keep their primaries, transfer and matrix; the range is made limited.
+        // The pixels keep their primaries, transfer and matrix, and so do the tags (an
+        // untagged film stays untagged: players fill in the same defaults as
+        // `Colour::completed`); the range is made limited.
         Colour { range: R::AVCOL_RANGE_MPEG, ..colour }
     }
 }
@@ -955,7 +1054,13 @@ fn video_spec(colour: Colour, rotation: i32, sizes: &[(u32, u32)], pictures: Pic
 
 const SINKS: [&str; 2] = ["out0", "out1"];
 
-fn video_graph(frame: &frame::Video, in_tb: Rational, spec: &str, outputs: usize) -> Result<filter::Graph, ffmpeg::Error> {
+/// Builds the graph `spec` (see [`video_spec`]) for frames like `frame`. A failure is
+/// ours: the frame was decoded, the graph is what we wrote.
+fn video_graph(frame: &frame::Video, in_tb: Rational, spec: &str, outputs: usize) -> Result<filter::Graph, MediaError> {
+    build_video_graph(frame, in_tb, spec, outputs).map_err(|e| ours(&format!("building the video filter graph `{spec}`"), e))
+}
+
+fn build_video_graph(frame: &frame::Video, in_tb: Rational, spec: &str, outputs: usize) -> Result<filter::Graph, ffmpeg::Error> {
     let sar = frame.aspect_ratio();
     let (sar_n, sar_d) = if sar.numerator() > 0 && sar.denominator() > 0 {
         (sar.numerator(), sar.denominator())
@@ -992,16 +1097,11 @@ fn video_graph(frame: &frame::Video, in_tb: Rational, spec: &str, outputs: usize
 // Encoders and outputs
 
 fn find_encoder(name: &str) -> Result<ffmpeg::Codec, MediaError> {
-    codec::encoder::find_by_name(name).ok_or_else(|| {
-        MediaError::transient(
-            "encoder_missing",
-            format!("the {name} encoder is not installed on the server"),
-        )
-    })
+    codec::encoder::find_by_name(name).ok_or_else(|| ours(name, "encoder not installed on the server"))
 }
 
-fn encoder_failed(name: &str) -> MediaError {
-    MediaError::transient("encoder_failed", format!("the {name} encoder could not be started"))
+fn encoder_failed(name: &str, e: ffmpeg::Error) -> MediaError {
+    ours(&format!("opening the {name} encoder"), e)
 }
 
 /// One MP4 being written: its muxer, its H.264 encoder and (when there is sound) its AAC
@@ -1034,7 +1134,7 @@ impl VideoEnc {
         let mut venc = codec::Context::new_with_codec(x264)
             .encoder()
             .video()
-            .map_err(|_| encoder_failed("libx264"))?;
+            .map_err(|e| encoder_failed("libx264", e))?;
         venc.set_width(width);
         venc.set_height(height);
         venc.set_format(format::Pixel::YUV420P);
@@ -1058,17 +1158,17 @@ impl VideoEnc {
         vopts.set("preset", "veryfast");
         vopts.set("crf", "23");
         vopts.set("profile", "high");
-        let encoder = venc.open_with(vopts).map_err(|_| encoder_failed("libx264"))?;
+        let encoder = venc.open_with(vopts).map_err(|e| encoder_failed("libx264", e))?;
         let enc_tb = encoder.time_base();
         let ost = {
-            let mut ost = octx.add_stream(x264).map_err(|_| encoder_failed("libx264"))?;
+            let mut ost = octx.add_stream(x264).map_err(|e| encoder_failed("libx264", e))?;
             ost.set_parameters(&encoder);
             ost.set_time_base(enc_tb);
             ost.index()
         };
         unsafe {
             // Parameters come from our encoder; leave the tag to the muxer.
-            (*(*octx.stream(ost).ok_or_else(corrupt)?.as_ptr()).codecpar).codec_tag = 0;
+            (*(*octx.stream(ost).ok_or_else(|| ours("mp4 muxer", "output stream missing"))?.as_ptr()).codecpar).codec_tag = 0;
         }
         let nominal = if fps > 0.0 {
             rescale(1, Rational::new(frame_rate.denominator(), frame_rate.numerator()), enc_tb)
@@ -1102,7 +1202,7 @@ impl VideoEnc {
         frame.set_pts(Some(pts));
         // Let the encoder choose frame types: the decoder's choices mean nothing here.
         frame.set_kind(ffmpeg::picture::Type::None);
-        self.encoder.send_frame(frame).map_err(|_| corrupt())?;
+        self.encoder.send_frame(frame).map_err(|e| ours("libx264 encoder", e))?;
         self.frames += 1;
         write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, Some(&mut self.durations))?;
         Ok(pts as f64 * rational_f64(self.enc_tb))
@@ -1114,7 +1214,7 @@ impl VideoEnc {
             return Err(corrupt());
         }
         self.durations.end(last_duration);
-        self.encoder.send_eof().map_err(|_| corrupt())?;
+        self.encoder.send_eof().map_err(|e| ours("libx264 encoder", e))?;
         write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, Some(&mut self.durations))
     }
 
@@ -1140,7 +1240,7 @@ impl AudioEnc {
         let mut aenc = codec::Context::new_with_codec(aac)
             .encoder()
             .audio()
-            .map_err(|_| encoder_failed("aac"))?;
+            .map_err(|e| encoder_failed("aac", e))?;
         aenc.set_rate(AUDIO_RATE);
         aenc.set_format(format::Sample::F32(format::sample::Type::Planar));
         aenc.set_channel_layout(ChannelLayout::STEREO);
@@ -1150,17 +1250,17 @@ impl AudioEnc {
         if global_header {
             aenc.set_flags(codec::Flags::GLOBAL_HEADER);
         }
-        let encoder = aenc.open().map_err(|_| encoder_failed("aac"))?;
+        let encoder = aenc.open().map_err(|e| encoder_failed("aac", e))?;
         let enc_tb = encoder.time_base();
         let frame_size = encoder.frame_size();
         let ost = {
-            let mut ost = octx.add_stream(aac).map_err(|_| encoder_failed("aac"))?;
+            let mut ost = octx.add_stream(aac).map_err(|e| encoder_failed("aac", e))?;
             ost.set_parameters(&encoder);
             ost.set_time_base(enc_tb);
             ost.index()
         };
         unsafe {
-            (*(*octx.stream(ost).ok_or_else(corrupt)?.as_ptr()).codecpar).codec_tag = 0;
+            (*(*octx.stream(ost).ok_or_else(|| ours("mp4 muxer", "output stream missing"))?.as_ptr()).codecpar).codec_tag = 0;
         }
         Ok(Self { encoder, enc_tb, frame_size, ost, next_pts: None })
     }
@@ -1179,12 +1279,12 @@ impl AudioEnc {
         let samples = i64::try_from(frame.samples()).unwrap_or(0);
         self.next_pts = Some(pts + samples);
         frame.set_pts(Some(pts));
-        self.encoder.send_frame(frame).map_err(|_| corrupt())?;
+        self.encoder.send_frame(frame).map_err(|e| ours("aac encoder", e))?;
         write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, None)
     }
 
     fn finish(&mut self, octx: &mut Output) -> Result<(), MediaError> {
-        self.encoder.send_eof().map_err(|_| corrupt())?;
+        self.encoder.send_eof().map_err(|e| ours("aac encoder", e))?;
         write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, None)
     }
 }
@@ -1204,6 +1304,8 @@ struct VideoPath {
     sizes: Vec<(u32, u32)>,
     /// The filter graph and the (width, height, pixel format) it was built for.
     graph: Option<(filter::Graph, (u32, u32, i32))>,
+    /// The description of that graph, for the log when it fails.
+    spec: String,
     next_in_pts: Option<i64>,
     /// Duration of the last decoded picture according to the input, in `in_tb`.
     last_in_duration: Option<i64>,
@@ -1253,30 +1355,32 @@ impl VideoPath {
             // First frame, or the picture changed size or format mid-stream: drain the
             // old graph and build one for the new frames.
             self.drain_graph(outs, progress)?;
-            let colour = Colour::of_frame(frame).or(self.colour);
-            let spec = video_spec(colour, self.rotation, &self.sizes, Pictures::Yuv);
-            let graph = video_graph(frame, self.in_tb, &spec, self.sizes.len()).map_err(|_| corrupt())?;
+            let colour = frame_colour(frame, self.colour);
+            self.spec = video_spec(colour, self.rotation, &self.sizes, Pictures::Yuv);
+            let graph = video_graph(frame, self.in_tb, &self.spec, self.sizes.len())?;
             self.graph = Some((graph, key));
         }
         let (graph, _) = self.graph.as_mut().expect("built above");
+        let spec = &self.spec;
         graph
             .get("in")
             .expect("buffer source")
             .source()
             .add(frame)
-            .map_err(|_| corrupt())?;
+            .map_err(|e| ours(&format!("video filters `{spec}`"), e))?;
         self.pull(outs, progress)
     }
 
     /// Sends the end of stream to the current graph (if any) and encodes what it held.
     fn drain_graph(&mut self, outs: &mut [Muxed], progress: &mut dyn FnMut(f64)) -> Result<(), MediaError> {
         if let Some((graph, _)) = self.graph.as_mut() {
+            let spec = &self.spec;
             graph
                 .get("in")
                 .expect("buffer source")
                 .source()
                 .flush()
-                .map_err(|_| corrupt())?;
+                .map_err(|e| ours(&format!("video filters `{spec}`"), e))?;
             self.pull(outs, progress)?;
             self.graph = None;
         }
@@ -1294,7 +1398,7 @@ impl VideoPath {
                     Ok(()) => {}
                     Err(ffmpeg::Error::Eof) => break,
                     Err(e) if is_again(&e) => break,
-                    Err(_) => return Err(corrupt()),
+                    Err(e) => return Err(ours(&format!("video filters `{}`", self.spec), e)),
                 }
                 let seconds = out.video.encode(&mut out.octx, &mut filtered, sink_tb)?;
                 if name == SINKS[0] {
@@ -1387,10 +1491,12 @@ fn audio_key(frame: &frame::Audio) -> AudioKey {
     (frame.rate(), fmt as i32, mask, channels)
 }
 
-fn audio_graph(key: AudioKey, in_tb: Rational, frame_size: u32) -> Result<filter::Graph, ffmpeg::Error> {
+/// Builds the graph bringing sound like `key` to 48 kHz stereo. Sound the decoder gave
+/// without a rate, channels or sample format is the film's fault; any other failure ours.
+fn audio_graph(key: AudioKey, in_tb: Rational, frame_size: u32) -> Result<filter::Graph, MediaError> {
     let (rate, fmt, mask, channels) = key;
     if rate == 0 || channels <= 0 {
-        return Err(ffmpeg::Error::InvalidData);
+        return Err(corrupt());
     }
     let mask = if mask != 0 && mask.count_ones() as i32 == channels {
         mask
@@ -1400,7 +1506,7 @@ fn audio_graph(key: AudioKey, in_tb: Rational, frame_size: u32) -> Result<filter
     let fmt_name = unsafe {
         let name = ffi::av_get_sample_fmt_name(std::mem::transmute::<i32, ffi::AVSampleFormat>(fmt));
         if name.is_null() {
-            return Err(ffmpeg::Error::InvalidData);
+            return Err(corrupt());
         }
         std::ffi::CStr::from_ptr(name).to_string_lossy().into_owned()
     };
@@ -1415,11 +1521,15 @@ fn audio_graph(key: AudioKey, in_tb: Rational, frame_size: u32) -> Result<filter
     let spec = format!(
         "aresample={AUDIO_RATE},aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo"
     );
-    let mut graph = filter::Graph::new();
-    graph.add(&filter::find("abuffer").ok_or(ffmpeg::Error::FilterNotFound)?, "in", &args)?;
-    graph.add(&filter::find("abuffersink").ok_or(ffmpeg::Error::FilterNotFound)?, "out", "")?;
-    graph.output("in", 0)?.input("out", 0)?.parse(&spec)?;
-    graph.validate()?;
+    let build = || -> Result<filter::Graph, ffmpeg::Error> {
+        let mut graph = filter::Graph::new();
+        graph.add(&filter::find("abuffer").ok_or(ffmpeg::Error::FilterNotFound)?, "in", &args)?;
+        graph.add(&filter::find("abuffersink").ok_or(ffmpeg::Error::FilterNotFound)?, "out", "")?;
+        graph.output("in", 0)?.input("out", 0)?.parse(&spec)?;
+        graph.validate()?;
+        Ok(graph)
+    };
+    let mut graph = build().map_err(|e| ours(&format!("building the audio filter graph `{args}` -> `{spec}`"), e))?;
     if frame_size > 0 {
         graph.get("out").expect("sink").sink().set_frame_size(frame_size);
     }
@@ -1452,7 +1562,7 @@ impl AudioPath {
         let key = audio_key(frame);
         if self.graph.as_ref().map(|(_, k)| *k) != Some(key) {
             self.flush_graph(outs)?;
-            let graph = audio_graph(key, self.in_tb, self.frame_size).map_err(|_| corrupt())?;
+            let graph = audio_graph(key, self.in_tb, self.frame_size)?;
             self.graph = Some((graph, key));
         }
         let (graph, _) = self.graph.as_mut().expect("built above");
@@ -1461,7 +1571,7 @@ impl AudioPath {
             .expect("abuffer")
             .source()
             .add(frame)
-            .map_err(|_| corrupt())?;
+            .map_err(|e| ours("audio filters", e))?;
         self.pull(outs)
     }
 
@@ -1472,7 +1582,7 @@ impl AudioPath {
                 .expect("abuffer")
                 .source()
                 .flush()
-                .map_err(|_| corrupt())?;
+                .map_err(|e| ours("audio filters", e))?;
             self.pull(outs)?;
             self.graph = None;
         }
@@ -1490,7 +1600,7 @@ impl AudioPath {
                 Ok(()) => {}
                 Err(ffmpeg::Error::Eof) => return Ok(()),
                 Err(e) if is_again(&e) => return Ok(()),
-                Err(_) => return Err(corrupt()),
+                Err(e) => return Err(ours("audio filters", e)),
             }
             let pts = filtered.pts();
             for out in outs.iter_mut() {
@@ -1599,6 +1709,7 @@ fn transcode(
         colour: plan.colour,
         sizes: targets.iter().map(|t| t.size).collect(),
         graph: None,
+        spec: String::new(),
         next_in_pts: None,
         last_in_duration: None,
         errors: 0,
@@ -1810,38 +1921,42 @@ fn picture_at(
     }
 }
 
-/// Converts a decoded frame to upright RGB at the web rendition's size, with the same
-/// colour handling as the web renditions.
-fn poster_rgb(frame: &frame::Video, tb: Rational, plan: &Plan) -> Result<image::RgbImage, MediaError> {
-    let colour = Colour::of_frame(frame).or(plan.colour);
-    let spec = video_spec(colour, plan.info.rotation, &[(plan.out_width, plan.out_height)], Pictures::Rgb);
-    let mut graph = video_graph(frame, tb, &spec, 1).map_err(|_| corrupt())?;
+/// Sends one decoded frame through the single-output graph `spec` and returns the picture
+/// that comes out. Every failure is ours: the frame was decoded.
+fn filter_one(frame: &frame::Video, tb: Rational, spec: &str) -> Result<frame::Video, MediaError> {
+    let failed = |e: ffmpeg::Error| ours(&format!("video filters `{spec}`"), e);
+    let mut graph = video_graph(frame, tb, spec, 1)?;
     let mut input = frame.clone();
     input.set_pts(Some(0));
     let mut source = graph.get("in").expect("buffer source");
-    source.source().add(&input).map_err(|_| corrupt())?;
-    source.source().flush().map_err(|_| corrupt())?;
-    let mut rgb = frame::Video::empty();
-    graph
-        .get(SINKS[0])
-        .expect("buffer sink")
-        .sink()
-        .frame(&mut rgb)
-        .map_err(|_| corrupt())?;
+    source.source().add(&input).map_err(failed)?;
+    source.source().flush().map_err(failed)?;
+    let mut out = frame::Video::empty();
+    graph.get(SINKS[0]).expect("buffer sink").sink().frame(&mut out).map_err(failed)?;
+    Ok(out)
+}
+
+/// Converts a decoded frame to upright RGB at the web rendition's size, with the same
+/// colour handling as the web renditions.
+fn poster_rgb(frame: &frame::Video, tb: Rational, plan: &Plan) -> Result<image::RgbImage, MediaError> {
+    let colour = frame_colour(frame, plan.colour);
+    let spec = video_spec(colour, plan.info.rotation, &[(plan.out_width, plan.out_height)], Pictures::Rgb);
+    let rgb = filter_one(frame, tb, &spec)?;
 
     let (w, h) = (rgb.width(), rgb.height());
     if (w, h) != (plan.out_width, plan.out_height) || rgb.format() != format::Pixel::RGB24 {
-        return Err(corrupt());
+        return Err(ours(&format!("video filters `{spec}`"), format!("made a {w}x{h} {:?} picture", rgb.format())));
     }
     let stride = rgb.stride(0);
     let row = w as usize * 3;
     let data = rgb.data(0);
     let mut buf = Vec::with_capacity(row * h as usize);
+    let short = || ours("poster", "the RGB picture is shorter than its size");
     for y in 0..h as usize {
         let start = y * stride;
-        buf.extend_from_slice(data.get(start..start + row).ok_or_else(corrupt)?);
+        buf.extend_from_slice(data.get(start..start + row).ok_or_else(short)?);
     }
-    image::RgbImage::from_raw(w, h, buf).ok_or_else(corrupt)
+    image::RgbImage::from_raw(w, h, buf).ok_or_else(short)
 }
 
 /// Picks the poster: the first candidate instant whose picture looks like content, else
@@ -1917,10 +2032,10 @@ fn write_posters(img: &image::RgbImage, jpeg_path: &Path, webp_path: &Path) -> R
         let encoded = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 82)
             .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
             .map(|()| jpeg)
-            .map_err(|e| MediaError::transient("encoder_failed", format!("could not write the poster: {e}")));
+            .map_err(|e| ours("poster JPEG encoder", e));
         let webp = webp
             .join()
-            .map_err(|_| MediaError::transient("encoder_failed", "could not write the poster"));
+            .map_err(|_| ours("poster WebP encoder", "panicked"));
         (encoded, webp)
     });
     let (jpeg, webp) = (jpeg?, webp?);
@@ -2085,4 +2200,169 @@ pub fn extract_poster(input: &Path, out_dir: &Path, limits: &Limits) -> Result<P
         remove_all(&[&jpeg_path, &webp_path]);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ffi::{AVColorPrimaries as P, AVColorRange as R, AVColorSpace as S, AVColorTransferCharacteristic as T};
+
+    fn colour(primaries: P, transfer: T, matrix: S) -> Colour {
+        Colour { primaries, transfer, matrix, range: R::AVCOL_RANGE_UNSPECIFIED }
+    }
+
+    fn untagged() -> Colour {
+        colour(P::AVCOL_PRI_UNSPECIFIED, T::AVCOL_TRC_UNSPECIFIED, S::AVCOL_SPC_UNSPECIFIED)
+    }
+
+    /// (primaries, transfer, matrix) of a completed description.
+    fn described(c: Colour) -> (P, T, S) {
+        (c.primaries, c.transfer, c.matrix)
+    }
+
+    const SD: (u32, u32) = (426, 240);
+    const HD: (u32, u32) = (1920, 1080);
+
+    #[test]
+    fn missing_primaries_and_transfer_follow_a_bt2020_matrix_and_the_bit_depth() {
+        let issue_9 = Colour { matrix: S::AVCOL_SPC_BT2020_NCL, ..untagged() };
+        for (depth, transfer) in [(8, T::AVCOL_TRC_BT2020_10), (10, T::AVCOL_TRC_BT2020_10), (12, T::AVCOL_TRC_BT2020_12)] {
+            for size in [SD, HD] {
+                let c = issue_9.completed(depth, size);
+                assert_eq!(described(c), (P::AVCOL_PRI_BT2020, transfer, S::AVCOL_SPC_BT2020_NCL), "{depth} bits, {size:?}");
+                assert_eq!(c.range, R::AVCOL_RANGE_MPEG);
+                assert_eq!(c.tone(), Tone::Gamut, "SDR BT.2020 is converted, not tone-mapped");
+            }
+        }
+        let constant = Colour { matrix: S::AVCOL_SPC_BT2020_CL, ..untagged() }.completed(10, HD);
+        assert_eq!(described(constant), (P::AVCOL_PRI_BT2020, T::AVCOL_TRC_BT2020_10, S::AVCOL_SPC_BT2020_CL));
+        // And the other way round: BT.2020 primaries alone bring their matrix.
+        let primaries = Colour { primaries: P::AVCOL_PRI_BT2020, ..untagged() }.completed(10, SD);
+        assert_eq!(described(primaries), (P::AVCOL_PRI_BT2020, T::AVCOL_TRC_BT2020_10, S::AVCOL_SPC_BT2020_NCL));
+    }
+
+    #[test]
+    fn missing_primaries_and_transfer_follow_bt709_and_bt601_matrices() {
+        for (matrix, primaries, transfer) in [
+            (S::AVCOL_SPC_BT709, P::AVCOL_PRI_BT709, T::AVCOL_TRC_BT709),
+            (S::AVCOL_SPC_SMPTE170M, P::AVCOL_PRI_SMPTE170M, T::AVCOL_TRC_SMPTE170M),
+            (S::AVCOL_SPC_BT470BG, P::AVCOL_PRI_BT470BG, T::AVCOL_TRC_SMPTE170M),
+        ] {
+            // The matrix decides, whatever the size.
+            for size in [SD, HD] {
+                let c = Colour { matrix, ..untagged() }.completed(8, size);
+                assert_eq!(described(c), (primaries, transfer, matrix), "{matrix:?} at {size:?}");
+                assert_eq!(c.tone(), Tone::Keep);
+            }
+        }
+    }
+
+    #[test]
+    fn untagged_films_are_bt709_when_hd_and_bt601_when_sd() {
+        let bt709 = (P::AVCOL_PRI_BT709, T::AVCOL_TRC_BT709, S::AVCOL_SPC_BT709);
+        let bt601 = (P::AVCOL_PRI_SMPTE170M, T::AVCOL_TRC_SMPTE170M, S::AVCOL_SPC_SMPTE170M);
+        for (size, want) in [((1920, 1080), bt709), ((1280, 720), bt709), ((1080, 1920), bt709), ((720, 576), bt601), ((640, 480), bt601), (SD, bt601)] {
+            let c = untagged().completed(8, size);
+            assert_eq!(described(c), want, "{size:?}");
+            assert_eq!(c.tone(), Tone::Keep, "{size:?}");
+        }
+        // A 10-bit untagged film is still SDR BT.709: bits say nothing of the gamut.
+        assert_eq!(described(untagged().completed(10, HD)), bt709);
+    }
+
+    #[test]
+    fn only_a_pq_or_hlg_transfer_makes_a_film_hdr() {
+        for transfer in [T::AVCOL_TRC_SMPTE2084, T::AVCOL_TRC_ARIB_STD_B67] {
+            let alone = Colour { transfer, ..untagged() };
+            assert_eq!(alone.tone(), Tone::Hdr);
+            let c = alone.completed(10, HD);
+            assert_eq!(described(c), (P::AVCOL_PRI_BT2020, transfer, S::AVCOL_SPC_BT2020_NCL));
+            assert_eq!(c.tone(), Tone::Hdr);
+        }
+        for c in [
+            untagged(),
+            Colour { matrix: S::AVCOL_SPC_BT2020_NCL, ..untagged() },
+            colour(P::AVCOL_PRI_BT2020, T::AVCOL_TRC_UNSPECIFIED, S::AVCOL_SPC_BT2020_NCL),
+            colour(P::AVCOL_PRI_BT2020, T::AVCOL_TRC_BT2020_10, S::AVCOL_SPC_BT2020_NCL),
+            colour(P::AVCOL_PRI_BT709, T::AVCOL_TRC_BT709, S::AVCOL_SPC_BT709),
+        ] {
+            for depth in [8, 10, 12] {
+                assert_ne!(c.tone(), Tone::Hdr, "{c:?}");
+                assert_ne!(c.completed(depth, HD).tone(), Tone::Hdr, "{c:?} at {depth} bits");
+                // Completing never changes what is done with the film, only how.
+                assert_eq!(c.completed(depth, SD).tone(), c.tone(), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn stated_colours_are_kept_and_unconvertible_ones_replaced() {
+        let odd = Colour { range: R::AVCOL_RANGE_JPEG, ..colour(P::AVCOL_PRI_BT709, T::AVCOL_TRC_SMPTE170M, S::AVCOL_SPC_BT2020_NCL) };
+        let c = odd.completed(10, SD);
+        assert_eq!(described(c), described(odd));
+        assert_eq!(c.range, R::AVCOL_RANGE_JPEG);
+        // A transfer zscale cannot read (gamma 2.2) is derived like a missing one.
+        let gamma = colour(P::AVCOL_PRI_BT709, T::AVCOL_TRC_GAMMA22, S::AVCOL_SPC_BT709).completed(8, HD);
+        assert_eq!(gamma.transfer, T::AVCOL_TRC_BT709);
+    }
+
+    /// A 10-bit mid-grey picture described like issue 9's film: matrix only.
+    fn issue_9_frame() -> frame::Video {
+        let mut frame = frame::Video::new(format::Pixel::YUV420P10LE, 64, 48);
+        for plane in 0..3 {
+            for pair in frame.data_mut(plane).chunks_exact_mut(2) {
+                pair.copy_from_slice(&512u16.to_le_bytes());
+            }
+        }
+        unsafe {
+            let f = frame.as_mut_ptr();
+            (*f).colorspace = S::AVCOL_SPC_BT2020_NCL;
+            (*f).color_primaries = P::AVCOL_PRI_UNSPECIFIED;
+            (*f).color_trc = T::AVCOL_TRC_UNSPECIFIED;
+            (*f).color_range = R::AVCOL_RANGE_MPEG;
+        }
+        frame
+    }
+
+    #[test]
+    fn sdr_bt2020_frame_without_primaries_or_transfer_is_converted_to_8_bit_bt709() {
+        init();
+        assert!(tone_mapping_available(), "this FFmpeg has no zscale/tonemap");
+        let frame = issue_9_frame();
+        let colour = frame_colour(&frame, untagged());
+        let spec = video_spec(colour, 0, &[(64, 48)], Pictures::Yuv);
+        assert!(spec.contains("zscale"), "not converted: {spec}");
+        let out = filter_one(&frame, Rational::new(1, 25), &spec).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((out.width(), out.height(), out.format()), (64, 48, format::Pixel::YUV420P));
+        // Grey stays grey at the same level: 10-bit 512 is 8-bit 128.
+        let y = out.data(0)[out.stride(0) * 24 + 32];
+        let (u, v) = (out.data(1)[out.stride(1) * 12 + 16], out.data(2)[out.stride(2) * 12 + 16]);
+        assert!((126..=130).contains(&y) && (126..=130).contains(&u) && (126..=130).contains(&v), "{y} {u} {v}");
+    }
+
+    #[test]
+    fn a_filter_graph_we_cannot_build_is_our_fault_not_the_films() {
+        init();
+        let frame = issue_9_frame();
+        let e = video_graph(&frame, Rational::new(1, 25), "[in]no_such_filter=1[out0]", 1).map(|_| ()).unwrap_err();
+        assert_eq!((e.class, e.code), (crate::FailureClass::Internal, crate::PROCESSING_ERROR), "{e}");
+        assert!(!e.is_permanent());
+        assert!(!e.message.contains("damaged"), "{e}");
+        assert!(e.detail.as_deref().is_some_and(|d| d.contains("no_such_filter")), "{e:?}");
+    }
+
+    #[test]
+    fn a_filter_failing_on_a_decoded_frame_is_our_fault_not_the_films() {
+        init();
+        assert!(tone_mapping_available(), "this FFmpeg has no zscale/tonemap");
+        // Issue 9's failure: the chain as it was, whose first zscale left its output
+        // primaries to the frame, which had none ("no path between colorspaces").
+        let old = "[in]scale=64:48:flags=bicubic,zscale=tin=14:pin=9:min=9:rin=limited:t=linear:npl=100,format=gbrpf32le,\
+                   zscale=p=709,zscale=t=709:m=709:r=limited,format=yuv420p,setsar=1[out0]";
+        let e = filter_one(&issue_9_frame(), Rational::new(1, 25), old).map(|_| ()).unwrap_err();
+        assert_eq!((e.class, e.code), (crate::FailureClass::Internal, crate::PROCESSING_ERROR), "{e}");
+        assert_ne!(e.code, "corrupt_file");
+        assert!(!e.message.contains("damaged"), "{e}");
+        assert!(e.detail.as_deref().is_some_and(|d| d.contains("zscale")), "{e:?}");
+    }
 }

@@ -6,7 +6,7 @@
 
 /// Colour management: embedded ICC profiles and CMYK converted to sRGB.
 mod colour;
-/// Failures, each classified permanent (the file is bad) or transient (try again).
+/// Failures, each classified permanent (the file is bad), transient (try again) or internal (our fault).
 pub mod error;
 /// A bounded reader of EXIF/TIFF directories (orientation, TIFF size).
 mod exif;
@@ -27,7 +27,7 @@ pub mod sniff;
 /// Poems and stories: UTF-8 checks and rendering to inert HTML that keeps the layout.
 pub mod text;
 
-pub use error::{FailureClass, MediaError};
+pub use error::{FailureClass, MediaError, PROCESSING_ERROR};
 pub use limits::Limits;
 
 use serde::Serialize;

@@ -1028,6 +1028,68 @@ fn webm_without_duration_written_to_a_pipe_is_measured() {
     assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
 }
 
+/// Issue 9: a VP9 profile 2 WebM that says its matrix (BT.2020 non-constant) but neither
+/// its primaries nor its transfer, and whose stream declares no duration.
+fn vp9_profile_2_without_primaries_or_transfer(dir: &Path) -> PathBuf {
+    let input = dir.join("vp9-profile-2.webm");
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "testsrc2=size=426x240:rate=25:duration=3",
+        "-c:v", "libvpx-vp9", "-profile:v", "2", "-pix_fmt", "yuv420p10le", "-colorspace", "bt2020nc",
+        "-b:v", "200k", "-deadline", "realtime", "-cpu-used", "8",
+        input.to_str().unwrap(),
+    ]);
+    let probe_in = ffprobe(&input);
+    let v_in = streams_of(&probe_in, "video")[0];
+    assert_eq!((v_in["codec_name"].as_str(), v_in["profile"].as_str()), (Some("vp9"), Some("Profile 2")), "{v_in:#}");
+    assert_eq!((v_in["pix_fmt"].as_str(), v_in["color_space"].as_str()), (Some("yuv420p10le"), Some("bt2020nc")), "{v_in:#}");
+    for key in ["color_primaries", "color_transfer"] {
+        assert!(v_in.get(key).is_none_or(|c| c == "unknown"), "test input states {key}: {v_in:#}");
+    }
+    // The Matroska muxer writes a DURATION tag, but the stream itself has no duration:
+    // only the container's.
+    assert!(v_in.get("duration").is_none(), "test input has a stream duration: {v_in:#}");
+    input
+}
+
+#[test]
+fn vp9_profile_2_bt2020_without_primaries_or_transfer_becomes_bt709_web_film() {
+    let tmp = TempDir::new().unwrap();
+    let limits = Limits::default();
+    let input = vp9_profile_2_without_primaries_or_transfer(tmp.path());
+
+    let info = probe_film(&input, &limits).unwrap();
+    assert_eq!((info.video_codec.as_str(), info.bit_depth, info.hdr), ("vp9", 10, false), "{info:?}");
+    assert_eq!((info.width, info.height), (426, 240));
+
+    let dir = out_dir(&tmp);
+    let out = run(&input, &dir, &limits).0.unwrap_or_else(|e| panic!("refused: {e} ({e:?})"));
+    // 426 is even and smaller than both boxes: never upscaled, same size twice.
+    assert_eq!((out.web.width, out.web.height), (426, 240));
+    assert_eq!((out.web_360.width, out.web_360.height), (426, 240));
+    check_outputs(&out);
+    for path in [&out.web.path, &out.web_360.path] {
+        let probe = ffprobe(path);
+        let v = streams_of(&probe, "video")[0];
+        assert_eq!((v["codec_name"].as_str(), v["pix_fmt"].as_str()), (Some("h264"), Some("yuv420p")), "{v:#}");
+        for key in ["color_space", "color_transfer", "color_primaries"] {
+            assert_eq!(v[key], "bt709", "{path:?} {key}: {v:#}");
+        }
+        let duration = format_duration(&probe);
+        assert!((duration - 3.0).abs() < 0.15, "{path:?}: duration {duration}");
+        assert_eq!(frame_times(path).len(), 75, "{path:?}");
+    }
+    // Converted from BT.2020 SDR as FFmpeg itself converts it when told those defaults:
+    // neither left as it was (merely cut to 8 bits) nor treated as HDR.
+    let want = first_picture_stats(&input, "zscale=tin=bt2020-10:pin=bt2020:min=bt2020nc:rin=limited:t=bt709:p=bt709:m=bt709:r=limited,format=yuv420p,");
+    let naive = first_picture_stats(&input, "format=yuv420p,");
+    let got = first_picture_stats(&out.web.path, "");
+    let close = |s: &std::collections::HashMap<String, f64>| {
+        (s["YAVG"] / want["YAVG"] - 1.0).abs() < 0.05 && (s["SATAVG"] / want["SATAVG"] - 1.0).abs() < 0.1
+    };
+    assert!(close(&got), "got {got:?}, FFmpeg's conversion {want:?}");
+    assert!(!close(&naive), "the check cannot tell: {naive:?}");
+}
+
 #[test]
 fn mkv_with_subtitles_and_several_sound_tracks_uses_the_default_one() {
     let tmp = TempDir::new().unwrap();
