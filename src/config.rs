@@ -26,6 +26,17 @@ pub struct Config {
     pub max_text_chars: usize,
     /// Concurrent media jobs in this process (the bounded CPU pool size).
     pub job_concurrency: usize,
+    /// OS priority (nice, 0–19) of the media job threads and the FFmpeg threads they start,
+    /// so pages and sign-in stay quick while films transcode (`PIAZZA_MEDIA_NICE`).
+    pub media_nice: i32,
+    /// CPU work on the request path at once: password hashing, upload probes, covers
+    /// (`PIAZZA_REQUEST_CONCURRENCY`).
+    pub request_concurrency: usize,
+    /// Sign-ups one client address may make in an hour (`PIAZZA_SIGNUPS_PER_ADDRESS_PER_HOUR`).
+    pub signups_per_address_per_hour: i64,
+    /// Sign-ups the whole piazza accepts in an hour (`PIAZZA_SIGNUPS_PER_HOUR`): a ceiling
+    /// against floods of throwaway accounts from many addresses.
+    pub signups_per_hour: i64,
     /// Attempts before a transiently failing job is given up.
     pub job_max_attempts: i64,
     /// How long a claimed job stays leased without a heartbeat, in seconds.
@@ -80,6 +91,10 @@ impl Default for Config {
             max_upload_bytes: 200 * 1024 * 1024,
             max_text_chars: 60_000,
             job_concurrency: 2,
+            media_nice: 10,
+            request_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8),
+            signups_per_address_per_hour: 10,
+            signups_per_hour: 300,
             job_max_attempts: 5,
             job_lease_secs: 60,
             secure_cookies: None,
@@ -120,6 +135,15 @@ impl Config {
     pub fn validate(&self) -> anyhow::Result<()> {
         if self.job_concurrency == 0 {
             anyhow::bail!("PIAZZA_JOB_CONCURRENCY must be at least 1");
+        }
+        if !(0..=19).contains(&self.media_nice) {
+            anyhow::bail!("PIAZZA_MEDIA_NICE must be between 0 and 19");
+        }
+        if self.request_concurrency == 0 {
+            anyhow::bail!("PIAZZA_REQUEST_CONCURRENCY must be at least 1");
+        }
+        if self.signups_per_address_per_hour < 1 || self.signups_per_hour < 1 {
+            anyhow::bail!("PIAZZA_SIGNUPS_PER_ADDRESS_PER_HOUR and PIAZZA_SIGNUPS_PER_HOUR must be at least 1");
         }
         if self.max_upload_bytes < 1024 {
             anyhow::bail!("PIAZZA_MAX_UPLOAD_BYTES must be at least 1024");

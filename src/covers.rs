@@ -21,7 +21,7 @@ pub async fn store(state: &AppState, call: &Call, bytes: Vec<u8>, alt: &str, act
     let dir = tempfile::Builder::new().prefix("cover-").tempdir_in(state.config.tmp_dir())?;
     let out = dir.path().to_path_buf();
     let (path, width, height, sha) = state
-        .media_pool
+        .request_pool
         .run(move || -> Result<(std::path::PathBuf, u32, u32, String), MediaError> {
             let outputs = piazza_workers::photo::process_photo(&bytes, &out, &limits)?;
             let webp = || outputs.renditions.iter().filter(|r| r.mime == "image/webp");

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::mail::Mailer;
-use crate::media_pool::MediaPool;
+use crate::media_pool::{MediaPool, RequestPool};
 use crate::search::SearchIndex;
 use crate::config::StorageKind;
 use crate::storage::{LocalStore, MediaStore, S3Store};
@@ -17,7 +17,10 @@ pub struct AppState {
     pub store: Arc<dyn MediaStore>,
     /// The process's own search index; None in a `piazza worker`, which serves no search.
     pub search: Option<Arc<SearchIndex>>,
+    /// Media jobs, at a lower OS priority than the web.
     pub media_pool: MediaPool,
+    /// CPU work a person is waiting for (passwords, upload probes, covers).
+    pub request_pool: RequestPool,
     /// Wakes the job runner when a job was queued by this process.
     pub jobs_notify: Arc<Notify>,
     /// Wakes the indexer when this process changed what the public may see.
@@ -37,13 +40,15 @@ impl AppState {
         let store = open_store(&config).await?;
         let search = if with_search { Some(Arc::new(SearchIndex::open(&config.index_dir())?)) } else { None };
         let mailer = Arc::new(Mailer::new(config.outbox_dir(), &config.smtp_url, &config.mail_from)?);
-        let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));
+        let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60), config.media_nice);
+        let request_pool = RequestPool::new(config.request_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));
         Ok(Self {
             config: Arc::new(config),
             db,
             store,
             search,
             media_pool,
+            request_pool,
             jobs_notify: Arc::new(Notify::new()),
             index_notify: Arc::new(Notify::new()),
             mailer,

@@ -185,7 +185,7 @@ async fn check_content(
     } else {
         let path = file.path.to_path_buf();
         let limits = state.config.limits.clone();
-        state.media_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
+        state.request_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
     }
     content.original = Some(NewOriginal { key, name: file.name.clone(), mime: sniffed.mime().to_owned(), size: file.size as i64 });
     Ok(content)
@@ -302,7 +302,7 @@ async fn probe_photo(state: &AppState, file: &SpooledFile) -> Result<(), SubmitE
     let size = file.size;
     let limits = state.config.limits.clone();
     state
-        .media_pool
+        .request_pool
         .run(move || -> Result<(), SubmitError> {
             use std::io::Read;
             let mut head = Vec::new();

@@ -14,6 +14,8 @@ pub const ANONYMOUS_AUTHOR: &str = "Autore anonimo";
 pub enum TokenPurpose {
     VerifyEmail,
     ResetPassword,
+    /// A one-time sign-in, mailed to the owner of an account locked by guessing.
+    SignIn,
 }
 
 impl TokenPurpose {
@@ -21,6 +23,7 @@ impl TokenPurpose {
         match self {
             Self::VerifyEmail => "verify_email",
             Self::ResetPassword => "reset_password",
+            Self::SignIn => "sign_in",
         }
     }
 }
@@ -127,9 +130,22 @@ pub async fn verify_email(db: &Db, token_hash: &str) -> DbResult<Option<String>>
     Ok(Some(user_id))
 }
 
-/// Consumes a reset link and sets the new password. Every session of the person ends (whoever
-/// knew the old password is signed out), and the address counts as verified: the person
-/// just proved they read its mail. Returns the person's email, or None.
+/// Consumes a sign-in link; the person's id if it was live and the account still exists.
+pub async fn use_sign_in_link(db: &Db, token_hash: &str) -> DbResult<Option<String>> {
+    let mut tx = db.pool.begin().await?;
+    let Some(user_id) = consume_token(&mut tx, token_hash, TokenPurpose::SignIn).await? else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    let live = sqlx::query("select 1 as ok from app_user where id = $1 and deleted_at is null").bind(&user_id).fetch_optional(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(live.map(|_| user_id))
+}
+
+/// Consumes a reset link and sets the new password. Every session, API token and other
+/// one-time link of the person ends (whoever knew the old password is shut out), and the
+/// address counts as verified: the person just proved they read its mail. Returns the
+/// person's email, or None.
 pub async fn reset_password(db: &Db, token_hash: &str, password_hash: &str) -> DbResult<Option<String>> {
     let mut tx = db.pool.begin().await?;
     let Some(user_id) = consume_token(&mut tx, token_hash, TokenPurpose::ResetPassword).await? else {
@@ -146,7 +162,10 @@ pub async fn reset_password(db: &Db, token_hash: &str, password_hash: &str) -> D
     .bind(&user_id)
     .fetch_optional(&mut *tx)
     .await?;
-    sqlx::query("delete from session where user_id = $1").bind(&user_id).execute(&mut *tx).await?;
+    // Whoever knew the old password may have made sessions, API tokens or links with it.
+    for table in ["session", "api_token", "account_token"] {
+        sqlx::query(&format!("delete from {table} where user_id = $1")).bind(&user_id).execute(&mut *tx).await?;
+    }
     tx.commit().await?;
     row.map(|r| r.try_get("email")).transpose()
 }
@@ -167,46 +186,70 @@ pub async fn count_sessions(db: &Db, user_id: &str) -> DbResult<i64> {
     row.try_get("n")
 }
 
-/// Failed sign-ins counted under one key in the current window.
+/// Attempts counted under one key in the current window.
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottleState {
     pub failures: i64,
     pub window_start: i64,
 }
 
-/// The current window of each key that has one.
-pub async fn throttle_state(db: &Db, key: &str, window_ms: i64) -> DbResult<Option<ThrottleState>> {
-    let row = sqlx::query("select failures, window_start from sign_in_throttle where key = $1 and window_start > $2")
-        .bind(key)
-        .bind(now_ms() - window_ms)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| Ok(ThrottleState { failures: r.try_get("failures")?, window_start: r.try_get("window_start")? })).transpose()
+/// The answer to "may one more attempt be made under this key?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// Counted: this is attempt number `count` of the window.
+    Reserved { count: i64 },
+    /// The limit is reached; the window (and the wait) ends at `until` (Unix ms).
+    Refused { until: i64 },
 }
 
-/// Counts one failure under `key`: a window starts at the first failure and lasts
-/// `window_ms`; a failure after it starts a new one. One upsert, so concurrent failures on
-/// several web nodes all count.
-pub async fn record_failure(db: &Db, key: &str, window_ms: i64) -> DbResult<()> {
+/// Reserves one attempt under `key` before the costly or risky check it guards: a window
+/// starts at its first attempt and lasts `window_ms`; at most `limit` attempts are counted
+/// in it. One upsert whose update is conditional, so however many requests arrive at once,
+/// on however many web nodes, no more than `limit` are ever let through.
+pub async fn reserve_attempt(db: &Db, key: &str, window_ms: i64, limit: i64) -> DbResult<Reservation> {
     let now = now_ms();
     let expired_before = now - window_ms;
-    sqlx::query(
+    let row = sqlx::query(
         "insert into sign_in_throttle (key, window_start, failures) values ($1, $2, 1)
          on conflict (key) do update set
              failures = case when sign_in_throttle.window_start > $3 then sign_in_throttle.failures + 1 else 1 end,
-             window_start = case when sign_in_throttle.window_start > $3 then sign_in_throttle.window_start else $2 end",
+             window_start = case when sign_in_throttle.window_start > $3 then sign_in_throttle.window_start else $2 end
+         where sign_in_throttle.window_start <= $3 or sign_in_throttle.failures < $4
+         returning failures",
     )
     .bind(key)
     .bind(now)
     .bind(expired_before)
-    .execute(&db.pool)
+    .bind(limit)
+    .fetch_optional(&db.pool)
     .await?;
-    // Old windows carry no information; the table stays as small as the recent attackers.
-    sqlx::query("delete from sign_in_throttle where window_start <= $1").bind(expired_before).execute(&db.pool).await?;
+    if let Some(row) = row {
+        let count: i64 = row.try_get("failures")?;
+        if count == 1 {
+            // A new window: old ones carry no information, and the table stays as small
+            // as the set of recent attackers.
+            sqlx::query("delete from sign_in_throttle where window_start <= $1").bind(expired_before).execute(&db.pool).await?;
+        }
+        return Ok(Reservation::Reserved { count });
+    }
+    let window_start: i64 = sqlx::query("select window_start from sign_in_throttle where key = $1")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get("window_start"))
+        .transpose()?
+        .unwrap_or(now);
+    Ok(Reservation::Refused { until: window_start + window_ms })
+}
+
+/// Gives back an attempt that turned out not to count (the password was right), so people
+/// who share an address are not locked out by each other's successful sign-ins.
+pub async fn release_attempt(db: &Db, key: &str) -> DbResult<()> {
+    sqlx::query("update sign_in_throttle set failures = failures - 1 where key = $1 and failures > 0").bind(key).execute(&db.pool).await?;
     Ok(())
 }
 
-/// Forgets the failures under `key` (after a successful sign-in or a password reset).
+/// Forgets the attempts under `key` (after a successful sign-in or a password reset).
 pub async fn clear_failures(db: &Db, key: &str) -> DbResult<()> {
     sqlx::query("delete from sign_in_throttle where key = $1").bind(key).execute(&db.pool).await?;
     Ok(())

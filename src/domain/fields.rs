@@ -1,8 +1,10 @@
 use super::DomainError;
 
-/// Trims, refuses control and bidirectional-override characters, and bounds the length.
+/// Trims, makes line endings `\n` (browsers send a textarea's lines with CRLF), refuses
+/// control, noncharacter and bidirectional-override characters, and bounds the length.
 fn clean(input: &str, field: &'static str, code: &'static str, min: usize, max: usize) -> Result<String, DomainError> {
-    let trimmed = input.trim();
+    let unified = input.replace("\r\n", "\n");
+    let trimmed = unified.trim();
     let len = trimmed.chars().count();
     if len < min {
         return Err(DomainError::new(code, format!("the {field} is missing")));
@@ -10,10 +12,25 @@ fn clean(input: &str, field: &'static str, code: &'static str, min: usize, max: 
     if len > max {
         return Err(DomainError::new(code, format!("the {field} is too long: at most {max} characters")));
     }
-    if trimmed.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)) {
-        return Err(DomainError::new(code, format!("the {field} contains invisible control characters")));
+    if trimmed.chars().any(|c| (c != '\n' && piazza_workers::text::is_unwanted_char(c)) || is_bidi_control(c)) {
+        return Err(DomainError::new(
+            code,
+            format!("the {field} contains invisible or reserved characters that cannot be shown; type it again instead of pasting it"),
+        )
+        .it(format!("{} contiene caratteri invisibili o riservati che non si possono mostrare: scrivilo di nuovo invece di incollarlo", field_it(field))));
     }
     Ok(trimmed.to_owned())
+}
+
+/// A field's name in Italian, with its article, to start a sentence.
+fn field_it(field: &str) -> &'static str {
+    match field {
+        "title" => "Il titolo",
+        "name" => "Il nome",
+        "description" => "La descrizione",
+        "alt text" => "La descrizione della foto",
+        _ => "Il testo",
+    }
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -134,7 +151,7 @@ pub fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|&c| !c.is_control() && !is_bidi_control(c))
+        .filter(|&c| !c.is_control() && !piazza_workers::text::is_unwanted_char(c) && !is_bidi_control(c))
         .take(120)
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
@@ -164,6 +181,12 @@ mod tests {
         assert_eq!(Title::parse(" ").unwrap_err().code, "invalid_title");
         assert_eq!(Title::parse("a\nb").unwrap_err().code, "invalid_title");
         assert_eq!(Title::parse("x\u{202E}y").unwrap_err().code, "invalid_title");
+        for hostile in ["a\u{FFFF}", "a\u{FFFE}", "\u{FDD0}a", "a\u{1}b", "a\u{7f}", "a\u{85}b", "a\u{10FFFF}"] {
+            let e = Title::parse(hostile).unwrap_err();
+            assert_eq!(e.code, "invalid_title", "{hostile:?}");
+            assert!(e.italian.is_some());
+        }
+        assert_eq!(Description::parse("riga uno\r\nriga due").unwrap().into_inner(), "riga uno\nriga due");
     }
 
     #[test]

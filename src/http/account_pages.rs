@@ -3,11 +3,12 @@
 //! Sign-in itself stays in `pages.rs`; its limits live here.
 
 use super::error::{io_error, AppError};
-use super::i18n::{already_registered_mail, reset_mail, verify_mail};
+use super::i18n::{already_registered_mail, reset_mail, sign_in_link_mail, verify_mail};
+use super::links::link_base;
 use super::pages::{cookie_header, page, render, Frame, PageResult};
 use super::viewer::{ClientAddr, Viewer, SESSION_COOKIE};
 use crate::auth;
-use crate::db::accounts::{self, TokenPurpose};
+use crate::db::accounts::{self, Reservation, TokenPurpose};
 use crate::db::users::{self, User};
 use crate::db::{now_ms, works};
 use crate::domain::{check_new_password, PersonName, Role};
@@ -22,55 +23,91 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use std::io::{Seek, Write};
 
-/// Sign-in failures are counted in windows of this length.
+/// Sign-in attempts are counted in windows of this length.
 const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
-/// Failures allowed per account in a window: enough for typos, too few for guessing.
-const FAILURES_PER_ACCOUNT: i64 = 5;
-/// Failures allowed per client address in a window (several people may share one address).
-const FAILURES_PER_ADDRESS: i64 = 20;
-/// Mails (sign-up, verification, reset) one client address may cause in a window.
+/// Password checks allowed per account in a window: enough for typos, too few for guessing.
+const ATTEMPTS_PER_ACCOUNT: i64 = 5;
+/// Password checks allowed per client address in a window (several people may share one).
+const ATTEMPTS_PER_ADDRESS: i64 = 20;
+/// Mails (sign-up, verification, reset, sign-in links) one client address may cause in a window.
 const MAILS_PER_ADDRESS: i64 = 20;
+/// Lock-out warnings and sign-in links one account may receive in an hour, so that the
+/// lock-out itself cannot be turned into a flood of mail.
+const LINK_MAILS_PER_ACCOUNT: i64 = 3;
+const HOUR_MS: i64 = 3600 * 1000;
 /// How long a verification link works.
 const VERIFY_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 /// How long a password-reset link works.
 const RESET_TTL_MS: i64 = 3600 * 1000;
+/// How long a one-time sign-in link works.
+const SIGN_IN_LINK_TTL_MS: i64 = 3600 * 1000;
+
+/// Why a password may not be checked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocked {
+    /// This connection made too many attempts; seconds to wait.
+    Address(u64),
+    /// This account had too many wrong passwords; seconds to wait. Its owner can still come
+    /// in with a one-time link by mail.
+    Account(u64),
+}
 
 /// The sign-in limits for one attempt: per account (keyed by a hash of the email, so the
-/// table holds no addresses, known or guessed) and per client address.
+/// table holds no addresses, known or guessed) and per client address. An attempt is
+/// reserved *before* the password is checked, so parallel requests cannot slip past.
 pub struct SignInThrottle {
+    email: String,
     account_key: String,
     address_key: String,
+    /// Which attempt of the window this one is, once reserved.
+    account_count: i64,
+}
+
+fn wait_s(until: i64) -> u64 {
+    ((until - now_ms()).max(1000) as u64).div_ceil(1000)
 }
 
 impl SignInThrottle {
     pub fn new(email: &str, client: &ClientAddr) -> Self {
-        Self { account_key: account_key(email), address_key: format!("address:{}", client.0) }
+        Self { email: email.to_owned(), account_key: account_key(email), address_key: format!("address:{}", client.bucket()), account_count: 0 }
     }
 
-    /// Seconds until the next attempt may be made, if either limit is reached.
-    pub async fn blocked(&self, state: &AppState) -> Result<Option<u64>, AppError> {
-        let mut wait_ms = 0;
-        for (key, limit) in [(&self.account_key, FAILURES_PER_ACCOUNT), (&self.address_key, FAILURES_PER_ADDRESS)] {
-            if let Some(s) = accounts::throttle_state(&state.db, key, THROTTLE_WINDOW_MS).await? {
-                if s.failures >= limit {
-                    wait_ms = wait_ms.max(s.window_start + THROTTLE_WINDOW_MS - now_ms());
-                }
+    /// Reserves this attempt under both limits, or says which one is reached.
+    pub async fn reserve(&mut self, state: &AppState) -> Result<Result<(), Blocked>, AppError> {
+        if let Reservation::Refused { until } = accounts::reserve_attempt(&state.db, &self.address_key, THROTTLE_WINDOW_MS, ATTEMPTS_PER_ADDRESS).await? {
+            return Ok(Err(Blocked::Address(wait_s(until))));
+        }
+        match accounts::reserve_attempt(&state.db, &self.account_key, THROTTLE_WINDOW_MS, ATTEMPTS_PER_ACCOUNT).await? {
+            Reservation::Reserved { count } => {
+                self.account_count = count;
+                Ok(Ok(()))
+            }
+            Reservation::Refused { until } => {
+                // Not this connection's fault as far as it knows: its attempt was not made.
+                accounts::release_attempt(&state.db, &self.address_key).await?;
+                Ok(Err(Blocked::Account(wait_s(until))))
             }
         }
-        Ok((wait_ms > 0).then(|| (wait_ms as u64).div_ceil(1000).max(1)))
     }
 
-    pub async fn record_failure(&self, state: &AppState) -> Result<(), AppError> {
-        accounts::record_failure(&state.db, &self.account_key, THROTTLE_WINDOW_MS).await?;
-        accounts::record_failure(&state.db, &self.address_key, THROTTLE_WINDOW_MS).await?;
+    /// The password was wrong. The attempt stays counted; the one that locks the account
+    /// tells its owner by mail, with a link that lets them in anyway.
+    pub async fn failed(&self, state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
         tracing::info!("sign-in failed");
+        if self.account_count == ATTEMPTS_PER_ACCOUNT {
+            tracing::warn!("an account is locked after repeated wrong passwords");
+            if let Some(found) = users::find_by_email(&state.db, &self.email).await? {
+                send_sign_in_link(state, headers, &found.user, true).await?;
+            }
+        }
         Ok(())
     }
 
-    /// A right password clears the account's count (the address's count stays: one
-    /// account's owner must not unlock guessing at others from the same address).
+    /// A right password clears the account's count and gives back this connection's attempt
+    /// (a library's shared address is not locked by its own successful sign-ins).
     pub async fn succeeded(&self, state: &AppState) -> Result<(), AppError> {
         accounts::clear_failures(&state.db, &self.account_key).await?;
+        accounts::release_attempt(&state.db, &self.address_key).await?;
         Ok(())
     }
 }
@@ -82,15 +119,36 @@ fn account_key(email: &str) -> String {
 /// Counts one mail caused by this client address; refuses past the limit, so the forms
 /// cannot be used to flood someone's inbox.
 async fn count_mail(state: &AppState, client: &ClientAddr) -> Result<(), AppError> {
-    let key = format!("mail:{}", client.0);
-    if let Some(s) = accounts::throttle_state(&state.db, &key, THROTTLE_WINDOW_MS).await? {
-        if s.failures >= MAILS_PER_ADDRESS {
-            let seconds = ((s.window_start + THROTTLE_WINDOW_MS - now_ms()).max(1000) / 1000) as u64;
-            return Err(too_many(seconds));
-        }
+    let key = format!("mail:{}", client.bucket());
+    match accounts::reserve_attempt(&state.db, &key, THROTTLE_WINDOW_MS, MAILS_PER_ADDRESS).await? {
+        Reservation::Reserved { .. } => Ok(()),
+        Reservation::Refused { until } => Err(too_many(wait_s(until))),
     }
-    accounts::record_failure(&state.db, &key, THROTTLE_WINDOW_MS).await?;
+}
+
+/// Mails a one-time sign-in link to an account's owner, at most a few times an hour per
+/// account (quietly skipped past that). `locked` adds the warning that someone is guessing.
+async fn send_sign_in_link(state: &AppState, headers: &HeaderMap, user: &User, locked: bool) -> Result<(), AppError> {
+    let key = format!("linkmail:{}", auth::token_hash(&user.email));
+    if let Reservation::Refused { .. } = accounts::reserve_attempt(&state.db, &key, HOUR_MS, LINK_MAILS_PER_ACCOUNT).await? {
+        tracing::info!("sign-in link not sent: this account had enough of them this hour");
+        return Ok(());
+    }
+    let Some(base) = super::links::mail_base(state, headers) else { return Ok(()) };
+    let token = auth::new_token();
+    accounts::issue_token(&state.db, &user.id, TokenPurpose::SignIn, &auth::token_hash(&token), SIGN_IN_LINK_TTL_MS).await?;
+    let (subject, body) = sign_in_link_mail(&user.name, &format!("{base}/signin/link?token={token}"), locked);
+    state.mailer.send(Mail { to: user.email.clone(), subject, body, kind: if locked { "account_locked" } else { "sign_in_link" } }).await?;
     Ok(())
+}
+
+/// Starts a browser session for a person: a new session id every time, so a planted
+/// cookie is never promoted. The `Set-Cookie` to send.
+pub(super) async fn start_session(state: &AppState, user_id: &str) -> Result<HeaderValue, AppError> {
+    let token = auth::new_token();
+    let max_age = auth::SESSION_DAYS * 86_400;
+    users::insert_session(&state.db, &auth::token_hash(&token), user_id, now_ms() + max_age * 1000).await?;
+    Ok(cookie_header(state, SESSION_COOKIE, &token, max_age))
 }
 
 fn too_many(retry_after_s: u64) -> AppError {
@@ -99,26 +157,6 @@ fn too_many(retry_after_s: u64) -> AppError {
         "too_many_attempts",
         format!("too many attempts from this connection; try again in {} minutes", retry_after_s.div_ceil(60).max(1)),
     )
-}
-
-/// The origin put into links in mail. The configured public URL; without one, the request's
-/// Host only when it is this machine (a demo), because a Host header chosen by an attacker
-/// would otherwise send a victim a reset link to the attacker's site.
-pub(super) fn link_base(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
-    if !state.config.public_url.is_empty() {
-        return Ok(state.config.public_url.trim_end_matches('/').to_owned());
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let name = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
-    if name == "localhost" || name == "[::1]" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback()) {
-        return Ok(format!("http://{host}"));
-    }
-    tracing::error!("PIAZZA_PUBLIC_URL is not set: links in mail cannot be made for a non-local host");
-    Err(AppError::client(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "public_url_required",
-        "this server cannot send links by mail until its public address (PIAZZA_PUBLIC_URL) is configured",
-    ))
 }
 
 /// A message in the viewer's language for a refusal with a stable code.
@@ -156,6 +194,7 @@ fn link_invalid(viewer: &Viewer, purpose: TokenPurpose) -> Result<Response, AppE
     let retry = match purpose {
         TokenPurpose::ResetPassword => ("/reset-password", t.reset_request_button),
         TokenPurpose::VerifyEmail => ("/me/account", t.nav_account),
+        TokenPurpose::SignIn => ("/signin", t.nav_sign_in),
     };
     notice(viewer, StatusCode::BAD_REQUEST, t.error_title, t.link_invalid, Some(retry))
 }
@@ -206,7 +245,7 @@ pub async fn sign_up(State(state): State<AppState>, viewer: Viewer, client: Clie
         };
         count_mail(&state, &client).await?;
         let password = form.password.clone();
-        let hash = state.media_pool.run(move || auth::hash_password(&password)).await??;
+        let hash = state.request_pool.run(move || auth::hash_password(&password)).await??;
         match accounts::sign_up(&state.db, &email, &name, &hash).await? {
             Some(user) => send_verification(&state, &headers, &user).await?,
             None => {
@@ -282,6 +321,58 @@ pub async fn resend_verification(State(state): State<AppState>, viewer: Viewer, 
     .await
 }
 
+// ---- one-time sign-in links -------------------------------------------------------------
+
+/// Asks for a sign-in link by mail: the way in for the owner of an account that someone
+/// locked by guessing. The same answer whether or not the address has an account.
+pub async fn sign_in_link_request(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, headers: HeaderMap, Form(form): Form<EmailForm>) -> PageResult {
+    page(&viewer, async {
+        count_mail(&state, &client).await?;
+        if let Some(email) = auth::normalise_email(&form.email) {
+            if let Some(found) = users::find_by_email(&state.db, &email).await? {
+                send_sign_in_link(&state, &headers, &found.user, false).await?;
+            }
+        }
+        Ok(Redirect::to("/signin?done=link").into_response())
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "signin_link.html")]
+struct SignInLinkPage {
+    frame: Frame,
+    token: String,
+}
+
+/// The link in the mail opens a page with a button (a GET changes nothing: mail scanners
+/// that open links must not use them up).
+pub async fn sign_in_link_form(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TokenQuery>) -> PageResult {
+    page(&viewer, async {
+        if !accounts::token_is_live(&state.db, &auth::token_hash(&q.token), TokenPurpose::SignIn).await? {
+            return link_invalid(&viewer, TokenPurpose::SignIn);
+        }
+        render(SignInLinkPage { frame: Frame::new(&viewer), token: q.token.clone() })
+    })
+    .await
+}
+
+/// Uses a sign-in link: a session, whatever the password limits say (the owner proved they
+/// read the account's mail). The limits stay, so the guessing stays stopped.
+pub async fn sign_in_with_link(State(state): State<AppState>, viewer: Viewer, Form(form): Form<TokenForm>) -> PageResult {
+    page(&viewer, async {
+        let Some(user_id) = accounts::use_sign_in_link(&state.db, &auth::token_hash(&form.token)).await? else {
+            return link_invalid(&viewer, TokenPurpose::SignIn);
+        };
+        tracing::info!("signed in with a one-time link");
+        let cookie = start_session(&state, &user_id).await?;
+        let mut response = Redirect::to("/me/works").into_response();
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+        Ok(response)
+    })
+    .await
+}
+
 // ---- password reset ---------------------------------------------------------------------
 
 #[derive(Template)]
@@ -352,7 +443,7 @@ pub async fn reset(State(state): State<AppState>, viewer: Viewer, Form(form): Fo
             return Ok(response);
         }
         let password = form.password.clone();
-        let hash = state.media_pool.run(move || auth::hash_password(&password)).await??;
+        let hash = state.request_pool.run(move || auth::hash_password(&password)).await??;
         let Some(email) = accounts::reset_password(&state.db, &auth::token_hash(&form.token), &hash).await? else {
             return link_invalid(&viewer, TokenPurpose::ResetPassword);
         };
@@ -427,25 +518,26 @@ pub struct PasswordForm {
     password: String,
 }
 
-pub async fn delete_account(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, Form(form): Form<PasswordForm>) -> PageResult {
+pub async fn delete_account(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, headers: HeaderMap, Form(form): Form<PasswordForm>) -> PageResult {
     let Some(user) = viewer.user.clone() else {
         return Ok(Redirect::to("/signin").into_response());
     };
     page(&viewer, async {
         // The same limits as sign-in: a borrowed session must not become a password oracle.
-        let throttle = SignInThrottle::new(&user.email, &client);
-        if let Some(seconds) = throttle.blocked(&state).await? {
+        let mut throttle = SignInThrottle::new(&user.email, &client);
+        if let Err(Blocked::Address(seconds) | Blocked::Account(seconds)) = throttle.reserve(&state).await? {
             return Err(too_many(seconds));
         }
         let found = accounts::find_by_id(&state.db, &user.id).await?.ok_or(AppError::Unauthenticated)?;
         let (password, hash) = (form.password.clone(), found.password_hash.clone());
-        if !state.media_pool.run(move || auth::verify_password(&password, &hash)).await? {
-            throttle.record_failure(&state).await?;
+        if !state.request_pool.run(move || auth::verify_password(&password, &hash)).await? {
+            throttle.failed(&state, &headers).await?;
             let e = AppError::client(StatusCode::FORBIDDEN, "wrong_password", "the password is not right");
             let mut response = account_page(&state, &viewer, &user, None, Some(say(&viewer, &e))).await?;
             *response.status_mut() = StatusCode::FORBIDDEN;
             return Ok(response);
         }
+        throttle.succeeded(&state).await?;
         let deletion = accounts::delete_account(&state.db, &user.id).await?;
         state.index_notify.notify_one();
         // After the commit: the rows no longer point at these objects. A failure here leaves

@@ -119,7 +119,7 @@ pub async fn report_work(
     ApiJson(body): ApiJson<ReportBody>,
 ) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?;
-    let base = super::review::mail_base(&state, &headers);
+    let base = super::links::mail_base(&state, &headers);
     let outcome = apply_report(&state, &user.id, &id, &body.reason, base.as_deref()).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "recorded": outcome.recorded }))))
 }

@@ -332,7 +332,7 @@ pub async fn bulk_approve(State(state): State<AppState>, viewer: Viewer, headers
         let curator = viewer.require_curator()?;
         let pairs = form_pairs(&body);
         let ids = all(&pairs, "ids");
-        let base = review_ops::mail_base(&state, &headers);
+        let base = super::links::mail_base(&state, &headers);
         let (approved, skipped) = review_ops::apply_bulk_approve(&state, &ids, &curator.id, base.as_deref()).await?;
         let back = field(&pairs, "back");
         let back = if back.starts_with("/curate") && !back.starts_with("//") { back } else { "/curate" };

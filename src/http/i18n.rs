@@ -266,6 +266,10 @@ pub static WORDS: &[(&str, &str, &str)] = &[
     ("to_archived", "Archivia", "Archive"),
     ("opens_on", "Apre il", "Opens on"),
     ("results", "Risultati", "Results"),
+    ("account_locked", "Troppe password sbagliate per questo account: l'accesso con la password è sospeso per 15 minuti. Se l'account è tuo, puoi entrare subito con un link che ti mandiamo per email.", "Too many wrong passwords for this account: signing in with the password is paused for 15 minutes. If the account is yours, you can come in now with a link we email you."),
+    ("send_sign_in_link", "Mandami un link per entrare", "Email me a sign-in link"),
+    ("sign_in_link_text", "Questo link ti fa entrare nel tuo account una volta sola, senza password.", "This link signs you in to your account once, without a password."),
+    ("reset_ends_everything", "Quando cambi la password, esci da tutti i dispositivi e le chiavi API del tuo account smettono di funzionare.", "When you change the password you are signed out everywhere and your account's API tokens stop working."),
     ("newer_page", "← Pagina precedente", "← Previous page"),
     ("older_page", "Pagina successiva →", "Next page →"),
     ("pages", "Pagine", "Pages"),
@@ -450,7 +454,7 @@ pub static IT: Texts = Texts {
     reset_request_button: "Mandami il link",
     new_password: "Nuova password",
     reset_button: "Salva la nuova password",
-    reset_done: "Password cambiata. Per sicurezza sei uscito da tutti i dispositivi: accedi con la nuova password.",
+    reset_done: "Password cambiata. Per sicurezza sei uscito da tutti i dispositivi e le chiavi API dell'account non valgono più: accedi con la nuova password.",
     account_title: "Il mio account",
     account_verified: "Indirizzo confermato",
     account_not_verified: "Indirizzo non ancora confermato: apri il link che ti abbiamo mandato per poter inviare opere.",
@@ -590,7 +594,7 @@ pub static EN: Texts = Texts {
     reset_request_button: "Send me the link",
     new_password: "New password",
     reset_button: "Save the new password",
-    reset_done: "Password changed. For safety you were signed out everywhere: sign in with the new password.",
+    reset_done: "Password changed. For safety you were signed out everywhere and the account's API tokens no longer work: sign in with the new password.",
     account_title: "My account",
     account_verified: "Address confirmed",
     account_not_verified: "Address not confirmed yet: open the link we sent you to be able to send works.",
@@ -649,6 +653,7 @@ pub fn error_message_it(code: &str) -> Option<&'static str> {
         "invalid_licence" => "Scegli una licenza.",
         "unknown_call" => "Questa chiamata non esiste.",
         "processing_timeout" => "Il file ha richiesto troppo tempo per essere elaborato.",
+        "processing_error" => "Qualcosa non ha funzionato da parte nostra durante l'elaborazione del file: non è colpa del file, i curatori possono riprovare.",
         "processing_failed" => "Non siamo riusciti a elaborare il file; un curatore può riprovare.",
         "email_not_verified" => "Conferma prima il tuo indirizzo email: apri il link che ti abbiamo mandato (puoi chiederne uno nuovo dalla pagina del tuo account).",
         "csrf_token_invalid" => "Questo modulo è scaduto o non viene da una pagina di Piazza: ricarica la pagina e invialo di nuovo.",
@@ -700,6 +705,30 @@ pub fn reset_mail(link: &str) -> (String, String) {
         "Piazza: reimposta la password / reset your password".into(),
         format!(
             "Qualcuno (speriamo tu) ha chiesto di reimpostare la password del tuo account Piazza.\nApri questo link entro un'ora per sceglierne una nuova (vale una volta sola):\n\n{link}\n\nSe non sei stato tu, ignora questo messaggio: la password resta quella di prima.\n\n-- \n\nSomeone (hopefully you) asked to reset the password of your Piazza account.\nOpen this link within one hour to choose a new one (it works once):\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it was.\n"
+        ),
+    )
+}
+
+/// A one-time sign-in link; with `locked`, the warning that someone was guessing the
+/// password and that sign-in with it is paused. Italian, then English.
+pub fn sign_in_link_mail(name: &str, link: &str, locked: bool) -> (String, String) {
+    let (subject, it, en) = if locked {
+        (
+            "Piazza: qualcuno sta provando la tua password / someone is trying your password",
+            "qualcuno ha sbagliato più volte la password del tuo account Piazza, e per 15 minuti l'accesso con la password è sospeso.\nLa password non è stata indovinata. Se eri tu, o se vuoi entrare adesso, usa questo link (vale un'ora, una volta sola):",
+            "someone typed a wrong password for your Piazza account several times, so signing in with the password is paused for 15 minutes.\nThe password was not guessed. If it was you, or if you want to come in now, use this link (valid for one hour, once):",
+        )
+    } else {
+        (
+            "Piazza: il tuo link per entrare / your sign-in link",
+            "ecco il link che hai chiesto per entrare nel tuo account Piazza (vale un'ora, una volta sola):",
+            "here is the link you asked for to sign in to your Piazza account (valid for one hour, once):",
+        )
+    };
+    (
+        subject.into(),
+        format!(
+            "Ciao {name},\n\n{it}\n\n{link}\n\nSe non sei stato tu, non serve fare nulla; se la tua password è corta, sceglierne una più lunga la rende più sicura.\n\n-- \n\nHello {name},\n\n{en}\n\n{link}\n\nIf it was not you, there is nothing to do; if your password is short, a longer one makes it safer.\n"
         ),
     )
 }

@@ -1,5 +1,6 @@
 //! Server-rendered pages: usable without JavaScript, light on mobile data, Italian first.
 
+use super::account_pages::Blocked;
 use super::api::{self, SearchParams};
 use super::error::AppError;
 use super::i18n::{error_message_it, Lang, Texts};
@@ -260,6 +261,10 @@ pub async fn call(State(state): State<AppState>, viewer: Viewer, Path(slug): Pat
 struct Feed {
     lang: &'static str,
     title: String,
+    /// The feed's own id, a `tag:` URI.
+    id: String,
+    /// The prefix of entry ids, a `tag:` URI.
+    tag: String,
     base: String,
     path: String,
     page: String,
@@ -270,15 +275,29 @@ struct Feed {
 /// An Atom feed of published works: of the whole piazza, or of one call (not of a draft).
 async fn feed_of(state: &AppState, viewer: &Viewer, headers: &HeaderMap, call: Option<&Call>) -> Result<Response, AppError> {
     let list = works::list_published(&state.db, call.map(|c| c.id.as_str()), 50, 0).await?;
-    let works = cards(state, list).await?;
+    let mut works = cards(state, list).await?;
+    // Input refuses what XML forbids, but rows from before that rule (or from a bug) must
+    // not make the whole feed unreadable.
+    let xml = |s: &mut String| *s = piazza_workers::text::xml_safe(s).into_owned();
+    for w in &mut works {
+        for field in [&mut w.title, &mut w.author, &mut w.excerpt, &mut w.alt_text] {
+            xml(field);
+        }
+    }
     let updated = works.first().and_then(|w| w.published_at.clone()).unwrap_or_else(|| super::views::rfc3339_ms(0));
     let (title, path, page) = match call {
-        Some(c) => (format!("{} · Piazza", c.title), format!("/calls/{}/feed.xml", c.slug), format!("/calls/{}", c.slug)),
+        Some(c) => (format!("{} · Piazza", piazza_workers::text::xml_safe(&c.title)), format!("/calls/{}/feed.xml", c.slug), format!("/calls/{}", c.slug)),
         None => ("Piazza".to_owned(), "/feed.xml".to_owned(), "/".to_owned()),
     };
     // Feed readers need absolute links; without a configured address, links are relative to this host.
-    let base = super::account_pages::link_base(state, headers).unwrap_or_default();
-    let xml = Feed { lang: viewer.lang.code(), title, base, path, page, updated, works }.render().map_err(|e| AppError::Internal(e.into()))?;
+    let base = super::links::link_base(state, headers).unwrap_or_default();
+    // Ids never come from the request: a reader must see the same entry whatever Host it used.
+    let tag = format!("tag:{},2026:", super::links::tag_authority(&state.config.public_url));
+    let id = match call {
+        Some(c) => format!("{tag}calls/{}/feed", c.id),
+        None => format!("{tag}feed"),
+    };
+    let xml = Feed { lang: viewer.lang.code(), title, id, tag, base, path, page, updated, works }.render().map_err(|e| AppError::Internal(e.into()))?;
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
 }
 
@@ -407,6 +426,8 @@ struct SignInPage {
     /// A note after another step (account created, password changed, account deleted).
     notice: Option<&'static str>,
     email: String,
+    /// The account is locked by guessing: offer its owner a sign-in link by mail.
+    offer_link: bool,
 }
 
 #[derive(Deserialize)]
@@ -421,9 +442,10 @@ pub async fn sign_in_form(viewer: Viewer, Query(q): Query<SignInQuery>) -> PageR
         "signup" => Some(t.sign_up_done),
         "reset" => Some(t.reset_done),
         "deleted" => Some(t.account_deleted),
+        "link" => Some(t.check_inbox_text),
         _ => None,
     };
-    page(&viewer, async { render(SignInPage { frame: Frame::new(&viewer), error: None, notice, email: String::new() }) }).await
+    page(&viewer, async { render(SignInPage { frame: Frame::new(&viewer), error: None, notice, email: String::new(), offer_link: false }) }).await
 }
 
 #[derive(Deserialize)]
@@ -437,15 +459,19 @@ pub(super) fn cookie_header(state: &AppState, name: &str, value: &str, max_age_s
     HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")).expect("cookie is ascii")
 }
 
-pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, Form(form): Form<SignInForm>) -> PageResult {
+pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, headers: HeaderMap, Form(form): Form<SignInForm>) -> PageResult {
     page(&viewer, async {
         let email = auth::normalise_email(&form.email).unwrap_or_default();
-        // Checked before the password, so a locked account or address learns nothing more.
-        let throttle = super::account_pages::SignInThrottle::new(&email, &client);
-        if let Some(retry_after_s) = throttle.blocked(&state).await? {
-            let t = viewer.lang.texts();
-            let mut response =
-                render(SignInPage { frame: Frame::new(&viewer), error: Some(t.too_many_attempts), notice: None, email: form.email.clone() })?;
+        let t = viewer.lang.texts();
+        // Reserved before the password is checked, so a thousand parallel guesses get no
+        // more checks than a thousand sequential ones.
+        let mut throttle = super::account_pages::SignInThrottle::new(&email, &client);
+        if let Err(blocked) = throttle.reserve(&state).await? {
+            let (message, retry_after_s, offer_link) = match blocked {
+                Blocked::Address(s) => (t.too_many_attempts, s, false),
+                Blocked::Account(s) => (t.w("account_locked"), s, true),
+            };
+            let mut response = render(SignInPage { frame: Frame::new(&viewer), error: Some(message), notice: None, email: form.email.clone(), offer_link })?;
             *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
             return Ok(response);
@@ -454,27 +480,22 @@ pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: Clie
         let password = form.password.clone();
         // Verify against a dummy hash when the account is unknown, so timing reveals nothing.
         let hash = found.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| auth::dummy_hash().to_owned());
-        let ok = state.media_pool.run(move || auth::verify_password(&password, &hash)).await?;
+        let ok = state.request_pool.run(move || auth::verify_password(&password, &hash)).await?;
         let Some(found) = found.filter(|_| ok) else {
-            throttle.record_failure(&state).await?;
-            let t = viewer.lang.texts();
+            throttle.failed(&state, &headers).await?;
             let mut response =
-                render(SignInPage { frame: Frame::new(&viewer), error: Some(t.sign_in_failed), notice: None, email: form.email.clone() })?;
+                render(SignInPage { frame: Frame::new(&viewer), error: Some(t.sign_in_failed), notice: None, email: form.email.clone(), offer_link: false })?;
             *response.status_mut() = StatusCode::UNAUTHORIZED;
             return Ok(response);
         };
         throttle.succeeded(&state).await?;
-        // A new session id at every sign-in: a planted cookie is never promoted.
-        let token = auth::new_token();
-        let max_age = auth::SESSION_DAYS * 86_400;
-        users::insert_session(&state.db, &auth::token_hash(&token), &found.user.id, now_ms() + max_age * 1000).await?;
+        let cookie = super::account_pages::start_session(&state, &found.user.id).await?;
         let mut response = Redirect::to("/me/works").into_response();
-        response.headers_mut().insert(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, &token, max_age));
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
         Ok(response)
     })
     .await
 }
-
 
 pub async fn sign_out(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
     page(&viewer, async {
@@ -498,8 +519,7 @@ pub struct LangForm {
 pub async fn set_language(State(state): State<AppState>, Form(form): Form<LangForm>) -> Response {
     let lang = Lang::parse(&form.lang).unwrap_or(Lang::It);
     // Only local paths: the form must not become an open redirect.
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") && !form.back.contains('\\') { form.back } else { "/".into() };
-    let mut response = Redirect::to(&back).into_response();
+    let mut response = Redirect::to(super::links::same_origin_path(&form.back)).into_response();
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
     let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", lang.code());
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii"));
@@ -592,7 +612,7 @@ pub struct ReviewForm {
 pub async fn review(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<ReviewForm>) -> PageResult {
     page(&viewer, async {
         let curator = viewer.require_curator()?;
-        let base = super::review::mail_base(&state, &headers);
+        let base = super::links::mail_base(&state, &headers);
         super::review::apply_decision(&state, &id, &form.decision, &form.reason, Some(&form.reason_template), &curator.id, base.as_deref()).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
     })
@@ -691,7 +711,7 @@ pub struct ReportForm {
 pub async fn report(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<ReportForm>) -> PageResult {
     page(&viewer, async {
         let user = viewer.require()?;
-        let base = super::review::mail_base(&state, &headers);
+        let base = super::links::mail_base(&state, &headers);
         api::apply_report(&state, &user.id, &id, &form.reason, base.as_deref()).await?;
         Ok(Redirect::to(&format!("/works/{id}?reported=1")).into_response())
     })

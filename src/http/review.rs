@@ -2,6 +2,7 @@
 //! shortlists and features, bulk approval, reason templates, and the author's answer to
 //! a request for changes. Shared by the API handlers here and the pages.
 
+use super::links::mail_base;
 use super::api::visible_work;
 use super::error::{ApiJson, AppError};
 use super::viewer::Viewer;
@@ -62,11 +63,6 @@ pub async fn apply_decision(
     state.index_notify.notify_one();
     crate::notify::work_status(state, &work, decision.status(), &reason, &reason, link_base).await;
     Ok(())
-}
-
-/// The link base for mail, if this request can make one.
-pub fn mail_base(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    super::account_pages::link_base(state, headers).ok()
 }
 
 #[derive(Deserialize)]

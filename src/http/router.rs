@@ -42,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .route("/works/{id}/report", post(pages::report))
         .route("/search", get(pages::search))
         .route("/signin", get(pages::sign_in_form).post(pages::sign_in))
+        .route("/signin/link", get(account_pages::sign_in_link_form).post(account_pages::sign_in_link_request))
+        .route("/signin/link/use", post(account_pages::sign_in_with_link))
         .route("/signout", post(pages::sign_out))
         .route("/lang", post(pages::set_language))
         .route("/me/works", get(pages::my_works))

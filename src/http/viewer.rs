@@ -96,6 +96,22 @@ impl FromRequestParts<AppState> for Viewer {
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
 
+impl ClientAddr {
+    /// The key that limits per address count under: the IPv4 address, or the /64 network
+    /// of an IPv6 one (one household or phone is given a whole /64 and can pick any
+    /// address in it, so counting single addresses would count nothing).
+    pub fn bucket(&self) -> String {
+        match self.0.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Ok(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+            _ => self.0.clone(),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = AppError;
 

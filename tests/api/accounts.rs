@@ -268,7 +268,7 @@ async fn sign_in_is_limited_per_account_and_per_address(app: &TestApp) {
     assert_eq!(r.status(), 429, "even the right password waits once the account is locked");
     let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 900, "{retry}");
-    assert!(r.text().await.unwrap().contains("Troppi tentativi"));
+    assert!(r.text().await.unwrap().contains("Troppe password sbagliate"));
     assert_eq!(sign_in_with(app, &client, &marco.email, "password-for-tests").await.status(), 303, "other accounts are not locked");
     // 5 failures so far from this address; 15 more on unknown accounts reach the limit of 20.
     for i in 0..15 {

@@ -339,6 +339,37 @@ impl TestApp {
     }
 }
 
+/// Another web node on the same database (its own data dir and index, no job runner), as
+/// a second `piazza serve --no-jobs` behind a load balancer would be.
+pub struct Node {
+    pub base: String,
+    shutdown: CancellationToken,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn second_node(&self) -> Node {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = (*self.state.config).clone();
+        config.database_url = self.state.config.database_url();
+        config.data_dir = data_dir.path().to_owned();
+        config.bind = "127.0.0.1:0".parse().unwrap();
+        let app = Application::build(config, false).await.expect("second node starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let shutdown = CancellationToken::new();
+        let server = tokio::spawn(app.run_until(shutdown.clone()));
+        Node { base, shutdown, server, _data_dir: data_dir }
+    }
+}
+
+impl Node {
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let _ = tokio::time::timeout(Duration::from_secs(20), self.server).await;
+    }
+}
+
 /// Every file below `dir`, recursively.
 pub fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };

@@ -11,6 +11,7 @@ mod calls;
 mod cli;
 mod curation;
 mod dialogue;
+mod hardening;
 mod journey;
 mod matrix;
 mod pages;

@@ -15,7 +15,7 @@ pub fn normalise(bytes: &[u8], max_chars: usize) -> Result<String, MediaError> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text.chars().any(|c| c != '\n' && is_unwanted_char(c)) {
         return Err(MediaError::permanent(
             "text_not_plain",
             "the text contains invisible control characters; it does not look like plain text",
@@ -32,6 +32,26 @@ pub fn normalise(bytes: &[u8], max_chars: usize) -> Result<String, MediaError> {
         ));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Characters a person never means to type and that break formats downstream: control
+/// characters other than tab (XML 1.0 forbids most C0 controls, so one would make a feed
+/// invalid) and Unicode noncharacters (U+FDD0–U+FDEF and every U+xxFFFE/U+xxFFFF), which
+/// XML forbids too. Newline is the caller's choice: titles refuse it, texts keep it.
+pub fn is_unwanted_char(c: char) -> bool {
+    let cp = c as u32;
+    (c.is_control() && c != '\t') || (0xFDD0..=0xFDEF).contains(&cp) || (cp & 0xFFFE) == 0xFFFE
+}
+
+/// Drops what XML 1.0 cannot carry (controls other than tab, LF and CR, U+FFFE, U+FFFF),
+/// for writers of XML whose text came from earlier, laxer times.
+pub fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+    if text.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
+    }
 }
 
 /// Renders normalised text as inert HTML: one `<p>` per stanza (blank-line separated),
@@ -81,6 +101,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn xml_safe_drops_only_what_xml_forbids() {
+        assert_eq!(xml_safe("ok è\t\n"), "ok è\t\n");
+        assert_eq!(xml_safe("a\u{FFFF}b\u{FFFE}c\u{0}d\u{1f}e"), "abcde");
+    }
+
+    #[test]
     fn stanzas_and_line_breaks_are_kept_exactly() {
         let poem = "Il fiume\n  scorre lento\n\ne la città\n\n\ndorme";
         assert_eq!(
@@ -101,6 +127,11 @@ mod tests {
         assert_eq!(normalise(b"\xef\xbb\xbfciao\r\nmondo\n\n", 100).unwrap(), "ciao\nmondo");
         assert_eq!(normalise(b"\xff\xfe", 100).unwrap_err().code, "text_not_utf8");
         assert_eq!(normalise(b"a\0b", 100).unwrap_err().code, "text_not_plain");
+        assert_eq!(normalise("a\u{FFFF}b".as_bytes(), 100).unwrap_err().code, "text_not_plain");
+        assert_eq!(normalise("a\u{FDD0}b".as_bytes(), 100).unwrap_err().code, "text_not_plain");
+        assert_eq!(normalise("a\u{10FFFE}b".as_bytes(), 100).unwrap_err().code, "text_not_plain");
+        assert_eq!(normalise("a\u{1b}b".as_bytes(), 100).unwrap_err().code, "text_not_plain");
+        assert_eq!(normalise("tab\there\u{FFFD}".as_bytes(), 100).unwrap(), "tab\there\u{FFFD}");
         assert_eq!(normalise(b" \n\n", 100).unwrap_err().code, "text_empty");
         assert_eq!(normalise("è".repeat(11).as_bytes(), 10).unwrap_err().code, "text_too_long");
     }
