@@ -39,10 +39,9 @@ impl Application {
         let indexer = tokio::spawn(run_indexer(state.clone(), shutdown.clone()));
         let runner = self.run_jobs.then(|| tokio::spawn(crate::jobs::run(state.clone(), shutdown.clone())));
         tracing::info!(address = %self.listener.local_addr()?, jobs = self.run_jobs, "piazza is listening");
-        let app = crate::http::router::router(state);
-        // The peer address reaches handlers (sign-in limits per client address).
-        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await?;
+        let header_timeout = Duration::from_secs(state.config.header_timeout_s);
+        let app = crate::http::router::router(state.clone());
+        serve(self.listener, app, header_timeout, shutdown.clone()).await;
         if let Some(runner) = runner {
             if tokio::time::timeout(SHUTDOWN_GRACE, runner).await.is_err() {
                 tracing::warn!("jobs still running at shutdown; their leases will expire and another worker will take them");
@@ -50,6 +49,48 @@ impl Application {
         }
         indexer.abort();
         Ok(())
+    }
+}
+
+/// Serves HTTP/1.1 on `listener` until `shutdown`, then lets requests in flight finish (for
+/// at most the grace period). Unlike `axum::serve`, a client must send its request headers
+/// within `header_timeout`, so half-sent requests cannot hold connections. (HTTP/2 is left
+/// to the TLS proxy in front: detecting it would wait for a preface without any timeout.)
+pub async fn serve(listener: TcpListener, app: axum::Router, header_timeout: Duration, shutdown: CancellationToken) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::Service;
+
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    // The peer address reaches handlers (sign-in limits per client address).
+    let mut make = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = shutdown.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors, usually: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let Ok(service) = make.call(peer).await;
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that hangs up or times out is not an error of ours.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still running at shutdown were cut off");
     }
 }
 

@@ -32,6 +32,15 @@ pub struct Config {
     /// CPU work on the request path at once: password hashing, upload probes, covers
     /// (`PIAZZA_REQUEST_CONCURRENCY`).
     pub request_concurrency: usize,
+    /// Seconds a client has to send a request's headers (`PIAZZA_HEADER_TIMEOUT_S`).
+    pub header_timeout_s: u64,
+    /// Seconds a form or JSON body may send nothing before 408 (`PIAZZA_BODY_IDLE_TIMEOUT_S`).
+    pub body_idle_timeout_s: u64,
+    /// An upload must deliver `upload_min_bytes` in every `upload_window_s` seconds, or it
+    /// is cut off with 408: slow is fine, stalled is not (`PIAZZA_UPLOAD_WINDOW_S`,
+    /// `PIAZZA_UPLOAD_MIN_BYTES`; the default, 16 KB a minute, is far below 2G's speed).
+    pub upload_window_s: u64,
+    pub upload_min_bytes: u64,
     /// Sign-ups one client address may make in an hour (`PIAZZA_SIGNUPS_PER_ADDRESS_PER_HOUR`).
     pub signups_per_address_per_hour: i64,
     /// Sign-ups the whole piazza accepts in an hour (`PIAZZA_SIGNUPS_PER_HOUR`): a ceiling
@@ -93,6 +102,10 @@ impl Default for Config {
             job_concurrency: 2,
             media_nice: 10,
             request_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8),
+            header_timeout_s: 10,
+            body_idle_timeout_s: 30,
+            upload_window_s: 60,
+            upload_min_bytes: 16 * 1024,
             signups_per_address_per_hour: 10,
             signups_per_hour: 300,
             job_max_attempts: 5,
@@ -138,6 +151,9 @@ impl Config {
         }
         if !(0..=19).contains(&self.media_nice) {
             anyhow::bail!("PIAZZA_MEDIA_NICE must be between 0 and 19");
+        }
+        if self.header_timeout_s == 0 || self.body_idle_timeout_s == 0 || self.upload_window_s == 0 {
+            anyhow::bail!("PIAZZA_HEADER_TIMEOUT_S, PIAZZA_BODY_IDLE_TIMEOUT_S and PIAZZA_UPLOAD_WINDOW_S must be at least 1");
         }
         if self.request_concurrency == 0 {
             anyhow::bail!("PIAZZA_REQUEST_CONCURRENCY must be at least 1");

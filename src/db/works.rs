@@ -201,9 +201,12 @@ pub async fn list_published(db: &Db, call_id: Option<&str>, limit: i64, offset: 
 }
 
 /// Every work of one author, newest first.
-pub async fn list_by_author(db: &Db, author_id: &str) -> DbResult<Vec<Work>> {
-    let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' order by w.created_at desc limit 500"))
+pub async fn list_by_author(db: &Db, author_id: &str, limit: i64, offset: i64) -> DbResult<Vec<Work>> {
+    // The id breaks ties so that pages never skip or repeat a work made in the same millisecond.
+    let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' order by w.created_at desc, w.id desc limit $2 offset $3"))
         .bind(author_id)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(from_row).collect()

@@ -3,7 +3,7 @@
 //! Sign-in itself stays in `pages.rs`; its limits live here.
 
 use super::error::{io_error, AppError};
-use super::i18n::{already_registered_mail, reset_mail, sign_in_link_mail, verify_mail};
+use super::i18n::{already_registered_mail, no_account_mail, reset_mail, sign_in_link_mail, verify_mail};
 use super::links::link_base;
 use super::pages::{cookie_header, page, render, Frame, PageResult};
 use super::viewer::{ClientAddr, Viewer, SESSION_COOKIE};
@@ -126,6 +126,34 @@ async fn count_mail(state: &AppState, client: &ClientAddr) -> Result<(), AppErro
     }
 }
 
+/// Counts one sign-up against the hourly limits of this address (or IPv6 /64) and of the
+/// whole piazza, before any work is done; the refusal, if any, says when to try again.
+async fn reserve_sign_up(state: &AppState, client: &ClientAddr) -> Result<Result<(), (AppError, u64)>, AppError> {
+    let limits = [
+        (format!("signup:{}", client.bucket()), state.config.signups_per_address_per_hour, false),
+        ("signup:all".to_owned(), state.config.signups_per_hour, true),
+    ];
+    for (key, limit, everyone) in limits {
+        if let Reservation::Refused { until } = accounts::reserve_attempt(&state.db, &key, HOUR_MS, limit).await? {
+            let seconds = wait_s(until);
+            let minutes = seconds.div_ceil(60).max(1);
+            let (en, it) = if everyone {
+                (
+                    format!("the piazza is receiving very many new accounts right now; try again in {minutes} minutes"),
+                    format!("In questo momento Piazza riceve moltissime iscrizioni: riprova tra {minutes} minuti."),
+                )
+            } else {
+                (
+                    format!("too many accounts were made from this connection in the last hour; try again in {minutes} minutes"),
+                    format!("Da questa connessione sono stati creati troppi account nell'ultima ora: riprova tra {minutes} minuti."),
+                )
+            };
+            return Ok(Err((AppError::Client { status: StatusCode::TOO_MANY_REQUESTS, code: "too_many_sign_ups", message: en, italian: Some(it) }, seconds)));
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// Mails a one-time sign-in link to an account's owner, at most a few times an hour per
 /// account (quietly skipped past that). `locked` adds the warning that someone is guessing.
 async fn send_sign_in_link(state: &AppState, headers: &HeaderMap, user: &User, locked: bool) -> Result<(), AppError> {
@@ -243,6 +271,13 @@ pub async fn sign_up(State(state): State<AppState>, viewer: Viewer, client: Clie
                 return Ok(response);
             }
         };
+        if let Err((e, seconds)) = reserve_sign_up(&state, &client).await? {
+            tracing::info!("sign-up refused by its hourly limits");
+            let mut response = render(SignUpPage { frame: Frame::new(&viewer), error: Some(say(&viewer, &e)), email: form.email.clone(), name: form.name.clone() })?;
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            return Ok(response);
+        }
         count_mail(&state, &client).await?;
         let password = form.password.clone();
         let hash = state.request_pool.run(move || auth::hash_password(&password)).await??;
@@ -395,12 +430,20 @@ pub async fn reset_request(State(state): State<AppState>, viewer: Viewer, client
     page(&viewer, async {
         count_mail(&state, &client).await?;
         let base = link_base(&state, &headers)?;
-        if let Some(email) = auth::normalise_email(&form.email) {
-            if let Some(found) = users::find_by_email(&state.db, &email).await? {
-                let token = auth::new_token();
-                accounts::issue_token(&state.db, &found.user.id, TokenPurpose::ResetPassword, &auth::token_hash(&token), RESET_TTL_MS).await?;
-                let (subject, body) = reset_mail(&format!("{base}/reset?token={token}"));
-                state.mailer.send(Mail { to: found.user.email, subject, body, kind: "reset_password" }).await?;
+        // Both paths write one mail (the slow, durable part), so the time of the answer does
+        // not tell whether the address has an account.
+        if let Some(email) = auth::normalise_email(&form.email).filter(|e| is_deliverable(e)) {
+            match users::find_by_email(&state.db, &email).await? {
+                Some(found) => {
+                    let token = auth::new_token();
+                    accounts::issue_token(&state.db, &found.user.id, TokenPurpose::ResetPassword, &auth::token_hash(&token), RESET_TTL_MS).await?;
+                    let (subject, body) = reset_mail(&format!("{base}/reset?token={token}"));
+                    state.mailer.send(Mail { to: found.user.email, subject, body, kind: "reset_password" }).await?;
+                }
+                None => {
+                    let (subject, body) = no_account_mail(&format!("{base}/signup"));
+                    state.mailer.send(Mail { to: email, subject, body, kind: "reset_no_account" }).await?;
+                }
             }
         }
         let t = viewer.lang.texts();
@@ -569,7 +612,8 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Res
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
         h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-        let name = format!("attachment; filename=\"piazza-{}.zip\"", super::views::day(now_ms()).replace(' ', "-"));
+        // An ISO date: a file name with nothing a file system or browser would rewrite.
+        let name = format!("attachment; filename=\"piazza-{}.zip\"", super::views::iso_day(now_ms()));
         h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")));
         Ok(response)
     })
@@ -586,33 +630,78 @@ fn zip_error(e: zip::result::ZipError) -> AppError {
 }
 
 /// Runs one step of writing the zip on a blocking thread.
-async fn on_zip<F>(zip: Zip, step: F) -> Result<Zip, AppError>
-where
-    F: FnOnce(&mut Zip) -> zip::result::ZipResult<()> + Send + 'static,
-{
-    tokio::task::spawn_blocking(move || {
-        let mut zip = zip;
-        step(&mut zip).map(|_| zip)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(zip_error)
-}
-
 fn zip_name(work_id: &str, original_name: &str) -> String {
     let clean: String = original_name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c }).collect();
     let clean = clean.trim_start_matches('.');
     if clean.is_empty() { work_id.to_owned() } else { format!("{work_id}-{clean}") }
 }
 
+/// What the export's writer thread is told to do next.
+enum ZipStep {
+    Start(String, zip::write::SimpleFileOptions),
+    Write(Bytes),
+}
+
+/// Works read from the database at a time while exporting: memory holds one page, however
+/// many works the person has.
+const EXPORT_PAGE: i64 = 100;
+
+/// Every work of the author, page by page, handed to `each` in a stable order.
+async fn for_each_work<F, Fut>(state: &AppState, user: &User, mut each: F) -> Result<(), AppError>
+where
+    F: FnMut(works::Work) -> Fut,
+    Fut: std::future::Future<Output = Result<(), AppError>>,
+{
+    let mut offset = 0;
+    loop {
+        let page = works::list_by_author(&state.db, &user.id, EXPORT_PAGE, offset).await?;
+        let done = (page.len() as i64) < EXPORT_PAGE;
+        for w in page {
+            each(w).await?;
+        }
+        if done {
+            return Ok(());
+        }
+        offset += EXPORT_PAGE;
+    }
+}
+
 async fn build_export(state: &AppState, user: &User) -> Result<std::fs::File, AppError> {
-    let list = works::list_by_author(&state.db, &user.id).await?;
-    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
     // Media is compressed already: stored as is, it costs no CPU.
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(true);
     let file = tempfile::tempfile_in(state.config.tmp_dir()).map_err(io_error)?;
-    let mut zip = Zip::new(file);
+    // One blocking thread writes the zip; this task feeds it through a small channel, so
+    // memory holds a few chunks and one page of works.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<ZipStep>(8);
+    let writer = tokio::task::spawn_blocking(move || -> zip::result::ZipResult<std::fs::File> {
+        let mut zip = Zip::new(file);
+        while let Some(step) = rx.blocking_recv() {
+            match step {
+                ZipStep::Start(name, options) => zip.start_file(name, options)?,
+                ZipStep::Write(bytes) => zip.write_all(&bytes)?,
+            }
+        }
+        zip.finish()
+    });
+    let fed = feed_export(state, user, &tx, deflated, stored).await;
+    drop(tx);
+    let written = writer.await.map_err(|e| AppError::Internal(e.into()))?.map_err(zip_error);
+    fed?;
+    let mut file = written?;
+    file.rewind().map_err(io_error)?;
+    Ok(file)
+}
 
+async fn feed_export(
+    state: &AppState,
+    user: &User,
+    tx: &tokio::sync::mpsc::Sender<ZipStep>,
+    deflated: zip::write::SimpleFileOptions,
+    stored: zip::write::SimpleFileOptions,
+) -> Result<(), AppError> {
+    let send = |step: ZipStep| async move { tx.send(step).await.map_err(|_| AppError::Internal(anyhow::anyhow!("the export writer stopped"))) };
+    let json = |value: &serde_json::Value| serde_json::to_vec_pretty(value).map(Bytes::from).map_err(|e| AppError::Internal(e.into()));
     let account = serde_json::json!({
         "email": user.email,
         "name": user.name,
@@ -620,105 +709,72 @@ async fn build_export(state: &AppState, user: &User) -> Result<std::fs::File, Ap
         "email_verified": user.email_verified,
         "exported_at": super::views::rfc3339_ms(now_ms()),
     });
-    let mut entries = Vec::new();
-    let mut texts = Vec::new();
-    let mut originals = Vec::new();
-    for w in &list {
-        let (history, earlier) = super::review::history_values(state, &w.id, crate::db::review::Reader::Author).await?;
-        let text_file = w.body_text.as_ref().map(|text| {
-            let name = format!("texts/{}.txt", w.id);
-            texts.push((name.clone(), text.clone()));
-            name
-        });
-        let original_file = w.original_key.as_ref().map(|key| {
-            let name = format!("originals/{}", zip_name(&w.id, w.original_name.as_deref().unwrap_or("")));
-            originals.push((name.clone(), key.clone()));
-            name
-        });
-        entries.push(serde_json::json!({
-            "id": w.id,
-            "call": w.call_slug,
-            "call_title": w.call_title,
-            "kind": w.kind.as_str(),
-            "title": w.title,
-            "description": w.description,
-            "alt_text": w.alt_text,
-            "licence": w.licence.as_str(),
-            "status": w.status.as_str(),
-            "review_reason": w.review_reason,
-            "failure": w.failure_code.as_ref().map(|code| serde_json::json!({ "code": code, "message": w.failure_message })),
-            "created_at": super::views::rfc3339_ms(w.created_at),
-            "published_at": w.published_at.map(super::views::rfc3339_ms),
-            "original_name": w.original_name,
-            "text_file": text_file,
-            "original_file": original_file,
-            "revision": w.revision,
-            "history": history,
-            "earlier_versions": earlier,
-        }));
-    }
-    let account_json = serde_json::to_vec_pretty(&account).map_err(|e| AppError::Internal(e.into()))?;
-    let works_json = serde_json::to_vec_pretty(&entries).map_err(|e| AppError::Internal(e.into()))?;
-    zip = on_zip(zip, move |z| {
-        z.start_file("account.json", deflated)?;
-        z.write_all(&account_json)?;
-        z.start_file("works.json", deflated)?;
-        z.write_all(&works_json)?;
-        for (name, text) in texts {
-            z.start_file(name, deflated)?;
-            z.write_all(text.as_bytes())?;
+    send(ZipStep::Start("account.json".into(), deflated)).await?;
+    send(ZipStep::Write(json(&account)?)).await?;
+
+    // works.json: one array, written entry by entry.
+    send(ZipStep::Start("works.json".into(), deflated)).await?;
+    send(ZipStep::Write(Bytes::from_static(b"["))).await?;
+    let mut first = true;
+    for_each_work(state, user, |w| {
+        let separator: &'static [u8] = if std::mem::take(&mut first) { b"\n" } else { b",\n" };
+        async move {
+            let (history, earlier) = super::review::history_values(state, &w.id, crate::db::review::Reader::Author).await?;
+            let entry = serde_json::json!({
+                "id": w.id,
+                "call": w.call_slug,
+                "call_title": w.call_title,
+                "kind": w.kind.as_str(),
+                "title": w.title,
+                "description": w.description,
+                "alt_text": w.alt_text,
+                "licence": w.licence.as_str(),
+                "status": w.status.as_str(),
+                "review_reason": w.review_reason,
+                "failure": w.failure_code.as_ref().map(|code| serde_json::json!({ "code": code, "message": w.failure_message })),
+                "created_at": super::views::rfc3339_ms(w.created_at),
+                "published_at": w.published_at.map(super::views::rfc3339_ms),
+                "original_name": w.original_name,
+                "text_file": w.body_text.as_ref().map(|_| format!("texts/{}.txt", w.id)),
+                "original_file": w.original_key.as_ref().map(|_| format!("originals/{}", zip_name(&w.id, w.original_name.as_deref().unwrap_or("")))),
+                "revision": w.revision,
+                "history": history,
+                "earlier_versions": earlier,
+            });
+            send(ZipStep::Write(Bytes::from_static(separator))).await?;
+            send(ZipStep::Write(json(&entry)?)).await
+        }
+    })
+    .await?;
+    send(ZipStep::Write(Bytes::from_static(b"\n]\n"))).await?;
+
+    for_each_work(state, user, |w| async move {
+        if let Some(text) = w.body_text {
+            send(ZipStep::Start(format!("texts/{}.txt", w.id), deflated)).await?;
+            send(ZipStep::Write(Bytes::from(text))).await?;
         }
         Ok(())
     })
     .await?;
 
-    for (name, key) in originals {
-        let object = match state.store.get(&key, None).await {
+    for_each_work(state, user, |w| async move {
+        let Some(key) = w.original_key.as_ref() else { return Ok(()) };
+        let object = match state.store.get(key, None).await {
             Ok(object) => object,
             Err(crate::storage::StorageError::NotFound) => {
                 tracing::warn!("original missing from the store; left out of the export");
-                continue;
+                return Ok(());
             }
             Err(e) => return Err(e.into()),
         };
-        // The store's stream feeds a blocking writer through a small channel: memory holds a
-        // few chunks, whatever the size of the original.
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(4);
-        let writer = tokio::task::spawn_blocking(move || -> zip::result::ZipResult<Zip> {
-            let mut zip = zip;
-            zip.start_file(name, stored)?;
-            while let Some(chunk) = rx.blocking_recv() {
-                zip.write_all(&chunk)?;
-            }
-            Ok(zip)
-        });
+        send(ZipStep::Start(format!("originals/{}", zip_name(&w.id, w.original_name.as_deref().unwrap_or(""))), stored)).await?;
         let mut body = object.body;
-        let mut failed = None;
         while let Some(chunk) = body.next().await {
-            match chunk {
-                Ok(bytes) => {
-                    if tx.send(bytes).await.is_err() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
+            send(ZipStep::Write(chunk.map_err(io_error)?)).await?;
         }
-        drop(tx);
-        zip = writer.await.map_err(|e| AppError::Internal(e.into()))?.map_err(zip_error)?;
-        if let Some(e) = failed {
-            return Err(io_error(e));
-        }
-    }
-    let mut file = tokio::task::spawn_blocking(move || zip.finish())
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(zip_error)?;
-    file.rewind().map_err(io_error)?;
-    Ok(file)
+        Ok(())
+    })
+    .await
 }
 
 // ---- admins: people and roles -----------------------------------------------------------

@@ -4,6 +4,7 @@ use super::error::{ApiJson, AppError};
 use super::upload;
 use super::viewer::Viewer;
 use super::views::WorkView;
+use crate::db::users::User;
 use crate::db::{jobs, works};
 use crate::domain::{Kind, Status};
 use crate::state::AppState;
@@ -94,12 +95,27 @@ pub async fn apply_reply(state: &AppState, id: &str, text: &str, curator_id: &st
 
 pub async fn appreciate_work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?;
-    let count = apply_appreciation(&state, &user.id, &id).await?;
+    let count = apply_appreciation(&state, user, &id).await?;
     Ok(Json(json!({ "appreciations": count })))
 }
 
+/// Only people with a confirmed address count in what the public says about works, so a
+/// crowd of throwaway accounts cannot hide a work or inflate its appreciations.
+fn require_confirmed(user: &User) -> Result<(), AppError> {
+    if user.email_verified {
+        return Ok(());
+    }
+    Err(AppError::client(
+        StatusCode::FORBIDDEN,
+        "email_not_verified",
+        "confirm your email address first: open the link we sent you (you can ask for a new one on your account page)",
+    ))
+}
+
 /// Appreciates a published work (once per person); returns the new count.
-pub async fn apply_appreciation(state: &AppState, user_id: &str, id: &str) -> Result<i64, AppError> {
+pub async fn apply_appreciation(state: &AppState, user: &User, id: &str) -> Result<i64, AppError> {
+    require_confirmed(user)?;
+    let user_id = &user.id;
     works::find(&state.db, id).await?.filter(|w| w.status == Status::Published).ok_or(AppError::NotFound)?;
     crate::db::reactions::appreciate(&state.db, id, user_id).await?;
     Ok(crate::db::reactions::appreciations(&state.db, id).await?)
@@ -120,12 +136,14 @@ pub async fn report_work(
 ) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?;
     let base = super::links::mail_base(&state, &headers);
-    let outcome = apply_report(&state, &user.id, &id, &body.reason, base.as_deref()).await?;
+    let outcome = apply_report(&state, user, &id, &body.reason, base.as_deref()).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "recorded": outcome.recorded }))))
 }
 
 /// Reports a published work to the curators; enough open reports hide it pending review.
-pub async fn apply_report(state: &AppState, user_id: &str, id: &str, reason: &str, link_base: Option<&str>) -> Result<crate::db::reactions::ReportOutcome, AppError> {
+pub async fn apply_report(state: &AppState, user: &User, id: &str, reason: &str, link_base: Option<&str>) -> Result<crate::db::reactions::ReportOutcome, AppError> {
+    require_confirmed(user)?;
+    let user_id = &user.id;
     let reason = crate::domain::Description::parse(reason)?.into_inner();
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(AppError::unprocessable("reason_required", "say in a few words what is wrong with this work (at most 1000 characters)"));

@@ -77,15 +77,22 @@ impl AppError {
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        self.log();
+impl AppError {
+    /// The JSON answer, without logging (for callers that logged the cause themselves).
+    pub fn generic_response(&self) -> Response {
         let (status, code, message) = self.parts();
         let mut response = (status, Json(serde_json::json!({ "error": code, "message": message }))).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
         }
         response
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        self.generic_response()
     }
 }
 
@@ -188,6 +195,10 @@ pub fn io_error(e: std::io::Error) -> AppError {
 
 impl From<axum::extract::rejection::JsonRejection> for AppError {
     fn from(e: axum::extract::rejection::JsonRejection) -> Self {
+        // A body sent without a length and cut off at the limit is too large, not bad JSON.
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return super::limits::too_large(super::router::SMALL_BODY_BYTES as u64);
+        }
         Self::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text()))
     }
 }

@@ -733,6 +733,17 @@ pub fn sign_in_link_mail(name: &str, link: &str, locked: bool) -> (String, Strin
     )
 }
 
+/// The answer to a password reset asked for an address that has no account: what people
+/// expect, and it makes both answers of the reset form cost the same.
+pub fn no_account_mail(sign_up_page: &str) -> (String, String) {
+    (
+        "Piazza: reimpostazione della password / password reset".into(),
+        format!(
+            "Qualcuno (forse tu) ha chiesto di reimpostare la password di un account Piazza con questo indirizzo, ma a questo indirizzo non corrisponde nessun account.\nSe vuoi partecipare, puoi crearne uno qui:\n\n{sign_up_page}\n\nSe non sei stato tu, ignora questo messaggio.\n\n-- \n\nSomeone (perhaps you) asked to reset the password of a Piazza account with this address, but this address has no account.\nIf you would like to take part, you can create one here:\n\n{sign_up_page}\n\nIf it was not you, ignore this message.\n"
+        ),
+    )
+}
+
 /// The mail sent when someone signs up with an address that already has an account: the
 /// sign-up page says the same in both cases, so only the owner of the inbox learns it.
 pub fn already_registered_mail(reset_page: &str) -> (String, String) {

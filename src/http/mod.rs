@@ -7,6 +7,7 @@ mod curator_pages;
 mod csrf;
 pub mod error;
 pub mod i18n;
+mod limits;
 mod links;
 mod local_time;
 mod media;

@@ -587,15 +587,20 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Mu
 struct MyWorksPage {
     frame: Frame,
     works: Vec<WorkView>,
+    pager: Pager,
 }
 
-pub async fn my_works(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub async fn my_works(State(state): State<AppState>, viewer: Viewer, Query(q): Query<PageQuery>) -> PageResult {
     let Some(user) = viewer.user.clone() else {
         return Ok(Redirect::to("/signin").into_response());
     };
     page(&viewer, async {
-        let works = cards(&state, works::list_by_author(&state.db, &user.id).await?).await?;
-        render(MyWorksPage { frame: Frame::new(&viewer), works })
+        let size = super::review::MY_WORKS_PAGE_SIZE;
+        let number = Pager::from_query(q.page.as_deref());
+        let rows = works::list_by_author(&state.db, &user.id, size + 1, (number - 1) * size).await?;
+        let (list, pager) = Pager::trim(number, size, rows);
+        let works = cards(&state, list).await?;
+        render(MyWorksPage { frame: Frame::new(&viewer), works, pager })
     })
     .await
 }
@@ -696,7 +701,7 @@ pub async fn reply(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 pub async fn appreciate(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
         let user = viewer.require()?;
-        api::apply_appreciation(&state, &user.id, &id).await?;
+        api::apply_appreciation(&state, user, &id).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
     })
     .await
@@ -712,7 +717,7 @@ pub async fn report(State(state): State<AppState>, viewer: Viewer, headers: Head
     page(&viewer, async {
         let user = viewer.require()?;
         let base = super::links::mail_base(&state, &headers);
-        api::apply_report(&state, &user.id, &id, &form.reason, base.as_deref()).await?;
+        api::apply_report(&state, user, &id, &form.reason, base.as_deref()).await?;
         Ok(Redirect::to(&format!("/works/{id}?reported=1")).into_response())
     })
     .await

@@ -272,10 +272,16 @@ pub async fn resubmit(
 }
 
 /// The signed-in person's works with their status and the curators' reasons.
-pub async fn my_works(State(state): State<AppState>, viewer: Viewer) -> Result<impl IntoResponse, AppError> {
+/// Works a page of "my works" shows, in the API and on the page.
+pub const MY_WORKS_PAGE_SIZE: i64 = 100;
+
+pub async fn my_works(State(state): State<AppState>, viewer: Viewer, Query(q): Query<super::pages::PageQuery>) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?;
-    let views = super::pages::cards(&state, works::list_by_author(&state.db, &user.id).await?).await?;
-    Ok(Json(json!({ "works": views })))
+    let number = super::pages::Pager::from_query(q.page.as_deref());
+    let rows = works::list_by_author(&state.db, &user.id, MY_WORKS_PAGE_SIZE + 1, (number - 1) * MY_WORKS_PAGE_SIZE).await?;
+    let (list, pager) = super::pages::Pager::trim(number, MY_WORKS_PAGE_SIZE, rows);
+    let views = super::pages::cards(&state, list).await?;
+    Ok(Json(json!({ "works": views, "page": pager.page, "next_page": pager.has_next.then_some(pager.page + 1) })))
 }
 
 /// Checks a template's label and text.

@@ -1,25 +1,39 @@
 //! Every path the server answers, in one place, and the layers every request passes.
 
+use super::error::AppError;
+use super::limits::{self, BodyRule};
 use super::{account_pages, api, calls, csrf, curator_pages, media, pages, review};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue, Request};
+use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::routing::{get, post, put};
 use axum::Router;
 use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Bodies of ordinary forms and JSON requests.
-const SMALL_BODY_BYTES: usize = 256 * 1024;
+pub const SMALL_BODY_BYTES: usize = 256 * 1024;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; \
                    script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn router(state: AppState) -> Router {
+    let routes = routes(&state);
+    finish(state, routes)
+}
+
+/// Every path, each group with its body rule and time budget.
+fn routes(state: &AppState) -> Router<AppState> {
+    let config = state.config.clone();
     // Uploads may be large; multipart framing adds a little over the file itself.
-    let upload_limit = DefaultBodyLimit::max(state.config.max_upload_bytes as usize + 1024 * 1024);
+    let upload_max = config.max_upload_bytes + 1024 * 1024;
+    let cover_max = calls::MAX_COVER_BYTES as u64 + 64 * 1024;
+    let upload_limit = DefaultBodyLimit::max(upload_max as usize);
+    let slow_but_moving = |max_bytes| BodyRule { max_bytes, window: Duration::from_secs(config.upload_window_s), min_bytes: config.upload_min_bytes };
+    let small = BodyRule { max_bytes: SMALL_BODY_BYTES as u64, window: Duration::from_secs(config.body_idle_timeout_s), min_bytes: 1 };
 
     let uploads = Router::new()
         .route("/api/v1/works", post(api::create_work))
@@ -96,20 +110,25 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/works/{id}/report", post(api::report_work))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/openapi.json", get(openapi))
-        .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES))
-        // Slow or stalled clients cannot hold a request open forever; uploads get longer.
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)));
+        .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES));
 
     // A data export is built before its first byte is sent; originals make that slow.
     let exports = Router::new().route("/me/export", get(account_pages::export));
 
     Router::new()
-        .merge(exports.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(3600))))
-        .merge(uploads.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(3600))))
-        .merge(covers.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(600))))
-        .merge(rest)
+        .merge(guarded(state, exports, small, 3600))
+        .merge(guarded(state, uploads, slow_but_moving(upload_max), 3600))
+        .merge(guarded(state, covers, slow_but_moving(cover_max), 600))
+        // Slow or stalled clients cannot hold a small request open for long.
+        .merge(guarded(state, rest, small, 60))
+}
+
+/// The layers every request passes, around `routes`: panics caught, security headers,
+/// one log line per request. Public so that tests can put a handler of their own inside.
+pub fn finish(state: AppState, routes: Router<AppState>) -> Router {
+    routes
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn(csrf::check))
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
@@ -125,6 +144,23 @@ pub fn router(state: AppState) -> Router {
                 }),
         )
         .with_state(state)
+}
+
+/// The layers of one group of routes, outermost first: the body's announced size and pace
+/// (before a byte is read), the group's time budget, then the CSRF check (which may read
+/// the start of a form).
+fn guarded(state: &AppState, routes: Router<AppState>, rule: BodyRule, total_s: u64) -> Router<AppState> {
+    routes
+        .layer(axum::middleware::from_fn(csrf::check))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(total_s)))
+        .layer(axum::middleware::from_fn_with_state((state.clone(), rule), limits::guard))
+}
+
+/// A handler that panicked: logged once here, answered with the generic 500 body.
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+    tracing::error!(panic = %what, "request handler panicked");
+    AppError::Internal(anyhow::anyhow!("panic")).generic_response()
 }
 
 async fn openapi() -> impl axum::response::IntoResponse {

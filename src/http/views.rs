@@ -82,6 +82,13 @@ pub fn day(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A date for file names, e.g. 2026-11-24.
+pub fn iso_day(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+        .unwrap_or_default()
+}
+
 impl WorkView {
     pub fn new(work: Work, renditions: &[RenditionRow]) -> Self {
         let is_processed = !matches!(work.status, crate::domain::Status::Processing | crate::domain::Status::Failed);

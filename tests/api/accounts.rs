@@ -317,7 +317,7 @@ async fn cookie_forms_need_the_session_token(app: &TestApp) {
 }
 both!(cookie_forms_need_the_session_token, cookie_forms_need_the_session_token);
 
-fn read_zip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub fn read_zip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut files = std::collections::BTreeMap::new();
     for i in 0..archive.len() {

@@ -364,6 +364,11 @@ impl TestApp {
 }
 
 impl Node {
+    /// This node's own mail outbox (each node delivers the mail it wrote).
+    pub fn outbox(&self) -> std::path::PathBuf {
+        self._data_dir.path().join("outbox")
+    }
+
     pub async fn stop(self) {
         self.shutdown.cancel();
         let _ = tokio::time::timeout(Duration::from_secs(20), self.server).await;
