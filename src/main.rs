@@ -124,6 +124,13 @@ fn init_logging() {
     } else {
         builder.init();
     }
+    // Every panic becomes one log line in the log's own format, instead of the default
+    // hook's text on stderr beside it (a panicking handler is then answered by the router).
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let what = info.payload().downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| info.payload().downcast_ref::<String>().cloned()).unwrap_or_default();
+        tracing::error!(panic = %what, at = %location, "panicked");
+    }));
 }
 
 /// Large buffers (upload parts, decoded frames) are mapped and unmapped on their own.

@@ -156,10 +156,9 @@ fn guarded(state: &AppState, routes: Router<AppState>, rule: BodyRule, total_s: 
         .layer(axum::middleware::from_fn_with_state((state.clone(), rule), limits::guard))
 }
 
-/// A handler that panicked: logged once here, answered with the generic 500 body.
-fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
-    let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-    tracing::error!(panic = %what, "request handler panicked");
+/// A handler that panicked is answered with the generic 500 body. The panic itself was
+/// logged once, by the panic hook `piazza` installs with its logging (see `main.rs`).
+fn panicked(_panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     AppError::Internal(anyhow::anyhow!("panic")).generic_response()
 }
 
