@@ -98,7 +98,7 @@ fn lower_priority(nice: i32) {
     }
 }
 
-/// The current thread's nice value, for tests and the start-up log.
+/// The current thread's nice value (the pool's tests read it).
 pub fn current_nice() -> i32 {
     #[cfg(target_os = "linux")]
     {

@@ -186,13 +186,6 @@ pub async fn count_sessions(db: &Db, user_id: &str) -> DbResult<i64> {
     row.try_get("n")
 }
 
-/// Attempts counted under one key in the current window.
-#[derive(Debug, Clone, Copy)]
-pub struct ThrottleState {
-    pub failures: i64,
-    pub window_start: i64,
-}
-
 /// The answer to "may one more attempt be made under this key?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reservation {

@@ -200,7 +200,23 @@ pub async fn list_published(db: &Db, call_id: Option<&str>, limit: i64, offset: 
     rows.iter().map(from_row).collect()
 }
 
-/// Every work of one author, newest first.
+/// The author's works older than `before` (created_at, id), newest first: a cursor that
+/// neither skips nor repeats a work while others are added or withdrawn meanwhile.
+pub async fn list_by_author_before(db: &Db, author_id: &str, before: (i64, &str), limit: i64) -> DbResult<Vec<Work>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' and (w.created_at < $2 or (w.created_at = $2 and w.id < $3))
+         order by w.created_at desc, w.id desc limit $4"
+    ))
+    .bind(author_id)
+    .bind(before.0)
+    .bind(before.1)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Every work of one author, newest first, a page at a time.
 pub async fn list_by_author(db: &Db, author_id: &str, limit: i64, offset: i64) -> DbResult<Vec<Work>> {
     // The id breaks ties so that pages never skip or repeat a work made in the same millisecond.
     let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' order by w.created_at desc, w.id desc limit $2 offset $3"))

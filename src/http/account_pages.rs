@@ -629,7 +629,6 @@ fn zip_error(e: zip::result::ZipError) -> AppError {
     }
 }
 
-/// Runs one step of writing the zip on a blocking thread.
 fn zip_name(work_id: &str, original_name: &str) -> String {
     let clean: String = original_name.chars().map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c }).collect();
     let clean = clean.trim_start_matches('.');
@@ -645,26 +644,6 @@ enum ZipStep {
 /// Works read from the database at a time while exporting: memory holds one page, however
 /// many works the person has.
 const EXPORT_PAGE: i64 = 100;
-
-/// Every work of the author, page by page, handed to `each` in a stable order.
-async fn for_each_work<F, Fut>(state: &AppState, user: &User, mut each: F) -> Result<(), AppError>
-where
-    F: FnMut(works::Work) -> Fut,
-    Fut: std::future::Future<Output = Result<(), AppError>>,
-{
-    let mut offset = 0;
-    loop {
-        let page = works::list_by_author(&state.db, &user.id, EXPORT_PAGE, offset).await?;
-        let done = (page.len() as i64) < EXPORT_PAGE;
-        for w in page {
-            each(w).await?;
-        }
-        if done {
-            return Ok(());
-        }
-        offset += EXPORT_PAGE;
-    }
-}
 
 async fn build_export(state: &AppState, user: &User) -> Result<std::fs::File, AppError> {
     let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
@@ -693,6 +672,9 @@ async fn build_export(state: &AppState, user: &User) -> Result<std::fs::File, Ap
     Ok(file)
 }
 
+/// Feeds the zip in one pass over the author's works, a page at a time: each work's text
+/// and original go in as they come, its `works.json` entry to a spooled temp file that
+/// becomes the archive's last entry. Memory holds one page and a few chunks.
 async fn feed_export(
     state: &AppState,
     user: &User,
@@ -700,6 +682,7 @@ async fn feed_export(
     deflated: zip::write::SimpleFileOptions,
     stored: zip::write::SimpleFileOptions,
 ) -> Result<(), AppError> {
+    use tokio::io::{AsyncSeekExt, AsyncWriteExt};
     let send = |step: ZipStep| async move { tx.send(step).await.map_err(|_| AppError::Internal(anyhow::anyhow!("the export writer stopped"))) };
     let json = |value: &serde_json::Value| serde_json::to_vec_pretty(value).map(Bytes::from).map_err(|e| AppError::Internal(e.into()));
     let account = serde_json::json!({
@@ -712,14 +695,18 @@ async fn feed_export(
     send(ZipStep::Start("account.json".into(), deflated)).await?;
     send(ZipStep::Write(json(&account)?)).await?;
 
-    // works.json: one array, written entry by entry.
-    send(ZipStep::Start("works.json".into(), deflated)).await?;
-    send(ZipStep::Write(Bytes::from_static(b"["))).await?;
+    let mut entries = tokio::fs::File::from_std(tempfile::tempfile_in(state.config.tmp_dir()).map_err(io_error)?);
+    entries.write_all(b"[").await.map_err(io_error)?;
+    let mut before = (i64::MAX, String::new());
     let mut first = true;
-    for_each_work(state, user, |w| {
-        let separator: &'static [u8] = if std::mem::take(&mut first) { b"\n" } else { b",\n" };
-        async move {
+    loop {
+        let page = works::list_by_author_before(&state.db, &user.id, (before.0, &before.1), EXPORT_PAGE).await?;
+        let Some(last) = page.last() else { break };
+        before = (last.created_at, last.id.clone());
+        for w in page {
             let (history, earlier) = super::review::history_values(state, &w.id, crate::db::review::Reader::Author).await?;
+            let text_file = w.body_text.as_ref().map(|_| format!("texts/{}.txt", w.id));
+            let original_file = w.original_key.as_ref().map(|_| format!("originals/{}", zip_name(&w.id, w.original_name.as_deref().unwrap_or(""))));
             let entry = serde_json::json!({
                 "id": w.id,
                 "call": w.call_slug,
@@ -735,46 +722,42 @@ async fn feed_export(
                 "created_at": super::views::rfc3339_ms(w.created_at),
                 "published_at": w.published_at.map(super::views::rfc3339_ms),
                 "original_name": w.original_name,
-                "text_file": w.body_text.as_ref().map(|_| format!("texts/{}.txt", w.id)),
-                "original_file": w.original_key.as_ref().map(|_| format!("originals/{}", zip_name(&w.id, w.original_name.as_deref().unwrap_or("")))),
+                "text_file": text_file,
+                "original_file": original_file,
                 "revision": w.revision,
                 "history": history,
                 "earlier_versions": earlier,
             });
-            send(ZipStep::Write(Bytes::from_static(separator))).await?;
-            send(ZipStep::Write(json(&entry)?)).await
-        }
-    })
-    .await?;
-    send(ZipStep::Write(Bytes::from_static(b"\n]\n"))).await?;
-
-    for_each_work(state, user, |w| async move {
-        if let Some(text) = w.body_text {
-            send(ZipStep::Start(format!("texts/{}.txt", w.id), deflated)).await?;
-            send(ZipStep::Write(Bytes::from(text))).await?;
-        }
-        Ok(())
-    })
-    .await?;
-
-    for_each_work(state, user, |w| async move {
-        let Some(key) = w.original_key.as_ref() else { return Ok(()) };
-        let object = match state.store.get(key, None).await {
-            Ok(object) => object,
-            Err(crate::storage::StorageError::NotFound) => {
-                tracing::warn!("original missing from the store; left out of the export");
-                return Ok(());
+            entries.write_all(if std::mem::take(&mut first) { b"\n" } else { b",\n" }).await.map_err(io_error)?;
+            entries.write_all(&json(&entry)?).await.map_err(io_error)?;
+            if let (Some(name), Some(text)) = (text_file, w.body_text) {
+                send(ZipStep::Start(name, deflated)).await?;
+                send(ZipStep::Write(Bytes::from(text))).await?;
             }
-            Err(e) => return Err(e.into()),
-        };
-        send(ZipStep::Start(format!("originals/{}", zip_name(&w.id, w.original_name.as_deref().unwrap_or(""))), stored)).await?;
-        let mut body = object.body;
-        while let Some(chunk) = body.next().await {
-            send(ZipStep::Write(chunk.map_err(io_error)?)).await?;
+            if let (Some(name), Some(key)) = (original_file, w.original_key.as_ref()) {
+                match state.store.get(key, None).await {
+                    Ok(object) => {
+                        send(ZipStep::Start(name, stored)).await?;
+                        let mut body = object.body;
+                        while let Some(chunk) = body.next().await {
+                            send(ZipStep::Write(chunk.map_err(io_error)?)).await?;
+                        }
+                    }
+                    Err(crate::storage::StorageError::NotFound) => tracing::warn!("original missing from the store; left out of the export"),
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
-        Ok(())
-    })
-    .await
+    }
+    entries.write_all(b"\n]\n").await.map_err(io_error)?;
+    entries.flush().await.map_err(io_error)?;
+    entries.rewind().await.map_err(io_error)?;
+    send(ZipStep::Start("works.json".into(), deflated)).await?;
+    let mut spooled = tokio_util::io::ReaderStream::new(entries);
+    while let Some(chunk) = spooled.next().await {
+        send(ZipStep::Write(chunk.map_err(io_error)?)).await?;
+    }
+    Ok(())
 }
 
 // ---- admins: people and roles -----------------------------------------------------------

@@ -197,7 +197,7 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
     fn from(e: axum::extract::rejection::JsonRejection) -> Self {
         // A body sent without a length and cut off at the limit is too large, not bad JSON.
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            return super::limits::too_large(super::router::SMALL_BODY_BYTES as u64);
+            return super::limits::too_large(super::limits::SMALL_BODY_BYTES);
         }
         Self::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text()))
     }

@@ -20,6 +20,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+/// Bodies of ordinary forms and JSON requests.
+pub const SMALL_BODY_BYTES: u64 = 256 * 1024;
+
 /// The body rule of a group of routes.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyRule {
@@ -38,21 +41,28 @@ pub async fn guard(State((state, rule)): State<(AppState, BodyRule)>, request: R
         return refuse(&state, request, error).await;
     }
     let stalled = Arc::new(AtomicBool::new(false));
-    let (parts, body) = request.into_parts();
-    let watched = Paced::new(body, rule, stalled.clone());
-    let request = Request::from_parts(parts.clone(), Body::new(watched));
+    // Only what a refusal needs (where, who, which language) is kept aside: no copy of the
+    // whole request on every request's path.
+    let mut asker = Request::builder().uri(request.uri().path());
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::AUTHORIZATION] {
+        for value in request.headers().get_all(&name) {
+            asker = asker.header(&name, value.clone());
+        }
+    }
+    let request = request.map(|body| Body::new(Paced::new(body, rule, stalled.clone())));
     let response = next.run(request).await;
     if !stalled.load(Ordering::Relaxed) {
         return response;
     }
-    tracing::info!(path = %parts.uri.path(), "request body stalled; cut off");
+    let Ok(asker) = asker.body(Body::empty()) else { return response };
+    tracing::info!(path = %asker.uri().path(), "request body stalled; cut off");
     let error = AppError::Client {
         status: StatusCode::REQUEST_TIMEOUT,
         code: "request_timeout",
         message: "the connection stopped sending for too long, so nothing was saved; check the network and send again".into(),
         italian: Some("La connessione ha smesso di inviare dati troppo a lungo e non è stato salvato nulla: controlla la rete e invia di nuovo.".into()),
     };
-    let mut response = refuse(&state, Request::from_parts(parts, Body::empty()), error).await;
+    let mut response = refuse(&state, asker, error).await;
     response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }

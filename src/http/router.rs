@@ -1,7 +1,7 @@
 //! Every path the server answers, in one place, and the layers every request passes.
 
 use super::error::AppError;
-use super::limits::{self, BodyRule};
+use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
 use super::{account_pages, api, calls, csrf, curator_pages, media, pages, review};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -14,8 +14,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Bodies of ordinary forms and JSON requests.
-pub const SMALL_BODY_BYTES: usize = 256 * 1024;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; \
                    script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -33,7 +31,7 @@ fn routes(state: &AppState) -> Router<AppState> {
     let cover_max = calls::MAX_COVER_BYTES as u64 + 64 * 1024;
     let upload_limit = DefaultBodyLimit::max(upload_max as usize);
     let slow_but_moving = |max_bytes| BodyRule { max_bytes, window: Duration::from_secs(config.upload_window_s), min_bytes: config.upload_min_bytes };
-    let small = BodyRule { max_bytes: SMALL_BODY_BYTES as u64, window: Duration::from_secs(config.body_idle_timeout_s), min_bytes: 1 };
+    let small = BodyRule { max_bytes: SMALL_BODY_BYTES, window: Duration::from_secs(config.body_idle_timeout_s), min_bytes: 1 };
 
     let uploads = Router::new()
         .route("/api/v1/works", post(api::create_work))
@@ -110,7 +108,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/works/{id}/report", post(api::report_work))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/openapi.json", get(openapi))
-        .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES));
+        .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES as usize));
 
     // A data export is built before its first byte is sent; originals make that slow.
     let exports = Router::new().route("/me/export", get(account_pages::export));
