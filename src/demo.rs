@@ -2,10 +2,12 @@
 //! same submission path and jobs as real uploads, so a newcomer's first page is alive.
 //! Running it twice changes nothing.
 
-use crate::db::{calls, now_ms, users, works};
-use crate::domain::{CallState, NewCall, RawCallFields, Role, Status};
+use crate::db::{now_ms, users, works};
+use crate::domain::{CallState, RawCallFields, Role, Status};
+use crate::service::curation::{self, DecisionInput};
+use crate::service::submissions::{self, SpooledFile, SubmissionInput};
+use crate::service::{calls, works as work_ops, Actor};
 use crate::state::AppState;
-use crate::submissions::{self, SpooledFile, SubmissionInput};
 use anyhow::Context;
 use serde::Deserialize;
 use std::path::Path;
@@ -83,9 +85,12 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
         people.insert(person.email.clone(), user);
     }
 
-    let call = match calls::find_by_slug(&state.db, &demo.call.slug).await? {
-        Some(call) => call,
-        None => {
+    // The demo's curator runs the call, decides, features and replies, as one would in the pages.
+    let curator = people.values().find(|u| u.role.can_curate()).context("the demo needs a curator")?.clone();
+    let as_curator = Actor::person(&curator);
+    let call = match calls::public(state, &demo.call.slug).await {
+        Ok(call) => call,
+        Err(crate::service::ServiceError::NotFound) => {
             let opens = now_ms() - 86_400_000;
             let raw = RawCallFields {
                 title: demo.call.title.clone(),
@@ -97,9 +102,9 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
                 alt_text_required: true,
                 ..RawCallFields::default()
             };
-            let new_call = NewCall::parse(&demo.call.slug, &raw, CallState::Open)?;
-            calls::insert(&state.db, &new_call, None).await?
+            calls::create(state, as_curator, &demo.call.slug, &raw, CallState::Open).await.map_err(|e| anyhow::anyhow!("demo call refused: {e}"))?
         }
+        Err(e) => return Err(anyhow::anyhow!("reading the demo call: {e}")),
     };
 
     let mut created = Vec::new();
@@ -121,7 +126,7 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
             text: None,
             file: Some(file),
         };
-        let id = submissions::submit(state, author, input)
+        let id = submissions::submit(state, Actor::person(author), input)
             .await
             .map_err(|e| anyhow::anyhow!("demo work {:?} refused: {e}", work.title))?;
         created.push((id, work));
@@ -129,17 +134,17 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
 
     let ran = crate::jobs::drain(state).await?;
     let mut published = 0;
-    // The demo's curator features works and replies, as a curator would in the pages.
-    let curator = people.values().find(|u| u.role.can_curate()).context("the demo needs a curator")?;
     for (id, work) in &created {
         match works::find(&state.db, id).await? {
             Some(w) if w.status == Status::PendingReview => {
-                crate::db::review::decide(&state.db, id, crate::db::review::Decision::Approve, "", Some(&curator.id)).await?;
+                let refused = |e: crate::service::ServiceError| anyhow::anyhow!("demo curation of {id} refused: {e}");
+                let approve = DecisionInput { decision: "approve", reason: "", template_id: None };
+                curation::decide(state, as_curator, id, approve, None).await.map_err(refused)?;
                 if work.featured {
-                    crate::db::review::set_flag(&state.db, id, "featured", true, &curator.id).await?;
+                    curation::set_flag(state, as_curator, id, "featured", true).await.map_err(refused)?;
                 }
                 if let Some(reply) = &work.reply {
-                    works::set_reply(&state.db, id, &curator.id, reply).await?;
+                    work_ops::reply(state, as_curator, id, reply).await.map_err(refused)?;
                 }
                 published += 1;
             }
@@ -149,7 +154,7 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
     }
     if let (None, Some(cover)) = (&call.cover, &demo.call.cover) {
         let bytes = std::fs::read(samples.join(&cover.file)).with_context(|| format!("reading {}", cover.file))?;
-        crate::covers::store(state, &call, bytes, &cover.alt, &curator.id).await.map_err(|e| anyhow::anyhow!("demo cover refused: {e}"))?;
+        calls::set_cover(state, as_curator, &call, bytes, &cover.alt).await.map_err(|e| anyhow::anyhow!("demo cover refused: {e}"))?;
     }
     println!("demo: call /calls/{}, {} new works ({} jobs run, {} published)", call.slug, created.len(), ran, published);
     println!("demo accounts (password \"{DEMO_PASSWORD}\", for a local demo only):");

@@ -8,15 +8,16 @@ pub mod app;
 pub mod auth;
 /// The typed configuration: defaults, a TOML file, `PIAZZA_*` variables.
 pub mod config;
-/// Calls' cover pictures: made by the photo engine, stored, recorded.
-pub mod covers;
+/// Instants as machines read them (RFC 3339, ISO days).
+pub mod clock;
 /// The database pool, migrations and every SQL query, by table.
 pub mod db;
 /// `piazza demo`: sample calls and works so the first page is alive.
 pub mod demo;
-/// The rules of the piazza as plain types: kinds, states, licences, calls, fields.
+/// The rules of the piazza as plain types and functions: kinds, states, licences, calls,
+/// fields, decisions and marks, who sees what.
 pub mod domain;
-/// Pages, JSON API, media serving, errors, language.
+/// Pages, JSON API, media serving, errors, language: parse, call `service`, render.
 pub mod http;
 /// The durable job runner and the `process_work` job.
 pub mod jobs;
@@ -26,11 +27,13 @@ pub mod mail;
 pub mod notify;
 /// The bounded pool for CPU-heavy media work, off the async runtime.
 pub mod media_pool;
+/// The application layer: every operation (submissions, curation, reactions, works,
+/// calls, the gallery, accounts, exports) with its rules, for the API, the pages and
+/// `piazza demo`; typed inputs and outputs, one error type, nothing of HTTP.
+pub mod service;
 /// The tantivy search index, fed by the database's change sequence.
 pub mod search;
 /// The state shared by handlers and the runner.
 pub mod state;
 /// The media store trait and its backends.
 pub mod storage;
-/// Receiving a submission: validation, storing the original, the work and its job.
-pub mod submissions;

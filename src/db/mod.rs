@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod calls;
 pub mod changes;
+pub mod events;
 pub mod jobs;
 pub mod reactions;
 pub mod reasons;

@@ -4,57 +4,9 @@
 use super::jobs::{self, TASK_PROCESS_WORK};
 use super::works::{from_row, Work, SELECT};
 use super::{changes, now_ms, Db, DbResult};
-use crate::domain::{Kind, Status};
-use sqlx::{Any, Row, Transaction};
-
-/// A curator's decision on a work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Approve,
-    Reject,
-    RequestChanges,
-}
-
-impl Decision {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "approve" => Some(Self::Approve),
-            "reject" => Some(Self::Reject),
-            "request_changes" => Some(Self::RequestChanges),
-            _ => None,
-        }
-    }
-
-    /// The status a work has after this decision.
-    pub fn status(self) -> Status {
-        match self {
-            Self::Approve => Status::Published,
-            Self::Reject => Status::Rejected,
-            Self::RequestChanges => Status::ChangesRequested,
-        }
-    }
-
-    fn event(self) -> &'static str {
-        match self {
-            Self::Approve => "approved",
-            Self::Reject => "rejected",
-            Self::RequestChanges => "changes_requested",
-        }
-    }
-}
-
-/// Appends to a work's history inside the caller's transaction.
-pub async fn record_event(tx: &mut Transaction<'_, Any>, work_id: &str, actor_id: Option<&str>, action: &str, reason: &str) -> DbResult<()> {
-    sqlx::query("insert into work_event (work_id, actor_id, action, reason, created_at) values ($1, $2, $3, $4, $5)")
-        .bind(work_id)
-        .bind(actor_id)
-        .bind(action)
-        .bind(reason)
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
+use crate::domain::{Audience, Decision, Flag, Kind, Status};
+use super::events::record_event;
+use sqlx::Row;
 
 /// Applies a decision; false if the work was not in a state the decision applies to:
 /// approve and ask for changes apply to works waiting for review; reject also to published
@@ -63,27 +15,17 @@ pub async fn record_event(tx: &mut Transaction<'_, Any>, work_id: &str, actor_id
 pub async fn decide(db: &Db, work_id: &str, decision: Decision, reason: &str, actor_id: Option<&str>) -> DbResult<bool> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
+    let from = status_list(decision.applies_to());
+    let sql = match decision {
+        Decision::Approve => format!("update work set status = 'published', published_at = $1, review_reason = null, updated_at = $1 where id = $2 and status in {from}"),
+        Decision::RequestChanges => format!("update work set status = 'changes_requested', review_reason = $1, updated_at = $2 where id = $3 and status in {from}"),
+        Decision::Reject => {
+            format!("update work set status = 'rejected', review_reason = $1, featured_at = null, updated_at = $2 where id = $3 and status in {from}")
+        }
+    };
     let updated = match decision {
-        Decision::Approve => sqlx::query(
-            "update work set status = 'published', published_at = $1, review_reason = null, updated_at = $1
-             where id = $2 and status = 'pending_review'",
-        )
-        .bind(now)
-        .bind(work_id),
-        Decision::RequestChanges => sqlx::query(
-            "update work set status = 'changes_requested', review_reason = $1, updated_at = $2
-             where id = $3 and status = 'pending_review'",
-        )
-        .bind(reason)
-        .bind(now)
-        .bind(work_id),
-        Decision::Reject => sqlx::query(
-            "update work set status = 'rejected', review_reason = $1, featured_at = null, updated_at = $2
-             where id = $3 and status in ('pending_review', 'published', 'changes_requested')",
-        )
-        .bind(reason)
-        .bind(now)
-        .bind(work_id),
+        Decision::Approve => sqlx::query(&sql).bind(now).bind(work_id),
+        Decision::RequestChanges | Decision::Reject => sqlx::query(&sql).bind(reason).bind(now).bind(work_id),
     }
     .execute(&mut *tx)
     .await?;
@@ -104,22 +46,20 @@ pub async fn decide(db: &Db, work_id: &str, decision: Decision, reason: &str, ac
     Ok(true)
 }
 
-/// Why a shortlist or feature flag could not be set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlagOutcome {
-    Done,
-    /// Featuring shows a work to the public: only a published work can be featured.
-    NotPublished,
-    /// Shortlisting is for works under review or published.
-    NotReviewable,
+/// The statuses as an SQL list, from the domain's rules (fixed words, never input).
+fn status_list(statuses: &[Status]) -> String {
+    let quoted: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    format!("({})", quoted.join(", "))
 }
 
-/// Puts a work on (or off) the call's shortlist, or features it on the call's page.
-pub async fn set_flag(db: &Db, work_id: &str, flag: &str, on: bool, actor_id: &str) -> DbResult<FlagOutcome> {
-    let (column, allowed, refused) = match flag {
-        "featured" => ("featured_at", "('published')", FlagOutcome::NotPublished),
-        _ => ("shortlisted_at", "('pending_review', 'changes_requested', 'published')", FlagOutcome::NotReviewable),
+/// Puts a work on (or off) the call's shortlist, or features it on the call's page; false
+/// when the work's status does not allow the mark.
+pub async fn set_flag(db: &Db, work_id: &str, flag: Flag, on: bool, actor_id: &str) -> DbResult<bool> {
+    let column = match flag {
+        Flag::Featured => "featured_at",
+        Flag::Shortlisted => "shortlisted_at",
     };
+    let allowed = status_list(flag.allowed_for());
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let sql = if on {
@@ -130,13 +70,13 @@ pub async fn set_flag(db: &Db, work_id: &str, flag: &str, on: bool, actor_id: &s
     let updated = sqlx::query(&sql).bind(now).bind(work_id).execute(&mut *tx).await?;
     if updated.rows_affected() == 0 {
         tx.rollback().await?;
-        return Ok(refused);
+        return Ok(false);
     }
-    let action = format!("{}{}", if on { "" } else { "un" }, flag);
-    record_event(&mut tx, work_id, Some(actor_id), &action, "").await?;
+    let action = flag.event(on);
+    record_event(&mut tx, work_id, Some(actor_id), action, "").await?;
     super::audit::record(&mut tx, Some(actor_id), &format!("work.{action}"), work_id, "").await?;
     tx.commit().await?;
-    Ok(FlagOutcome::Done)
+    Ok(true)
 }
 
 /// A work's new version, as its author changed it after a request for changes.
@@ -213,18 +153,11 @@ pub struct WorkEvent {
     pub created_at: i64,
 }
 
-/// Who reads a work's history: its author does not see the curators' shortlist, which is
-/// their working list, not a promise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reader {
-    Author,
-    Curator,
-}
 
-/// A work's history as `reader` may see it, oldest first.
-pub async fn events_of(db: &Db, work_id: &str, reader: Reader) -> DbResult<Vec<WorkEvent>> {
+/// A work's history as `audience` may see it, oldest first.
+pub async fn events_of(db: &Db, work_id: &str, audience: Audience) -> DbResult<Vec<WorkEvent>> {
     let mut sql = String::from("select action, reason, created_at from work_event where work_id = $1");
-    if reader == Reader::Author {
+    if !audience.sees_shortlist() {
         sql.push_str(" and action not in ('shortlisted', 'unshortlisted')");
     }
     sql.push_str(" order by id");

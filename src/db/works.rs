@@ -147,7 +147,7 @@ pub async fn insert_with_job(db: &Db, work: &NewWork, max_attempts: i64) -> DbRe
     .execute(&mut *tx)
     .await?;
     jobs::enqueue(&mut tx, TASK_PROCESS_WORK, &work.id, max_attempts).await?;
-    super::review::record_event(&mut tx, &work.id, Some(&work.author_id), "submitted", "").await?;
+    super::events::record_event(&mut tx, &work.id, Some(&work.author_id), "submitted", "").await?;
     tx.commit().await
 }
 

@@ -3,10 +3,12 @@
 
 mod call;
 mod fields;
+mod review;
 mod work;
 
 pub use call::{Call, CallFields, CallState, Cover, NewCall, RawCallFields};
 pub use fields::{check_new_password, clean_file_name, AltText, Description, PersonName, Slug, Title};
+pub use review::{history_audience, may_reply, may_resubmit, may_see, sees_shortlist, Audience, Decision, Flag, Reader};
 pub use work::{Kind, Licence, Status};
 
 use std::fmt;

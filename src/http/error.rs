@@ -150,36 +150,29 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
-impl From<crate::submissions::SubmitError> for AppError {
-    fn from(e: crate::submissions::SubmitError) -> Self {
-        use crate::submissions::SubmitError;
+impl From<crate::service::ServiceError> for AppError {
+    fn from(e: crate::service::ServiceError) -> Self {
+        use crate::service::{Refusal, ServiceError};
         match e {
-            SubmitError::Invalid(e) => e.into(),
-            SubmitError::Media(e) => e.into(),
-            SubmitError::Storage(e) => e.into(),
-            SubmitError::Db(e) => e.into(),
-            SubmitError::Pool(e) => e.into(),
-            SubmitError::Io(e) => io_error(e),
-            SubmitError::EmailNotVerified => Self::client(
-                StatusCode::FORBIDDEN,
-                "email_not_verified",
-                "confirm your email address first: open the link we sent you (you can ask for a new one on your account page)",
-            ),
-        }
-    }
-}
-
-impl From<crate::submissions::ResubmitError> for AppError {
-    fn from(e: crate::submissions::ResubmitError) -> Self {
-        use crate::submissions::ResubmitError;
-        match e {
-            ResubmitError::Submit(e) => e.into(),
-            ResubmitError::NotFound => Self::NotFound,
-            ResubmitError::NotAwaitingChanges => Self::client(
-                StatusCode::CONFLICT,
-                "not_awaiting_changes",
-                "this work can be changed only when the curators ask for changes",
-            ),
+            ServiceError::Refused { refusal, code, message, italian } => {
+                let status = match refusal {
+                    Refusal::Malformed => StatusCode::BAD_REQUEST,
+                    Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                    Refusal::Conflict => StatusCode::CONFLICT,
+                    Refusal::NotAllowed => StatusCode::FORBIDDEN,
+                    Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
+                    Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    Refusal::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    Refusal::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+                    Refusal::NotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+                };
+                Self::Client { status, code, message, italian }
+            }
+            ServiceError::NotFound => Self::NotFound,
+            ServiceError::Unauthenticated => Self::Unauthenticated,
+            ServiceError::Forbidden => Self::Forbidden,
+            ServiceError::Unavailable(m) => Self::Unavailable(m),
+            ServiceError::Internal(e) => Self::Internal(e),
         }
     }
 }
@@ -192,18 +185,3 @@ pub fn io_error(e: std::io::Error) -> AppError {
         AppError::Internal(e.into())
     }
 }
-
-impl From<axum::extract::rejection::JsonRejection> for AppError {
-    fn from(e: axum::extract::rejection::JsonRejection) -> Self {
-        // A body sent without a length and cut off at the limit is too large, not bad JSON.
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            return super::limits::too_large(super::limits::SMALL_BODY_BYTES);
-        }
-        Self::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text()))
-    }
-}
-
-/// `Json<T>` whose rejection is an [`AppError`] with the stable code `invalid_json`.
-#[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
-pub struct ApiJson<T>(pub T);

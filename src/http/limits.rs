@@ -4,7 +4,7 @@
 //! Uploads may be slow (a 2G phone sends a few KB/s) but must keep making progress.
 
 use super::error::AppError;
-use super::pages::PageError;
+use super::frame::PageError;
 use super::viewer::Viewer;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};

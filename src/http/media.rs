@@ -4,8 +4,7 @@
 
 use super::error::AppError;
 use super::viewer::Viewer;
-use crate::db::works;
-use crate::domain::Status;
+use crate::service::media;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -18,11 +17,7 @@ pub async fn serve(
     Path((work_id, hash, name)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let work = works::find(&state.db, &work_id).await?.filter(|w| viewer.can_see(w)).ok_or(AppError::NotFound)?;
-    let rendition = works::find_rendition(&state.db, &work_id, &name)
-        .await?
-        .filter(|r| hash.len() >= 8 && r.sha256.starts_with(&hash))
-        .ok_or(AppError::NotFound)?;
+    let media::Rendition { row: rendition, public } = media::rendition(&state, viewer.actor(), &work_id, &hash, &name).await?;
     let total = rendition.size_bytes as u64;
     let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         Some(value) => match parse_range(value, total) {
@@ -36,7 +31,7 @@ pub async fn serve(
         },
         None => None,
     };
-    let object = state.store.get(&rendition.storage_key, range.map(|(s, e)| (s, e - s + 1))).await?;
+    let object = media::read(&state, &rendition.storage_key, range.map(|(s, e)| (s, e - s + 1))).await?;
     let mut response = Response::new(Body::from_stream(object.body));
     let h = response.headers_mut();
     // The stored mime comes from our own encoder, never from the upload.
@@ -46,7 +41,7 @@ pub async fn serve(
     h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(if work.status == Status::Published { "public, max-age=31536000, immutable" } else { "private, no-store" }),
+        HeaderValue::from_static(if public { "public, max-age=31536000, immutable" } else { "private, no-store" }),
     );
     h.insert(header::ETAG, HeaderValue::from_str(&format!("\"{}\"", &rendition.sha256[..32.min(rendition.sha256.len())])).unwrap());
     match range {
@@ -65,19 +60,14 @@ pub async fn serve(
 
 /// A call's cover picture: public once the call is, to curators while it is a draft.
 pub async fn cover(State(state): State<AppState>, viewer: Viewer, Path((call_id, hash)): Path<(String, String)>) -> Result<Response, AppError> {
-    let call = crate::db::calls::find_by_id(&state.db, &call_id)
-        .await?
-        .filter(|c| c.state != crate::domain::CallState::Draft || viewer.is_curator())
-        .ok_or(AppError::NotFound)?;
-    let cover = call.cover.filter(|c| hash.len() == 16 && c.key == crate::storage::cover_key(&call_id, &hash)).ok_or(AppError::NotFound)?;
-    let object = state.store.get(&cover.key, None).await?;
+    let (object, public) = media::cover(&state, viewer.actor(), &call_id, &hash).await?;
     let mut response = Response::new(Body::from_stream(object.body));
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/webp"));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(object.total_size));
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(if call.state == crate::domain::CallState::Draft { "private, no-store" } else { "public, max-age=31536000, immutable" }),
+        HeaderValue::from_static(if public { "public, max-age=31536000, immutable" } else { "private, no-store" }),
     );
     Ok(response)
 }

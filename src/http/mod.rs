@@ -1,18 +1,19 @@
-//! HTTP: the pages, the JSON API under `/api/v1`, media serving, and the layers around them.
+//! HTTP: the JSON API under `/api/v1`, the pages, media serving, and the layers around
+//! them. `api` and `pages` parse a request, call the application layer (`crate::service`)
+//! and render; they never import each other and share only the extractors (`viewer`), the
+//! views (`views`), the page frame (`frame`), the links (`links`), the upload reader (`upload`) and the error type.
 
-mod account_pages;
 pub mod api;
-mod calls;
-mod curator_pages;
 mod csrf;
 pub mod error;
+mod json;
+mod frame;
 pub mod i18n;
 mod limits;
 mod links;
 mod local_time;
 mod media;
 mod pages;
-mod review;
 pub mod router;
 mod upload;
 pub mod viewer;

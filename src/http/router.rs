@@ -2,7 +2,10 @@
 
 use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
-use super::{account_pages, api, calls, csrf, curator_pages, media, pages, review};
+use super::api::{self, calls, curation};
+use super::pages::{self, accounts as account_pages, curator as curator_pages};
+use super::{csrf, media};
+use crate::service::calls::MAX_COVER_BYTES;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request, StatusCode};
@@ -28,7 +31,7 @@ fn routes(state: &AppState) -> Router<AppState> {
     let config = state.config.clone();
     // Uploads may be large; multipart framing adds a little over the file itself.
     let upload_max = config.max_upload_bytes + 1024 * 1024;
-    let cover_max = calls::MAX_COVER_BYTES as u64 + 64 * 1024;
+    let cover_max = MAX_COVER_BYTES as u64 + 64 * 1024;
     let upload_limit = DefaultBodyLimit::max(upload_max as usize);
     let slow_but_moving = |max_bytes| BodyRule { max_bytes, window: Duration::from_secs(config.upload_window_s), min_bytes: config.upload_min_bytes };
     let small = BodyRule { max_bytes: SMALL_BODY_BYTES, window: Duration::from_secs(config.body_idle_timeout_s), min_bytes: 1 };
@@ -36,14 +39,14 @@ fn routes(state: &AppState) -> Router<AppState> {
     let uploads = Router::new()
         .route("/api/v1/works", post(api::create_work))
         .route("/submit", get(pages::submit_form).post(pages::submit))
-        .route("/api/v1/works/{id}/resubmit", post(review::resubmit))
+        .route("/api/v1/works/{id}/resubmit", post(api::resubmit))
         .route("/works/{id}/edit", get(pages::edit_form).post(pages::resubmit))
         .layer(upload_limit);
 
     let covers = Router::new()
         .route("/api/v1/calls/{slug}/cover", post(calls::set_cover))
         .route("/curate/calls/{slug}/cover", post(curator_pages::cover))
-        .layer(DefaultBodyLimit::max(calls::MAX_COVER_BYTES as usize + 64 * 1024));
+        .layer(DefaultBodyLimit::max(MAX_COVER_BYTES as usize + 64 * 1024));
 
     let rest = Router::new()
         .route("/", get(pages::home))
@@ -93,15 +96,15 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/calls", get(calls::list).post(calls::create))
         .route("/api/v1/calls/{slug}", get(calls::get).patch(calls::edit))
         .route("/api/v1/calls/{slug}/state", post(calls::set_state))
-        .route("/api/v1/queue", get(review::queue))
-        .route("/api/v1/reasons", get(review::list_reasons).post(review::create_reason))
-        .route("/api/v1/reasons/{id}", put(review::update_reason).delete(review::delete_reason))
-        .route("/api/v1/me/works", get(review::my_works))
-        .route("/api/v1/works/bulk-approve", post(review::bulk_approve))
+        .route("/api/v1/queue", get(curation::queue))
+        .route("/api/v1/reasons", get(curation::list_reasons).post(curation::create_reason))
+        .route("/api/v1/reasons/{id}", put(curation::update_reason).delete(curation::delete_reason))
+        .route("/api/v1/me/works", get(api::my_works))
+        .route("/api/v1/works/bulk-approve", post(curation::bulk_approve))
         .route("/api/v1/works/{id}", get(api::get_work).delete(api::withdraw_work))
-        .route("/api/v1/works/{id}/review", post(review::review_work))
-        .route("/api/v1/works/{id}/flags", post(review::set_flags))
-        .route("/api/v1/works/{id}/history", get(review::history))
+        .route("/api/v1/works/{id}/review", post(curation::review_work))
+        .route("/api/v1/works/{id}/flags", post(curation::set_flags))
+        .route("/api/v1/works/{id}/history", get(api::history))
         .route("/api/v1/works/{id}/retry", post(api::retry_work))
         .route("/api/v1/works/{id}/reply", post(api::reply_work))
         .route("/api/v1/works/{id}/appreciate", post(api::appreciate_work))

@@ -4,7 +4,8 @@
 use super::error::{io_error, AppError};
 use crate::domain::clean_file_name;
 use crate::state::AppState;
-use crate::submissions::{SpooledFile, SubmissionInput};
+use crate::service::calls::MAX_COVER_BYTES;
+use crate::service::submissions::{SpooledFile, SubmissionInput};
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::Multipart;
 use axum::http::StatusCode;
@@ -138,4 +139,29 @@ async fn spool(state: &AppState, mut field: Field<'_>, max_bytes: u64, key: &str
         }
     };
     Ok(SpooledFile { path, name, size, head, stored_key })
+}
+
+/// Reads a cover form (`file`, `alt`): the picture's bytes, at most [`MAX_COVER_BYTES`].
+pub async fn read_cover(mut multipart: Multipart) -> Result<(Vec<u8>, String), AppError> {
+    let mut bytes = Vec::new();
+    let mut alt = String::new();
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::bad_request("invalid_multipart", format!("the upload was interrupted or malformed: {}", e.body_text())))?
+    {
+        match field.name().unwrap_or("") {
+            "file" => {
+                while let Some(chunk) = field.chunk().await.map_err(|_| too_large(MAX_COVER_BYTES))? {
+                    if (bytes.len() + chunk.len()) as u64 > MAX_COVER_BYTES {
+                        return Err(too_large(MAX_COVER_BYTES));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            "alt" => alt = field.text().await.map_err(|_| AppError::bad_request("invalid_text", "the description is not valid text"))?,
+            _ => {}
+        }
+    }
+    Ok((bytes, alt))
 }

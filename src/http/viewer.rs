@@ -2,10 +2,9 @@
 
 use super::error::AppError;
 use super::i18n::Lang;
-use crate::auth::token_hash;
-use crate::db::users::{self, User};
-use crate::db::works::Work;
-use crate::domain::Status;
+use crate::db::users::User;
+use crate::service::accounts;
+use crate::service::Actor;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, HeaderMap};
@@ -36,15 +35,9 @@ impl Viewer {
         }
     }
 
-    /// Published works are public; everything else only to its author and to curators.
-    /// Callers answer 404 otherwise, the same as for a missing work.
-    /// A withdrawn work (its author deleted the account) is seen by no one.
-    pub fn can_see(&self, work: &Work) -> bool {
-        if work.status == Status::Withdrawn {
-            return false;
-        }
-        work.status == Status::Published
-            || self.user.as_ref().is_some_and(|u| u.id == work.author_id || u.role.can_curate())
+    /// The viewer as the application layer sees them.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor::new(self.user.as_ref())
     }
 
     pub fn is_curator(&self) -> bool {
@@ -78,12 +71,12 @@ impl FromRequestParts<AppState> for Viewer {
             // A bearer token that does not match is an error, not an anonymous visit:
             // a client with a typo should hear about it.
             let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(AppError::Unauthenticated)?;
-            let user = users::find_by_api_token(&state.db, &token_hash(token.trim())).await?.ok_or(AppError::Unauthenticated)?;
+            let user = accounts::by_api_token(state, token.trim()).await?.ok_or(AppError::Unauthenticated)?;
             return Ok(Viewer { user: Some(user), lang, csrf: String::new() });
         }
         let session = cookie(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty());
         let user = match session {
-            Some(token) => users::find_by_session(&state.db, &token_hash(token)).await?,
+            Some(token) => accounts::by_session(state, token).await?,
             None => None,
         };
         let csrf = session.map(crate::auth::csrf_token).unwrap_or_default();

@@ -1,7 +1,11 @@
 //! How a work looks from outside: the JSON of the API and the data of the pages.
 
+use crate::db::now_ms;
 use crate::db::works::{RenditionRow, Work};
+use crate::domain::Call;
+use crate::service::works::{WorkDetail, WorkList};
 use serde::Serialize;
+use serde_json::json;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RenditionView {
@@ -68,12 +72,7 @@ pub fn rendition_url(r: &RenditionRow) -> String {
     format!("/media/{}/{}/{}", r.work_id, &r.sha256[..16.min(r.sha256.len())], r.name)
 }
 
-pub fn rfc3339_ms(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
-}
+pub use crate::clock::{iso_day, rfc3339_ms};
 
 /// A date as people read it, e.g. 24/11/2026.
 pub fn day(ms: i64) -> String {
@@ -82,14 +81,16 @@ pub fn day(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A date for file names, e.g. 2026-11-24.
-pub fn iso_day(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
-        .unwrap_or_default()
-}
-
 impl WorkView {
+    /// A work with everything its page shows.
+    pub fn detail(detail: WorkDetail) -> Self {
+        let mut view = Self::new(detail.work, &detail.renditions);
+        view.reply = detail.reply;
+        view.appreciations = detail.appreciations;
+        view.progress = detail.progress;
+        view
+    }
+
     pub fn new(work: Work, renditions: &[RenditionRow]) -> Self {
         let is_processed = !matches!(work.status, crate::domain::Status::Processing | crate::domain::Status::Failed);
         let excerpt: String = work
@@ -198,4 +199,45 @@ impl WorkView {
     pub fn is_text(&self) -> bool {
         matches!(self.kind, "poem" | "story")
     }
+}
+
+/// Works of a list, as cards and lists show them.
+pub fn cards(list: WorkList) -> Vec<WorkView> {
+    let renditions = list.renditions;
+    list.works.into_iter().map(|w| WorkView::new(w, &renditions)).collect()
+}
+
+/// Where a call's cover is served.
+pub fn cover_url(call: &Call) -> Option<String> {
+    call.cover.as_ref().map(|c| format!("/covers/{}/{}", call.id, c.key.split('/').nth(2).unwrap_or("")))
+}
+
+/// A call as the API shows it to the public.
+pub fn call_json(call: &Call) -> serde_json::Value {
+    let now = now_ms();
+    json!({
+        "id": call.id,
+        "slug": call.slug,
+        "title": call.title,
+        "description": call.description,
+        "question": call.question,
+        "kinds": call.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "opens_at": rfc3339_ms(call.opens_at),
+        "closes_at": rfc3339_ms(call.closes_at),
+        "state": call.state.as_str(),
+        "phase": call.phase(now),
+        "open": call.is_open(now),
+        "max_works_per_person": call.max_works_per_person,
+        "licences": call.licences.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        "alt_text_required": call.alt_text_required,
+        "results_text": call.public_results_text(),
+        "cover": call.cover.as_ref().map(|c| json!({ "url": cover_url(call), "width": c.width, "height": c.height, "alt": c.alt })),
+    })
+}
+
+/// A call as curators see it: the results text even before it is published.
+pub fn curator_call_json(call: &Call) -> serde_json::Value {
+    let mut value = call_json(call);
+    value["results_text"] = json!(call.results_text);
+    value
 }

@@ -1,18 +1,18 @@
 //! A call's cover picture: one WebP, at most 1280 pixels wide, made by the photo engine on
 //! the media pool and stored under a content-addressed key; the cover it replaces is
-//! deleted. Shared by the curator page, the API and `piazza demo`.
+//! deleted.
 
 use crate::db::calls;
 use crate::domain::{AltText, Call, Cover, DomainError};
 use crate::state::AppState;
-use crate::submissions::SubmitError;
+use super::ServiceResult;
 use piazza_workers::MediaError;
 
 /// The widest cover kept: enough for a wide screen, light on a phone.
 const COVER_WIDTH: u32 = 1280;
 
 /// Makes, stores and records the cover of `call` from the bytes of a picture.
-pub async fn store(state: &AppState, call: &Call, bytes: Vec<u8>, alt: &str, actor_id: &str) -> Result<(), SubmitError> {
+pub(super) async fn store(state: &AppState, call: &Call, bytes: Vec<u8>, alt: &str, actor_id: &str) -> ServiceResult<()> {
     if bytes.is_empty() {
         return Err(DomainError::new("file_required", "choose the picture for the call's cover").into());
     }

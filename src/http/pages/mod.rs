@@ -1,47 +1,26 @@
 //! Server-rendered pages: usable without JavaScript, light on mobile data, Italian first.
 
-use super::account_pages::Blocked;
-use super::api::{self, SearchParams};
+pub mod accounts;
+pub mod curator;
+
 use super::error::AppError;
+use super::frame::{cookie_header, or_form, page, render, Frame, PageError, PageResult, Pager};
 use super::i18n::{error_message_it, Lang, Texts};
-use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
-use super::views::WorkView;
 use super::upload;
-use crate::auth;
-use crate::db::{calls, now_ms, users, works};
+use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
+use super::views::{cards, cover_url, WorkView};
+use crate::db::now_ms;
 use crate::domain::{Call, Kind, Licence};
+use crate::service::curation::DecisionInput;
+use crate::service::gallery::{self, SearchQuery};
+use crate::service::works as work_ops;
+use crate::service::{self, accounts as account_ops, curation, reactions, submissions, Page};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-
-/// What every page's frame needs: words, language, and who is signed in.
-pub struct Frame {
-    pub t: &'static Texts,
-    pub lang: &'static str,
-    pub other_lang: &'static str,
-    pub user_name: Option<String>,
-    pub is_curator: bool,
-    pub is_admin: bool,
-    /// The session's synchronizer token, put in every POST form.
-    pub csrf: String,
-}
-
-impl Frame {
-    pub(super) fn new(viewer: &Viewer) -> Self {
-        Self {
-            t: viewer.lang.texts(),
-            lang: viewer.lang.code(),
-            other_lang: viewer.lang.other().code(),
-            user_name: viewer.user.as_ref().map(|u| u.name.clone()),
-            is_curator: viewer.is_curator(),
-            is_admin: viewer.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin),
-            csrf: viewer.csrf.clone(),
-        }
-    }
-}
 
 /// A call as pages show it.
 pub struct CallView {
@@ -76,104 +55,13 @@ impl CallView {
             closes: super::local_time::human(call.closes_at),
             open: phase == "open",
             phase,
-            cover: call.cover.as_ref().map(|c| (super::calls::cover_url(call).unwrap_or_default(), c.alt.clone(), c.width, c.height)),
+            cover: call.cover.as_ref().map(|c| (cover_url(call).unwrap_or_default(), c.alt.clone(), c.width, c.height)),
             results_text: call.public_results_text().to_owned(),
             max_works_per_person: call.max_works_per_person,
             alt_text_required: call.alt_text_required,
             licences: call.licences.iter().map(|l| (l.as_str(), l.label())).collect(),
         }
     }
-}
-
-/// An error as a page, in the visitor's language.
-pub struct PageError {
-    error: AppError,
-    lang: Lang,
-    csrf: String,
-}
-
-impl PageError {
-    /// An error page whose forms (language, sign-out) still carry the viewer's token.
-    pub fn for_viewer(error: AppError, viewer: &Viewer) -> Self {
-        Self { error, lang: viewer.lang, csrf: viewer.csrf.clone() }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    frame: Frame,
-    heading: &'static str,
-    message: String,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        self.error.log();
-        let status = self.error.parts().0;
-        let t = self.lang.texts();
-        let message = self.error.say(self.lang);
-        let heading = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
-        let frame = Frame {
-            t,
-            lang: self.lang.code(),
-            other_lang: self.lang.other().code(),
-            user_name: None,
-            is_curator: false,
-            is_admin: false,
-            csrf: self.csrf,
-        };
-        let page = ErrorPage { frame, heading, message };
-        let mut response = (status, Html(page.render().unwrap_or_default())).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        }
-        response
-    }
-}
-
-pub(super) type PageResult = Result<Response, PageError>;
-
-pub(super) fn render(template: impl Template) -> Result<Response, AppError> {
-    let html = template.render().map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Html(html).into_response())
-}
-
-/// Runs a page body and turns its error into a page in the viewer's language.
-pub(super) async fn page<F>(viewer: &Viewer, body: F) -> PageResult
-where
-    F: std::future::Future<Output = Result<Response, AppError>>,
-{
-    body.await.map_err(|e| PageError::for_viewer(e, viewer))
-}
-
-/// Shows a refusal inside the form it came from: a mistake the person can fix (a 4xx other
-/// than 401 and 404) becomes `form(message)` answered with the error's status, in the
-/// viewer's language; success and every other error pass through.
-pub(super) async fn or_form<F, Fut>(viewer: &Viewer, result: Result<Response, AppError>, form: F) -> Result<Response, AppError>
-where
-    F: FnOnce(String) -> Fut,
-    Fut: std::future::Future<Output = Result<Response, AppError>>,
-{
-    let error = match result {
-        Ok(response) => return Ok(response),
-        Err(e) => e,
-    };
-    let status = error.parts().0;
-    if !status.is_client_error() || matches!(status, StatusCode::UNAUTHORIZED | StatusCode::NOT_FOUND) {
-        return Err(error);
-    }
-    let mut response = form(super::account_pages::say(viewer, &error)).await?;
-    *response.status_mut() = status;
-    Ok(response)
-}
-
-/// Works with their renditions, as cards and lists show them (one query for all renditions).
-pub(super) async fn cards(state: &AppState, list: Vec<works::Work>) -> Result<Vec<WorkView>, AppError> {
-    let ids: Vec<String> = list.iter().map(|w| w.id.clone()).collect();
-    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let renditions = works::renditions_of(&state.db, &id_refs).await?;
-    Ok(list.into_iter().map(|w| WorkView::new(w, &renditions)).collect())
 }
 
 #[derive(Template)]
@@ -190,14 +78,10 @@ struct HomePage {
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     page(&viewer, async {
         let t = viewer.lang.texts();
-        let (calls, results): (Vec<CallView>, Vec<CallView>) = calls::list_visible(&state.db)
-            .await?
-            .iter()
-            .map(|c| CallView::new(c, t))
-            .filter(|c| matches!(c.phase, "open" | "upcoming" | "results"))
-            .partition(|c| c.phase != "results");
-        let works = cards(&state, works::list_published(&state.db, None, 24, 0).await?).await?;
-        render(HomePage { frame: Frame::new(&viewer), calls, results, works })
+        let front = gallery::front(&state, now_ms()).await?;
+        let calls = front.calls.iter().map(|c| CallView::new(c, t)).collect();
+        let results = front.results.iter().map(|c| CallView::new(c, t)).collect();
+        render(HomePage { frame: Frame::new(&viewer), calls, results, works: cards(front.works) })
     })
     .await
 }
@@ -212,46 +96,19 @@ struct CallPage {
     pager: Pager,
 }
 
-/// Works shown per page of a call's gallery: light enough for an old phone.
-const CALL_PAGE_SIZE: i64 = 30;
-
 #[derive(Deserialize)]
 pub struct PageQuery {
     #[serde(default)]
     pub page: Option<String>,
 }
 
-/// Where a list is: its page number (from 1) and whether there are pages around it.
-pub struct Pager {
-    pub page: i64,
-    pub has_prev: bool,
-    pub has_next: bool,
-}
-
-impl Pager {
-    /// Reads `?page=` leniently: anything that is not a page number is the first page.
-    pub fn from_query(page: Option<&str>) -> i64 {
-        page.and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1)
-    }
-
-    /// Trims a list fetched with one extra row (which says whether a next page exists).
-    pub fn trim<T>(page: i64, size: i64, mut rows: Vec<T>) -> (Vec<T>, Self) {
-        let has_next = rows.len() as i64 > size;
-        rows.truncate(size as usize);
-        (rows, Self { page, has_prev: page > 1, has_next })
-    }
-}
-
 /// A call's page: drafts only for curators (a preview), 404 to everyone else.
 pub async fn call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Query(q): Query<PageQuery>) -> PageResult {
     page(&viewer, async {
-        let call = super::calls::call_for(&state, &viewer, &slug).await?;
-        let number = Pager::from_query(q.page.as_deref());
-        let featured = if number == 1 { cards(&state, crate::db::review::featured_in(&state.db, &call.id).await?).await? } else { Vec::new() };
-        let rows = works::list_published(&state.db, Some(&call.id), CALL_PAGE_SIZE + 1, (number - 1) * CALL_PAGE_SIZE).await?;
-        let (rows, pager) = Pager::trim(number, CALL_PAGE_SIZE, rows);
-        let works = cards(&state, rows).await?;
-        render(CallPage { frame: Frame::new(&viewer), call: CallView::new(&call, viewer.lang.texts()), featured, works, pager })
+        let gallery = gallery::call(&state, viewer.actor(), &slug, Page::number_from(q.page.as_deref())).await?;
+        let pager = gallery.works.page.into();
+        let call = CallView::new(&gallery.call, viewer.lang.texts());
+        render(CallPage { frame: Frame::new(&viewer), call, featured: cards(gallery.featured), works: cards(gallery.works), pager })
     })
     .await
 }
@@ -274,8 +131,7 @@ struct Feed {
 
 /// An Atom feed of published works: of the whole piazza, or of one call (not of a draft).
 async fn feed_of(state: &AppState, viewer: &Viewer, headers: &HeaderMap, call: Option<&Call>) -> Result<Response, AppError> {
-    let list = works::list_published(&state.db, call.map(|c| c.id.as_str()), 50, 0).await?;
-    let mut works = cards(state, list).await?;
+    let mut works = cards(gallery::latest(state, call).await?);
     // Input refuses what XML forbids, but rows from before that rule (or from a bug) must
     // not make the whole feed unreadable.
     let xml = |s: &mut String| *s = piazza_workers::text::xml_safe(s).into_owned();
@@ -308,7 +164,7 @@ pub async fn feed(State(state): State<AppState>, viewer: Viewer, headers: Header
 /// A call's feed: only calls the public can see, whoever asks (feed readers share URLs).
 pub async fn call_feed(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(slug): Path<String>) -> PageResult {
     page(&viewer, async {
-        let call = calls::find_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+        let call = service::calls::public(&state, &slug).await?;
         feed_of(&state, &viewer, &headers, Some(&call)).await
     })
     .await
@@ -325,7 +181,7 @@ struct ArchivePage {
 pub async fn archive(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     page(&viewer, async {
         let t = viewer.lang.texts();
-        let calls = calls::list_archived(&state.db).await?.iter().map(|c| CallView::new(c, t)).collect();
+        let calls = gallery::archive(&state).await?.iter().map(|c| CallView::new(c, t)).collect();
         render(ArchivePage { frame: Frame::new(&viewer), calls })
     })
     .await
@@ -361,7 +217,7 @@ fn event_key(action: &str) -> &'static str {
 
 pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
-        let work = api::visible_work(&state, &viewer, &id).await?;
+        let work = WorkView::detail(work_ops::visible(&state, viewer.actor(), &id).await?);
         let failure_text = work
             .failure
             .as_ref()
@@ -374,16 +230,12 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         let (mut history, mut revisions, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
         if is_author || viewer.is_curator() {
             let t = viewer.lang.texts();
-            let reader = if viewer.is_curator() { crate::db::review::Reader::Curator } else { crate::db::review::Reader::Author };
-            history = crate::db::review::events_of(&state.db, &id, reader)
-                .await?
-                .into_iter()
-                .map(|e| (super::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason))
-                .collect();
-            revisions = crate::db::review::revisions_of(&state.db, &id).await?;
+            let found = work_ops::history(&state, viewer.actor(), &id).await?;
+            history = found.events.into_iter().map(|e| (super::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason)).collect();
+            revisions = found.revisions;
         }
         if viewer.is_curator() {
-            reasons = crate::db::reasons::list(&state.db).await?;
+            reasons = curation::reasons(&state, viewer.actor()).await?;
         }
         render(WorkPage { frame: Frame::new(&viewer), work, failure_text, is_author, history, revisions, reasons })
     })
@@ -401,10 +253,20 @@ struct SearchPage {
     results: Vec<(WorkView, String)>,
 }
 
+#[derive(Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    kind: Option<String>,
+    call: Option<String>,
+}
+
 pub async fn search(State(state): State<AppState>, viewer: Viewer, Query(params): Query<SearchParams>) -> PageResult {
     page(&viewer, async {
         let t = viewer.lang.texts();
-        let results = api::run_search(&state, &params).await?;
+        let query = SearchQuery { q: params.q.clone(), kind: params.kind.clone(), call: params.call.clone() };
+        let found = gallery::search(&state, &query).await?;
+        let results = cards(found.works).into_iter().zip(found.snippets.into_iter().map(|(_, s)| s)).collect();
         render(SearchPage {
             frame: Frame::new(&viewer),
             q: params.q.clone(),
@@ -454,53 +316,45 @@ pub struct SignInForm {
     password: String,
 }
 
-pub(super) fn cookie_header(state: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")).expect("cookie is ascii")
-}
-
 pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: ClientAddr, headers: HeaderMap, Form(form): Form<SignInForm>) -> PageResult {
     page(&viewer, async {
-        let email = auth::normalise_email(&form.email).unwrap_or_default();
         let t = viewer.lang.texts();
-        // Reserved before the password is checked, so a thousand parallel guesses get no
-        // more checks than a thousand sequential ones.
-        let mut throttle = super::account_pages::SignInThrottle::new(&email, &client);
-        if let Err(blocked) = throttle.reserve(&state).await? {
-            let (message, retry_after_s, offer_link) = match blocked {
-                Blocked::Address(s) => (t.too_many_attempts, s, false),
-                Blocked::Account(s) => (t.w("account_locked"), s, true),
-            };
-            let mut response = render(SignInPage { frame: Frame::new(&viewer), error: Some(message), notice: None, email: form.email.clone(), offer_link })?;
-            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
-            return Ok(response);
-        }
-        let found = users::find_by_email(&state.db, &email).await?;
-        let password = form.password.clone();
-        // Verify against a dummy hash when the account is unknown, so timing reveals nothing.
-        let hash = found.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| auth::dummy_hash().to_owned());
-        let ok = state.request_pool.run(move || auth::verify_password(&password, &hash)).await?;
-        let Some(found) = found.filter(|_| ok) else {
-            throttle.failed(&state, &headers).await?;
-            let mut response =
-                render(SignInPage { frame: Frame::new(&viewer), error: Some(t.sign_in_failed), notice: None, email: form.email.clone(), offer_link: false })?;
-            *response.status_mut() = StatusCode::UNAUTHORIZED;
-            return Ok(response);
+        let base = super::links::mail_base(&state, &headers);
+        let refused = match account_ops::sign_in(&state, &form.email, &form.password, &client.bucket(), base.as_deref()).await {
+            Ok(session) => {
+                let mut response = Redirect::to("/me/works").into_response();
+                response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, &session));
+                return Ok(response);
+            }
+            Err(e) => e,
         };
-        throttle.succeeded(&state).await?;
-        let cookie = super::account_pages::start_session(&state, &found.user.id).await?;
-        let mut response = Redirect::to("/me/works").into_response();
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
+        let (message, offer_link, retry_after) = match &refused {
+            service::ServiceError::Refused { refusal: service::Refusal::TooMany { retry_after_s }, code, .. } => {
+                let locked = *code == account_ops::ACCOUNT_LOCKED;
+                (if locked { t.w("account_locked") } else { t.too_many_attempts }, locked, Some(*retry_after_s))
+            }
+            service::ServiceError::Refused { refusal: service::Refusal::WrongCredentials, .. } => (t.sign_in_failed, false, None),
+            _ => return Err(refused.into()),
+        };
+        let mut response = render(SignInPage { frame: Frame::new(&viewer), error: Some(message), notice: None, email: form.email.clone(), offer_link })?;
+        *response.status_mut() = if retry_after.is_some() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         Ok(response)
     })
     .await
 }
 
+/// The cookie that carries a new session.
+pub(super) fn session_cookie(state: &AppState, session: &account_ops::Session) -> HeaderValue {
+    cookie_header(state, SESSION_COOKIE, &session.token, session.max_age_s)
+}
+
 pub async fn sign_out(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
     page(&viewer, async {
         if let Some(token) = super::viewer::cookie(&headers, SESSION_COOKIE) {
-            users::delete_session(&state.db, &auth::token_hash(token)).await?;
+            account_ops::sign_out(&state, token).await?;
         }
         let mut response = Redirect::to("/").into_response();
         response.headers_mut().insert(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, "", 0));
@@ -547,7 +401,7 @@ pub struct SubmitQuery {
 
 async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, error: Option<String>) -> Result<Response, AppError> {
     let t = viewer.lang.texts();
-    let calls = calls::list_visible(&state.db).await?.iter().map(|c| CallView::new(c, t)).filter(|c| c.open).collect();
+    let calls = gallery::open_calls(&state, now_ms()).await?.iter().map(|c| CallView::new(c, t)).collect();
     render(SubmitPage {
         frame: Frame::new(viewer),
         calls,
@@ -573,7 +427,7 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Mu
     page(&viewer, async {
         let input = upload::read_submission(&state, multipart).await?;
         let call = input.call.clone();
-        let result = match crate::submissions::submit(&state, &user, input).await {
+        let result = match submissions::submit(&state, service::Actor::person(&user), input).await {
             Ok(id) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
             Err(e) => Err(e.into()),
         };
@@ -595,12 +449,9 @@ pub async fn my_works(State(state): State<AppState>, viewer: Viewer, Query(q): Q
         return Ok(Redirect::to("/signin").into_response());
     };
     page(&viewer, async {
-        let size = super::review::MY_WORKS_PAGE_SIZE;
-        let number = Pager::from_query(q.page.as_deref());
-        let rows = works::list_by_author(&state.db, &user.id, size + 1, (number - 1) * size).await?;
-        let (list, pager) = Pager::trim(number, size, rows);
-        let works = cards(&state, list).await?;
-        render(MyWorksPage { frame: Frame::new(&viewer), works, pager })
+        let list = work_ops::mine(&state, service::Actor::person(&user), Page::number_from(q.page.as_deref())).await?;
+        let pager = list.page.into();
+        render(MyWorksPage { frame: Frame::new(&viewer), works: cards(list), pager })
     })
     .await
 }
@@ -616,9 +467,9 @@ pub struct ReviewForm {
 
 pub async fn review(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<ReviewForm>) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
         let base = super::links::mail_base(&state, &headers);
-        super::review::apply_decision(&state, &id, &form.decision, &form.reason, Some(&form.reason_template), &curator.id, base.as_deref()).await?;
+        let input = DecisionInput { decision: &form.decision, reason: &form.reason, template_id: Some(&form.reason_template) };
+        curation::decide(&state, viewer.actor(), &id, input, base.as_deref()).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
     })
     .await
@@ -628,7 +479,7 @@ pub async fn review(State(state): State<AppState>, viewer: Viewer, headers: Head
 #[template(path = "edit_work.html")]
 struct EditWorkPage {
     frame: Frame,
-    work: works::Work,
+    work: crate::db::works::Work,
     error: Option<String>,
 }
 
@@ -638,8 +489,7 @@ pub async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): 
         return Ok(Redirect::to("/signin").into_response());
     }
     page(&viewer, async {
-        super::review::check_resubmittable(&state, &viewer, &id).await?;
-        let work = works::find(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+        let work = submissions::resubmittable(&state, viewer.actor(), &id).await?;
         render(EditWorkPage { frame: Frame::new(&viewer), work, error: None })
     })
     .await
@@ -650,25 +500,21 @@ pub async fn resubmit(State(state): State<AppState>, viewer: Viewer, Path(id): P
         return Ok(Redirect::to("/signin").into_response());
     };
     page(&viewer, async {
-        let revision = super::review::check_resubmittable(&state, &viewer, &id).await?;
-        let input = upload::read_resubmission(&state, multipart, &id, revision).await?;
-        let result = match crate::submissions::resubmit(&state, &user, &id, input).await {
+        let work = submissions::resubmittable(&state, viewer.actor(), &id).await?;
+        let input = upload::read_resubmission(&state, multipart, &id, work.revision + 1).await?;
+        let result = match submissions::resubmit(&state, service::Actor::person(&user), &id, input).await {
             Ok(()) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
             Err(e) => Err(e.into()),
         };
-        or_form(&viewer, result, |message| async {
-            let work = works::find(&state.db, &id).await?.ok_or(AppError::NotFound)?;
-            render(EditWorkPage { frame: Frame::new(&viewer), work, error: Some(message) })
-        })
-        .await
+        // The form comes back as it was before this attempt, with what went wrong.
+        or_form(&viewer, result, |message| async { render(EditWorkPage { frame: Frame::new(&viewer), work, error: Some(message) }) }).await
     })
     .await
 }
 
 pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
-        api::apply_retry(&state, &id, &curator.id).await?;
+        work_ops::retry(&state, viewer.actor(), &id).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
     })
     .await
@@ -676,8 +522,7 @@ pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 
 pub async fn withdraw(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
-        let user = viewer.require()?;
-        api::apply_withdraw(&state, &user.id, &id).await?;
+        work_ops::withdraw(&state, viewer.actor(), &id).await?;
         Ok(Redirect::to("/me/works").into_response())
     })
     .await
@@ -691,8 +536,7 @@ pub struct ReplyForm {
 
 pub async fn reply(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ReplyForm>) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
-        api::apply_reply(&state, &id, &form.text, &curator.id).await?;
+        work_ops::reply(&state, viewer.actor(), &id, &form.text).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
     })
     .await
@@ -700,8 +544,7 @@ pub async fn reply(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 
 pub async fn appreciate(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
-        let user = viewer.require()?;
-        api::apply_appreciation(&state, user, &id).await?;
+        reactions::appreciate(&state, viewer.actor(), &id).await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
     })
     .await
@@ -715,9 +558,8 @@ pub struct ReportForm {
 
 pub async fn report(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<ReportForm>) -> PageResult {
     page(&viewer, async {
-        let user = viewer.require()?;
         let base = super::links::mail_base(&state, &headers);
-        api::apply_report(&state, user, &id, &form.reason, base.as_deref()).await?;
+        reactions::report(&state, viewer.actor(), &id, &form.reason, base.as_deref()).await?;
         Ok(Redirect::to(&format!("/works/{id}?reported=1")).into_response())
     })
     .await
@@ -733,11 +575,7 @@ struct AuditPage {
 /// The audit log, for admins: every curator and admin action with its stated reason.
 pub async fn audit(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     page(&viewer, async {
-        let user = viewer.require()?;
-        if user.role != crate::domain::Role::Admin {
-            return Err(AppError::Forbidden);
-        }
-        let events = crate::db::audit::recent(&state.db, 500)
+        let events = account_ops::audit(&state, viewer.actor())
             .await?
             .into_iter()
             .map(|e| (super::views::rfc3339_ms(e.created_at), e.actor, e.action, e.subject, e.reason))
@@ -754,6 +592,6 @@ pub async fn not_found(viewer: Viewer) -> PageError {
 pub async fn stylesheet() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        include_str!("../../templates/piazza.css"),
+        include_str!("../../../templates/piazza.css"),
     )
 }

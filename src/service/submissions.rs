@@ -2,13 +2,13 @@
 //! store and the work with its processing job into the database, in one transaction.
 //! Shared by the API, the submit form and `piazza demo`.
 
+use super::{email_not_verified, Actor, ServiceError, ServiceResult};
 use crate::db::users::User;
-use crate::db::works::{self, NewOriginal, NewWork};
+use crate::db::works::{self, NewOriginal, NewWork, Work};
 use crate::db::{calls, new_id, now_ms};
-use crate::domain::{AltText, Description, DomainError, Kind, Licence, Title};
-use crate::media_pool::PoolError;
+use crate::domain::{self, AltText, Description, DomainError, Kind, Licence, Status, Title};
 use crate::state::AppState;
-use crate::storage::{original_key, StorageError};
+use crate::storage::original_key;
 use piazza_workers::sniff::{sniff, Sniffed};
 use piazza_workers::MediaError;
 use std::path::PathBuf;
@@ -44,28 +44,10 @@ pub struct SubmissionInput {
     pub file: Option<SpooledFile>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SubmitError {
-    #[error(transparent)]
-    Invalid(#[from] DomainError),
-    #[error(transparent)]
-    Media(#[from] MediaError),
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-    #[error(transparent)]
-    Pool(#[from] PoolError),
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-    /// The author has not confirmed their email address yet (accounts).
-    #[error("confirm your email address before sending works")]
-    EmailNotVerified,
-}
-
 /// Validates a submission and stores it; returns the new work's id. On any failure,
 /// nothing remains: no row, no stored file.
-pub async fn submit(state: &AppState, author: &User, input: SubmissionInput) -> Result<String, SubmitError> {
+pub async fn submit(state: &AppState, actor: Actor<'_>, input: SubmissionInput) -> ServiceResult<String> {
+    let author = actor.require()?;
     let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
     let result = submit_inner(state, author, input).await;
     // A refused submission, or a text work whose file is not kept, leaves no object.
@@ -83,11 +65,11 @@ async fn drop_streamed_upload(state: &AppState, streamed: Option<String>, kept: 
 }
 
 /// Returns the new work's id and whether the work keeps its uploaded file.
-async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -> Result<(String, bool), SubmitError> {
+async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -> ServiceResult<(String, bool)> {
     // Accounts: only people who confirmed their email address may submit works; anyone
     // could otherwise flood the curators from throwaway addresses.
     if !author.email_verified {
-        return Err(SubmitError::EmailNotVerified);
+        return Err(email_not_verified());
     }
 
     let call = calls::find_by_slug(&state.db, input.call.trim())
@@ -148,7 +130,7 @@ async fn check_content(
     input: &SubmissionInput,
     key: String,
     keep_current: bool,
-) -> Result<Content, SubmitError> {
+) -> ServiceResult<Content> {
     let mut content = Content { body_text: None, alt_text: String::new(), original: None };
     if kind.is_text() {
         let max_bytes = state.config.max_text_chars as u64 * 4 + 4;
@@ -192,7 +174,7 @@ async fn check_content(
 }
 
 /// Stores a file that was spooled to disk only (not streamed into the store on arrival).
-async fn store_original(state: &AppState, file: &SpooledFile, original: &NewOriginal) -> Result<(), SubmitError> {
+async fn store_original(state: &AppState, file: &SpooledFile, original: &NewOriginal) -> ServiceResult<()> {
     if file.stored_key.as_deref() != Some(original.key.as_str()) {
         let path: PathBuf = file.path.to_path_buf();
         state.store.put_file(&original.key, &path).await?;
@@ -200,34 +182,27 @@ async fn store_original(state: &AppState, file: &SpooledFile, original: &NewOrig
     Ok(())
 }
 
-/// Why a resubmission was refused beyond its content.
-#[derive(Debug, thiserror::Error)]
-pub enum ResubmitError {
-    #[error(transparent)]
-    Submit(#[from] SubmitError),
-    /// Not the author's work (or no such work): answered as if it did not exist.
-    #[error("no such work")]
-    NotFound,
-    #[error("nobody asked for changes to this work")]
-    NotAwaitingChanges,
+/// The refusal for a work nobody asked to change.
+fn not_awaiting_changes() -> ServiceError {
+    ServiceError::conflict("not_awaiting_changes", "this work can be changed only when the curators ask for changes")
 }
 
-impl From<sqlx::Error> for ResubmitError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Submit(e.into())
+/// The author's own work, if they may send a new version of it now; `NotFound` for anyone
+/// else's. Checked before any byte of an upload is read, and again when it is stored.
+pub async fn resubmittable(state: &AppState, actor: Actor<'_>, id: &str) -> ServiceResult<Work> {
+    let author = actor.require()?;
+    let work = works::find(&state.db, id).await?.filter(|w| w.author_id == author.id && w.status != Status::Withdrawn).ok_or(ServiceError::NotFound)?;
+    if !domain::may_resubmit(work.status) {
+        return Err(not_awaiting_changes());
     }
-}
-
-impl From<DomainError> for ResubmitError {
-    fn from(e: DomainError) -> Self {
-        Self::Submit(e.into())
-    }
+    Ok(work)
 }
 
 /// The author's new version of a work a curator asked to change: new title, description,
 /// alt text, and, if sent, new text or a new file. The earlier version stays in the history.
 /// On any failure nothing changes and no new file remains.
-pub async fn resubmit(state: &AppState, author: &User, work_id: &str, input: SubmissionInput) -> Result<(), ResubmitError> {
+pub async fn resubmit(state: &AppState, actor: Actor<'_>, work_id: &str, input: SubmissionInput) -> ServiceResult<()> {
+    let author = actor.require()?;
     let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
     let result = resubmit_inner(state, author, work_id, input).await;
     drop_streamed_upload(state, streamed, matches!(&result, Ok(true))).await;
@@ -235,18 +210,15 @@ pub async fn resubmit(state: &AppState, author: &User, work_id: &str, input: Sub
 }
 
 /// Returns whether the new version keeps the uploaded file.
-async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: SubmissionInput) -> Result<bool, ResubmitError> {
-    let work = works::find(&state.db, work_id).await?.filter(|w| w.author_id == author.id).ok_or(ResubmitError::NotFound)?;
-    if work.status != crate::domain::Status::ChangesRequested {
-        return Err(ResubmitError::NotAwaitingChanges);
-    }
-    let call = calls::find_by_id(&state.db, &work.call_id).await?.ok_or(ResubmitError::NotFound)?;
+async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: SubmissionInput) -> ServiceResult<bool> {
+    let work = resubmittable(state, Actor::person(author), work_id).await?;
+    let call = calls::find_by_id(&state.db, &work.call_id).await?.ok_or(ServiceError::NotFound)?;
     let title = Title::parse(&input.title)?.into_inner();
     let description = Description::parse(&input.description)?.into_inner();
     let key = crate::storage::revised_original_key(work_id, work.revision + 1);
     let content = check_content(state, &call, work.kind, &input, key, true).await?;
     if let (Some(file), Some(original)) = (&input.file, &content.original) {
-        store_original(state, file, original).await.map_err(ResubmitError::Submit)?;
+        store_original(state, file, original).await?;
     }
     let new = crate::db::review::Resubmission {
         title,
@@ -266,7 +238,7 @@ async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: S
                 }
             }
             return match other {
-                Ok(_) => Err(ResubmitError::NotAwaitingChanges),
+                Ok(_) => Err(not_awaiting_changes()),
                 Err(e) => Err(e.into()),
             };
         }
@@ -297,13 +269,13 @@ fn check_type(kind: Kind, sniffed: Sniffed) -> Result<(), MediaError> {
 }
 
 /// Checks a photo's header (format, pixel limits) from its first bytes.
-async fn probe_photo(state: &AppState, file: &SpooledFile) -> Result<(), SubmitError> {
+async fn probe_photo(state: &AppState, file: &SpooledFile) -> ServiceResult<()> {
     let path = file.path.to_path_buf();
     let size = file.size;
     let limits = state.config.limits.clone();
     state
         .request_pool
-        .run(move || -> Result<(), SubmitError> {
+        .run(move || -> ServiceResult<()> {
             use std::io::Read;
             let mut head = Vec::new();
             std::fs::File::open(&path)?.take(PHOTO_HEADER_BYTES).read_to_end(&mut head)?;

@@ -1,16 +1,18 @@
 //! The curators' pages: the calls they run, the review queue with its filters and bulk
 //! approval, and the ready-made reasons. Forms post back and redirect; no JavaScript.
 
-use super::calls::{self as call_ops, cover_url};
-use super::error::AppError;
-use super::i18n::Texts;
-use super::local_time;
-use super::pages::{cards, or_form, page, render, Frame, PageResult, Pager};
-use super::review::{self as review_ops, QueueParams};
-use super::viewer::Viewer;
-use super::views::WorkView;
-use crate::db::{calls, reasons};
+use crate::http::frame::{or_form, page, render, Frame, PageResult, Pager};
+use crate::db::reasons::ReasonTemplate;
 use crate::domain::{Call, CallState, Kind, Licence, RawCallFields, Status};
+use crate::http::error::AppError;
+use crate::http::i18n::Texts;
+use crate::http::local_time;
+use crate::http::upload::read_cover;
+use crate::http::viewer::Viewer;
+use crate::http::views::{cards, cover_url, WorkView};
+use crate::service::calls as call_ops;
+use crate::service::curation::{self, QueueQuery};
+use crate::service::Page;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -178,8 +180,7 @@ struct CallsPage {
 
 pub async fn calls(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     page(&viewer, async {
-        viewer.require_curator()?;
-        let calls = calls::list_all(&state.db).await?.iter().map(CallSummary::new).collect();
+        let calls = call_ops::all(&state, viewer.actor()).await?.iter().map(CallSummary::new).collect();
         render(CallsPage { frame: Frame::new(&viewer), calls })
     })
     .await
@@ -187,7 +188,7 @@ pub async fn calls(State(state): State<AppState>, viewer: Viewer) -> PageResult 
 
 pub async fn new_call_form(viewer: Viewer) -> PageResult {
     page(&viewer, async {
-        viewer.require_curator()?;
+        viewer.actor().require_curator()?;
         call_form_page(&viewer, CallForm::blank(), None, None, false)
     })
     .await
@@ -196,10 +197,10 @@ pub async fn new_call_form(viewer: Viewer) -> PageResult {
 /// A new call starts as a draft: curators look at it, then open it with a button.
 pub async fn create_call(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
+        viewer.actor().require_curator()?;
         let (form, check) = CallForm::parse(&body);
         let created = match check {
-            Ok(()) => call_ops::apply_create(&state, &form.slug, &form.raw, CallState::Draft, &curator.id).await,
+            Ok(()) => call_ops::create(&state, viewer.actor(), &form.slug, &form.raw, CallState::Draft).await.map_err(AppError::from),
             Err(e) => Err(e),
         };
         let result = created.map(|call| Redirect::to(&format!("/curate/calls/{}", call.slug)).into_response());
@@ -216,8 +217,8 @@ pub struct SavedQuery {
 
 pub async fn edit_call_form(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Query(q): Query<SavedQuery>) -> PageResult {
     page(&viewer, async {
-        viewer.require_curator()?;
-        let call = call_ops::call_for(&state, &viewer, &slug).await?;
+        viewer.actor().require_curator()?;
+        let call = call_ops::call_for(&state, viewer.actor(), &slug).await?;
         call_form_page(&viewer, CallForm::from_call(&call), Some(&call), None, q.saved.is_some())
     })
     .await
@@ -225,12 +226,12 @@ pub async fn edit_call_form(State(state): State<AppState>, viewer: Viewer, Path(
 
 pub async fn edit_call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, body: Bytes) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
-        let call = call_ops::call_for(&state, &viewer, &slug).await?;
+        viewer.actor().require_curator()?;
+        let call = call_ops::call_for(&state, viewer.actor(), &slug).await?;
         let (mut form, check) = CallForm::parse(&body);
         form.slug = call.slug.clone();
         let result = match check {
-            Ok(()) => call_ops::apply_edit(&state, &call, &form.raw, &curator.id).await,
+            Ok(()) => call_ops::edit(&state, viewer.actor(), &call, &form.raw).await.map_err(AppError::from),
             Err(e) => Err(e),
         };
         let result = result.map(|()| Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response());
@@ -246,10 +247,10 @@ pub struct StateForm {
 
 pub async fn call_state(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Form(form): Form<StateForm>) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
-        let call = call_ops::call_for(&state, &viewer, &slug).await?;
-        let to = call_ops::parse_call_state(&form.state)?;
-        call_ops::apply_state(&state, &call, to, &curator.id).await?;
+        viewer.actor().require_curator()?;
+        let call = call_ops::call_for(&state, viewer.actor(), &slug).await?;
+        let to = call_ops::parse_state(&form.state)?;
+        call_ops::set_state(&state, viewer.actor(), &call, to).await?;
         Ok(Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response())
     })
     .await
@@ -257,9 +258,12 @@ pub async fn call_state(State(state): State<AppState>, viewer: Viewer, Path(slug
 
 pub async fn cover(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, multipart: Multipart) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?.clone();
-        let call = call_ops::call_for(&state, &viewer, &slug).await?;
-        let result = call_ops::apply_cover(&state, &call, multipart, &curator.id).await;
+        viewer.actor().require_curator()?;
+        let call = call_ops::call_for(&state, viewer.actor(), &slug).await?;
+        let result = match read_cover(multipart).await {
+            Ok((bytes, alt)) => call_ops::set_cover(&state, viewer.actor(), &call, bytes, &alt).await.map_err(AppError::from),
+            Err(e) => Err(e),
+        };
         let result = result.map(|()| Redirect::to(&format!("/curate/calls/{slug}?saved=1")).into_response());
         or_form(&viewer, result, |message| async { call_form_page(&viewer, CallForm::from_call(&call), Some(&call), Some(message), false) }).await
     })
@@ -284,9 +288,12 @@ struct QueuePage {
 }
 
 #[derive(Deserialize)]
-pub struct QueueQuery {
-    #[serde(flatten)]
-    params: QueueParams,
+pub struct QueueParams {
+    call: Option<String>,
+    status: Option<String>,
+    kind: Option<String>,
+    shortlisted: Option<String>,
+    page: Option<String>,
     #[serde(default)]
     approved: Option<usize>,
     #[serde(default)]
@@ -294,17 +301,21 @@ pub struct QueueQuery {
 }
 
 /// The review queue: waiting works by default, filtered by call, status and kind.
-pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QueueQuery>) -> PageResult {
+pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Query<QueueParams>) -> PageResult {
     page(&viewer, async {
-        viewer.require_curator()?;
         let t = viewer.lang.texts();
-        let filter = review_ops::queue_filter(&state, &q.params).await?;
-        let number = Pager::from_query(q.params.page.as_deref());
-        let rows = crate::db::review::queue(&state.db, &filter, review_ops::QUEUE_PAGE_SIZE + 1, (number - 1) * review_ops::QUEUE_PAGE_SIZE).await?;
-        let (list, pager) = Pager::trim(number, review_ops::QUEUE_PAGE_SIZE, rows);
-        let works = cards(&state, list).await?;
-        let reports = crate::db::reactions::open_reports(&state.db).await?;
-        let calls = calls::list_all(&state.db).await?.into_iter().map(|c| (c.slug, c.title)).collect();
+        let query = QueueQuery {
+            call: q.call.clone(),
+            status: q.status.clone(),
+            kind: q.kind.clone(),
+            shortlisted_only: q.shortlisted.as_deref().is_some_and(|s| s == "1" || s == "true" || s == "on"),
+            page: Page::number_from(q.page.as_deref()),
+        };
+        let found = curation::queue(&state, viewer.actor(), &query).await?;
+        let (filter, pager) = (found.filter, Pager::from(found.works.page));
+        let works = cards(found.works);
+        let reports = curation::open_reports(&state, viewer.actor()).await?;
+        let calls = call_ops::all(&state, viewer.actor()).await?.into_iter().map(|c| (c.slug, c.title)).collect();
         let notice = q.approved.map(|n| format!("{}: {n}; {} {}", t.w("bulk_done"), q.skipped.unwrap_or(0), t.w("bulk_skipped")));
         render(QueuePage {
             frame: Frame::new(&viewer),
@@ -316,9 +327,9 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
                 .map(|s| s.as_str())
                 .collect(),
             kinds: Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
-            call: q.params.call.clone().unwrap_or_default(),
+            call: q.call.clone().unwrap_or_default(),
             status: filter.status.unwrap_or(Status::PendingReview).as_str().to_owned(),
-            kind: q.params.kind.clone().unwrap_or_default(),
+            kind: q.kind.clone().unwrap_or_default(),
             shortlisted: filter.shortlisted_only,
             notice,
             pager,
@@ -329,11 +340,11 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
 
 pub async fn bulk_approve(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, body: Bytes) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
         let pairs = form_pairs(&body);
         let ids = all(&pairs, "ids");
-        let base = super::links::mail_base(&state, &headers);
-        let (approved, skipped) = review_ops::apply_bulk_approve(&state, &ids, &curator.id, base.as_deref()).await?;
+        let base = crate::http::links::mail_base(&state, &headers);
+        let outcome = curation::bulk_approve(&state, viewer.actor(), &ids, base.as_deref()).await?;
+        let (approved, skipped) = (outcome.approved, outcome.skipped);
         let back = field(&pairs, "back");
         let back = if back.starts_with("/curate") && !back.starts_with("//") { back } else { "/curate" };
         let sep = if back.contains('?') { '&' } else { '?' };
@@ -350,8 +361,7 @@ pub struct FlagForm {
 
 pub async fn flag(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<FlagForm>) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
-        review_ops::apply_flag(&state, &id, &form.flag, form.on == "1", &curator.id).await?;
+        curation::set_flag(&state, viewer.actor(), &id, &form.flag, form.on == "1").await?;
         Ok(Redirect::to(&format!("/works/{id}")).into_response())
     })
     .await
@@ -361,18 +371,17 @@ pub async fn flag(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
 #[template(path = "reasons.html")]
 struct ReasonsPage {
     frame: Frame,
-    reasons: Vec<reasons::ReasonTemplate>,
+    reasons: Vec<ReasonTemplate>,
     error: Option<String>,
 }
 
 async fn reasons_page(state: &AppState, viewer: &Viewer, error: Option<String>) -> Result<Response, AppError> {
-    let reasons = reasons::list(&state.db).await?;
+    let reasons = curation::reasons(state, viewer.actor()).await?;
     render(ReasonsPage { frame: Frame::new(viewer), reasons, error })
 }
 
 pub async fn reasons(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     page(&viewer, async {
-        viewer.require_curator()?;
         reasons_page(&state, &viewer, None).await
     })
     .await
@@ -387,15 +396,9 @@ pub struct ReasonForm {
 }
 
 async fn save_reason(state: &AppState, viewer: &Viewer, id: Option<&str>, form: &ReasonForm) -> Result<Response, AppError> {
-    let curator = viewer.require_curator()?;
-    let result = async {
-        let (label, text) = review_ops::parse_template(&form.label, &form.text)?;
-        if !reasons::save(&state.db, id, &label, &text, &curator.id).await? {
-            return Err(AppError::NotFound);
-        }
-        Ok(Redirect::to("/curate/reasons").into_response())
-    }
-    .await;
+    viewer.actor().require_curator()?;
+    let result = curation::save_reason(state, viewer.actor(), id, &form.label, &form.text).await.map(|()| Redirect::to("/curate/reasons").into_response());
+    let result = result.map_err(AppError::from);
     or_form(viewer, result, |message| reasons_page(state, viewer, Some(message))).await
 }
 
@@ -409,10 +412,7 @@ pub async fn update_reason(State(state): State<AppState>, viewer: Viewer, Path(i
 
 pub async fn delete_reason(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
-        let curator = viewer.require_curator()?;
-        if !reasons::delete(&state.db, &id, &curator.id).await? {
-            return Err(AppError::NotFound);
-        }
+        curation::delete_reason(&state, viewer.actor(), &id).await?;
         Ok(Redirect::to("/curate/reasons").into_response())
     })
     .await

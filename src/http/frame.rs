@@ -1,0 +1,139 @@
+//! The frame every page shares: the words and the signed-in person in the header, errors as
+//! pages in the visitor's language, refusals shown inside the form they came from, the
+//! pager, and cookies.
+
+use super::error::AppError;
+use super::i18n::{Lang, Texts};
+use super::viewer::Viewer;
+use crate::service::Page;
+use crate::state::AppState;
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+/// What every page's frame needs: words, language, and who is signed in.
+pub struct Frame {
+    pub t: &'static Texts,
+    pub lang: &'static str,
+    pub other_lang: &'static str,
+    pub user_name: Option<String>,
+    pub is_curator: bool,
+    pub is_admin: bool,
+    /// The session's synchronizer token, put in every POST form.
+    pub csrf: String,
+}
+
+impl Frame {
+    pub fn new(viewer: &Viewer) -> Self {
+        Self {
+            t: viewer.lang.texts(),
+            lang: viewer.lang.code(),
+            other_lang: viewer.lang.other().code(),
+            user_name: viewer.user.as_ref().map(|u| u.name.clone()),
+            is_curator: viewer.is_curator(),
+            is_admin: viewer.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin),
+            csrf: viewer.csrf.clone(),
+        }
+    }
+}
+
+/// An error as a page, in the visitor's language.
+pub struct PageError {
+    error: AppError,
+    lang: Lang,
+    csrf: String,
+}
+
+impl PageError {
+    /// An error page whose forms (language, sign-out) still carry the viewer's token.
+    pub fn for_viewer(error: AppError, viewer: &Viewer) -> Self {
+        Self { error, lang: viewer.lang, csrf: viewer.csrf.clone() }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    frame: Frame,
+    heading: &'static str,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.error.log();
+        let status = self.error.parts().0;
+        let t = self.lang.texts();
+        let message = self.error.say(self.lang);
+        let heading = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
+        let frame = Frame {
+            t,
+            lang: self.lang.code(),
+            other_lang: self.lang.other().code(),
+            user_name: None,
+            is_curator: false,
+            is_admin: false,
+            csrf: self.csrf,
+        };
+        let page = ErrorPage { frame, heading, message };
+        let mut response = (status, Html(page.render().unwrap_or_default())).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        response
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+pub fn render(template: impl Template) -> Result<Response, AppError> {
+    let html = template.render().map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Html(html).into_response())
+}
+
+/// Runs a page body and turns its error into a page in the viewer's language.
+pub async fn page<F>(viewer: &Viewer, body: F) -> PageResult
+where
+    F: std::future::Future<Output = Result<Response, AppError>>,
+{
+    body.await.map_err(|e| PageError::for_viewer(e, viewer))
+}
+
+/// Shows a refusal inside the form it came from: a mistake the person can fix (a 4xx other
+/// than 401 and 404) becomes `form(message)` answered with the error's status, in the
+/// viewer's language; success and every other error pass through.
+pub async fn or_form<F, Fut>(viewer: &Viewer, result: Result<Response, AppError>, form: F) -> Result<Response, AppError>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, AppError>>,
+{
+    let error = match result {
+        Ok(response) => return Ok(response),
+        Err(e) => e,
+    };
+    let status = error.parts().0;
+    if !status.is_client_error() || matches!(status, StatusCode::UNAUTHORIZED | StatusCode::NOT_FOUND) {
+        return Err(error);
+    }
+    let mut response = form(error.say(viewer.lang)).await?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// Where a list is: its page number (from 1) and whether there are pages around it.
+pub struct Pager {
+    pub page: i64,
+    pub has_prev: bool,
+    pub has_next: bool,
+}
+
+impl From<Page> for Pager {
+    fn from(page: Page) -> Self {
+        Self { page: page.number, has_prev: page.has_prev, has_next: page.has_next }
+    }
+}
+
+pub fn cookie_header(state: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")).expect("cookie is ascii")
+}
