@@ -20,6 +20,8 @@ pub mod domain;
 pub mod http;
 /// The durable job runner and the `process_work` job.
 pub mod jobs;
+/// Italian time (Europe/Rome): typed times to instants and instants to days and hours.
+pub mod local_time;
 /// Account mail: a durable outbox folder, delivered through SMTP when configured.
 pub mod mail;
 /// Mail to authors about their works: decisions with reasons, processing failures.

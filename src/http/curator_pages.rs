@@ -4,13 +4,13 @@
 use super::calls::{self as call_ops, cover_url};
 use super::error::AppError;
 use super::i18n::Texts;
-use super::local_time;
 use super::pages::{cards, or_form, page, render, Frame, PageResult, Pager};
 use super::review::{self as review_ops, QueueParams};
 use super::viewer::Viewer;
 use super::views::WorkView;
 use crate::db::{calls, reasons};
 use crate::domain::{Call, CallState, Kind, Licence, RawCallFields, Status};
+use crate::local_time;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;

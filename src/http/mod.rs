@@ -9,7 +9,6 @@ pub mod error;
 pub mod i18n;
 mod limits;
 mod links;
-mod local_time;
 mod media;
 mod pages;
 mod review;

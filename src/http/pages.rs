@@ -72,8 +72,8 @@ impl CallView {
             description: call.description.clone(),
             question: call.question.clone(),
             kinds: call.kinds.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
-            opens: super::local_time::human(call.opens_at),
-            closes: super::local_time::human(call.closes_at),
+            opens: crate::local_time::human(call.opens_at),
+            closes: crate::local_time::human(call.closes_at),
             open: phase == "open",
             phase,
             cover: call.cover.as_ref().map(|c| (super::calls::cover_url(call).unwrap_or_default(), c.alt.clone(), c.width, c.height)),
@@ -378,7 +378,7 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
             history = crate::db::review::events_of(&state.db, &id, reader)
                 .await?
                 .into_iter()
-                .map(|e| (super::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason))
+                .map(|e| (crate::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason))
                 .collect();
             revisions = crate::db::review::revisions_of(&state.db, &id).await?;
         }

@@ -75,18 +75,14 @@ pub fn rfc3339_ms(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A date as people read it, e.g. 24/11/2026.
+/// A date as people read it in Italy, e.g. 24/11/2026.
 pub fn day(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| format!("{:02}/{:02}/{}", t.day(), u8::from(t.month()), t.year()))
-        .unwrap_or_default()
+    crate::local_time::day(ms)
 }
 
-/// A date for file names, e.g. 2026-11-24.
+/// An Italian date for file names, e.g. 2026-11-24.
 pub fn iso_day(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
-        .unwrap_or_default()
+    crate::local_time::iso_day(ms)
 }
 
 impl WorkView {
