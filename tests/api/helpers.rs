@@ -64,6 +64,18 @@ macro_rules! both {
     };
 }
 
+/// Called when a service a test needs (PostgreSQL, SeaweedFS, an SMTP server) is missing:
+/// fails the test, unless `PIAZZA_TEST_SKIP_SERVICES=1` opts out, in which case it says
+/// loudly on stderr what was skipped and returns so the caller can give up.
+pub fn service_missing(service: &str, problem: &str) {
+    let test = std::thread::current().name().unwrap_or("this test").to_owned();
+    if std::env::var("PIAZZA_TEST_SKIP_SERVICES").as_deref() == Ok("1") {
+        eprintln!("\n!!!! SKIPPED {test}: {service} is missing: {problem}.\n!!!! PIAZZA_TEST_SKIP_SERVICES=1 is set, so this test proved nothing.\n");
+    } else {
+        panic!("{test} needs {service}: {problem}\n(to skip the tests that need a missing service on purpose, set PIAZZA_TEST_SKIP_SERVICES=1)");
+    }
+}
+
 /// A database created for one test and dropped after it.
 pub struct PgTestDb {
     admin_url: String,
@@ -75,17 +87,17 @@ impl PgTestDb {
         std::env::var("PIAZZA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
     }
 
+    /// Creates the database, or fails the test when PostgreSQL is not reachable; None only
+    /// when `PIAZZA_TEST_SKIP_SERVICES=1` says to skip (see [`service_missing`]).
     pub async fn create() -> Option<(Self, String)> {
         use sqlx::Connection;
         let admin_url = Self::admin_url();
-        let required = std::env::var("PIAZZA_TEST_REQUIRE_POSTGRES").as_deref() == Ok("1");
         let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
             Ok(conn) => conn,
-            Err(e) if !required => {
-                eprintln!("\n!!!! SKIPPED: PostgreSQL is not reachable at {admin_url} ({e}).\n!!!! Set PIAZZA_TEST_POSTGRES_URL or start PostgreSQL; CI requires it.\n");
+            Err(e) => {
+                service_missing("PostgreSQL", &format!("not reachable at {admin_url} ({e}); start it or set PIAZZA_TEST_POSTGRES_URL"));
                 return None;
             }
-            Err(e) => panic!("PostgreSQL is required (PIAZZA_TEST_REQUIRE_POSTGRES=1) but not reachable at {admin_url}: {e}"),
         };
         let name = format!("piazza_test_{}", uuid::Uuid::new_v4().simple());
         sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create test database");
