@@ -177,6 +177,7 @@ async fn sign_up_verify_and_reset_through_smtp(backend: Backend) {
     assert_eq!(r.status(), 400, "a link works once");
     let r = app.client.post(app.url("/api/v1/works")).bearer_auth(&api_token).multipart(poem()).send().await.unwrap();
     assert_eq!(r.status(), 202, "verified authors may submit");
+    app.wait_jobs_settled().await;
 
     // Password reset: the same answer for a known and an unknown address.
     let stranger = browser();
@@ -300,6 +301,7 @@ async fn cookie_forms_need_the_session_token(app: &TestApp) {
     let first = Form::new().text("csrf", token.clone()).text("call", "voci").text("kind", "poem").text("title", "T").text("licence", "cc0-1.0").text("text", "x");
     let r = client.post(app.url("/submit")).header("Origin", &app.base).multipart(first).send().await.unwrap();
     assert_eq!(r.status(), 303, "with the token first the submission goes through");
+    app.wait_jobs_settled().await;
     // Every POST form in the pages carries the token.
     let page = client.get(app.url("/me/account")).send().await.unwrap().text().await.unwrap();
     assert_eq!(page.matches("<form method=\"post\"").count(), page.matches("name=\"csrf\"").count());

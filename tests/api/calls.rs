@@ -82,7 +82,8 @@ async fn calls_are_edited_and_their_rules_hold(app: &TestApp) {
     assert!(body["message"].as_str().unwrap().contains("2099-01-01"), "says when it opens: {body}");
     let r = patch_call(app, &curator, "domani", json!({ "opens_at": "2020-01-01T00:00:00Z" })).await;
     assert_eq!(r.json::<Value>().await.unwrap()["phase"], "open");
-    app.submit_ok(&anna, &[("call", "domani"), ("kind", "poem"), ("title", "T"), ("licence", "cc0-1.0"), ("text", "x")], None).await;
+    let id = app.submit_ok(&anna, &[("call", "domani"), ("kind", "poem"), ("title", "T"), ("licence", "cc0-1.0"), ("text", "x")], None).await;
+    app.wait_processed(&anna, &id).await;
 }
 both!(calls_are_edited_and_their_rules_hold, calls_are_edited_and_their_rules_hold);
 
