@@ -1,5 +1,5 @@
-//! Instants as machines read them: RFC 3339 in UTC for the API, feeds and exports, and an
-//! ISO day for file names. What people read goes through `local_time` instead.
+//! Instants as machines read them: RFC 3339 in UTC for the API, feeds and exports. What
+//! people read, and file names, go through `local_time` instead.
 
 pub fn rfc3339_ms(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
@@ -8,18 +8,10 @@ pub fn rfc3339_ms(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A date for file names, e.g. 2026-11-24.
-pub fn iso_day(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn instants_as_text() {
         assert_eq!(super::rfc3339_ms(1_764_547_200_123), "2025-12-01T00:00:00.123Z");
-        assert_eq!(super::iso_day(1_764_547_200_123), "2025-12-01");
     }
 }

@@ -8,7 +8,7 @@ pub mod app;
 pub mod auth;
 /// The typed configuration: defaults, a TOML file, `PIAZZA_*` variables.
 pub mod config;
-/// Instants as machines read them (RFC 3339, ISO days).
+/// Instants as machines read them (RFC 3339 in UTC).
 pub mod clock;
 /// The database pool, migrations and every SQL query, by table.
 pub mod db;
@@ -21,6 +21,8 @@ pub mod domain;
 pub mod http;
 /// The durable job runner and the `process_work` job.
 pub mod jobs;
+/// Italian time (Europe/Rome): typed times to instants and instants to days and hours.
+pub mod local_time;
 /// Account mail: a durable outbox folder, delivered through SMTP when configured.
 pub mod mail;
 /// Mail to authors about their works: decisions with reasons, processing failures.

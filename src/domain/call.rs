@@ -1,4 +1,5 @@
 use super::{Description, DomainError, Kind, Licence, Slug, Title};
+use crate::local_time;
 
 /// Where a call is in its life, as curators set it. Inside `Open`, the dates decide whether
 /// works are accepted now (see [`Call::phase`]): the call opens and closes by itself.
@@ -132,17 +133,17 @@ impl Call {
             "upcoming" => {
                 return Err(DomainError::new(
                     "call_not_open_yet",
-                    format!("the call \"{}\" is not open yet: it opens on {}", self.title, day_utc(self.opens_at)),
+                    format!("the call \"{}\" is not open yet: it opens on {}", self.title, local_time::iso_day(self.opens_at)),
                 )
-                .it(format!("La chiamata «{}» non è ancora aperta: apre il {}.", self.title, day_it(self.opens_at))))
+                .it(format!("La chiamata «{}» non è ancora aperta: apre il {}.", self.title, local_time::day(self.opens_at))))
             }
             _ => {
                 let closed = self.closes_at.min(now_ms);
                 return Err(DomainError::new(
                     "call_closed",
-                    format!("the call \"{}\" closed on {} and no longer accepts works", self.title, day_utc(closed)),
+                    format!("the call \"{}\" closed on {} and no longer accepts works", self.title, local_time::iso_day(closed)),
                 )
-                .it(format!("La chiamata «{}» si è chiusa il {} e non accetta più opere.", self.title, day_it(closed))))
+                .it(format!("La chiamata «{}» si è chiusa il {} e non accetta più opere.", self.title, local_time::day(closed))))
             }
         }
         if !self.kinds.contains(&kind) {
@@ -211,21 +212,6 @@ fn kind_it(kind: Kind) -> &'static str {
         Kind::Photo => "foto",
         Kind::Film => "video",
     }
-}
-
-/// A day as Italians write it, e.g. 01/12/2026 (UTC: a day, not an hour, is what matters).
-fn day_it(ms: i64) -> String {
-    let iso = day_utc(ms);
-    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
-        _ => iso,
-    }
-}
-
-fn day_utc(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
-        .unwrap_or_default()
 }
 
 /// A call's editable fields as a curator typed them; [`CallFields::parse`] checks them.
@@ -340,10 +326,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_call_opens_and_closes_by_its_dates() {
+    /// An open call for poems, from 1,000 ms to 2,000 ms after the epoch.
+    fn the_call_on_the_river() -> Call {
         let fields = CallFields::parse(&raw()).unwrap();
-        let call = Call {
+        Call {
             id: "c".into(),
             slug: "fiume".into(),
             title: "Il fiume".into(),
@@ -358,7 +344,12 @@ mod tests {
             alt_text_required: true,
             results_text: String::new(),
             cover: None,
-        };
+        }
+    }
+
+    #[test]
+    fn the_call_opens_and_closes_by_its_dates() {
+        let call = the_call_on_the_river();
         assert_eq!(call.phase(999), "upcoming");
         assert_eq!(call.check_submission(Kind::Poem, 999).unwrap_err().code, "call_not_open_yet");
         assert!(call.check_submission(Kind::Poem, 1_000).is_ok());
@@ -366,6 +357,20 @@ mod tests {
         assert_eq!(call.phase(2_000), "closed");
         assert_eq!(call.check_submission(Kind::Poem, 2_000).unwrap_err().code, "call_closed");
         assert_eq!(call.licences.len(), 4, "no licence chosen offers them all");
+    }
+
+    #[test]
+    fn messages_give_the_italian_day_of_a_date_near_midnight() {
+        // Opens 1 December 2026 00:30 and closes 1 January 2027 00:30 in Rome: both are the
+        // evening before in UTC, which is not the day the city announced.
+        let (opens_at, closes_at) = (local_time::parse("2026-12-01T00:30").unwrap(), local_time::parse("2027-01-01T00:30").unwrap());
+        let call = Call { opens_at, closes_at, ..the_call_on_the_river() };
+        let early = call.check_submission(Kind::Poem, opens_at - 60_000).unwrap_err();
+        assert_eq!(early.italian.as_deref(), Some("La chiamata «Il fiume» non è ancora aperta: apre il 01/12/2026."));
+        assert!(early.message.ends_with("it opens on 2026-12-01"), "{}", early.message);
+        let late = call.check_submission(Kind::Poem, closes_at + 3_600_000).unwrap_err();
+        assert_eq!(late.italian.as_deref(), Some("La chiamata «Il fiume» si è chiusa il 01/01/2027 e non accetta più opere."));
+        assert!(late.message.contains("closed on 2027-01-01"), "{}", late.message);
     }
 
     #[test]

@@ -11,7 +11,6 @@ mod frame;
 pub mod i18n;
 mod limits;
 mod links;
-mod local_time;
 mod media;
 mod pages;
 pub mod router;

@@ -72,14 +72,7 @@ pub fn rendition_url(r: &RenditionRow) -> String {
     format!("/media/{}/{}/{}", r.work_id, &r.sha256[..16.min(r.sha256.len())], r.name)
 }
 
-pub use crate::clock::{iso_day, rfc3339_ms};
-
-/// A date as people read it, e.g. 24/11/2026.
-pub fn day(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| format!("{:02}/{:02}/{}", t.day(), u8::from(t.month()), t.year()))
-        .unwrap_or_default()
-}
+pub use crate::clock::rfc3339_ms;
 
 impl WorkView {
     /// A work with everything its page shows.

@@ -82,7 +82,8 @@ async fn calls_are_edited_and_their_rules_hold(app: &TestApp) {
     assert!(body["message"].as_str().unwrap().contains("2099-01-01"), "says when it opens: {body}");
     let r = patch_call(app, &curator, "domani", json!({ "opens_at": "2020-01-01T00:00:00Z" })).await;
     assert_eq!(r.json::<Value>().await.unwrap()["phase"], "open");
-    app.submit_ok(&anna, &[("call", "domani"), ("kind", "poem"), ("title", "T"), ("licence", "cc0-1.0"), ("text", "x")], None).await;
+    let id = app.submit_ok(&anna, &[("call", "domani"), ("kind", "poem"), ("title", "T"), ("licence", "cc0-1.0"), ("text", "x")], None).await;
+    app.wait_processed(&anna, &id).await;
 }
 both!(calls_are_edited_and_their_rules_hold, calls_are_edited_and_their_rules_hold);
 
@@ -248,3 +249,33 @@ async fn a_call_with_many_works_is_paged(app: &TestApp) {
     assert!(queue["works"].as_array().unwrap().is_empty());
 }
 both!(a_call_with_many_works_is_paged, a_call_with_many_works_is_paged);
+
+async fn a_call_closing_after_midnight_shows_the_italian_day(app: &TestApp) {
+    let curator = app.person("Curatrice", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    // 00:30 on 1 December in Rome is 23:30 UTC on 30 November: the page and the refusal
+    // must say 1 December, the day the city announced, not the UTC day before.
+    for (slug, closes_at) in [("mezzanotte", "2099-11-30T23:30:00Z"), ("chiusa", "2025-11-30T23:30:00Z")] {
+        let r = app
+            .client
+            .post(app.url("/api/v1/calls"))
+            .bearer_auth(&curator.token)
+            .json(&json!({
+                "slug": slug, "title": "Dopo mezzanotte", "question": "Che cosa si sente di notte?", "kinds": ["poem"],
+                "opens_at": "2020-01-01T00:00:00+01:00", "closes_at": closes_at,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    let page = app.client.get(app.url("/calls/mezzanotte")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("01/12/2099 00:30"), "the open call shows its Italian closing time: {page}");
+    assert!(!page.contains("30/11/2099"), "{page}");
+    let r = app.submit(&anna, &[("call", "chiusa"), ("kind", "poem"), ("title", "Tardi"), ("licence", "cc0-1.0"), ("text", "tardi")], None).await;
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "call_closed");
+    assert!(body["message"].as_str().unwrap().contains("closed on 2025-12-01"), "{body}");
+}
+both!(a_call_closing_after_midnight_shows_the_italian_day, a_call_closing_after_midnight_shows_the_italian_day);

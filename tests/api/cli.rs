@@ -147,6 +147,10 @@ async fn demo_serve_sigterm_and_index_recovery(database_url: &str) {
         c
     });
     assert!(out.contains("5 published works"), "{out}");
+    let url = if database_url.is_empty() { format!("sqlite://{}?mode=rwc", dir.path().join("piazza.db").display()) } else { database_url.to_owned() };
+    let db = piazza::db::Db::connect(&url, 1).await.unwrap();
+    crate::helpers::check_jobs_left(&db, None).await;
+    db.pool.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

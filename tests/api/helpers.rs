@@ -64,6 +64,18 @@ macro_rules! both {
     };
 }
 
+/// Called when a service a test needs (PostgreSQL, SeaweedFS, an SMTP server) is missing:
+/// fails the test, unless `PIAZZA_TEST_SKIP_SERVICES=1` opts out, in which case it says
+/// loudly on stderr what was skipped and returns so the caller can give up.
+pub fn service_missing(service: &str, problem: &str) {
+    let test = std::thread::current().name().unwrap_or("this test").to_owned();
+    if std::env::var("PIAZZA_TEST_SKIP_SERVICES").as_deref() == Ok("1") {
+        eprintln!("\n!!!! SKIPPED {test}: {service} is missing: {problem}.\n!!!! PIAZZA_TEST_SKIP_SERVICES=1 is set, so this test proved nothing.\n");
+    } else {
+        panic!("{test} needs {service}: {problem}\n(to skip the tests that need a missing service on purpose, set PIAZZA_TEST_SKIP_SERVICES=1)");
+    }
+}
+
 /// A database created for one test and dropped after it.
 pub struct PgTestDb {
     admin_url: String,
@@ -75,17 +87,17 @@ impl PgTestDb {
         std::env::var("PIAZZA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
     }
 
+    /// Creates the database, or fails the test when PostgreSQL is not reachable; None only
+    /// when `PIAZZA_TEST_SKIP_SERVICES=1` says to skip (see [`service_missing`]).
     pub async fn create() -> Option<(Self, String)> {
         use sqlx::Connection;
         let admin_url = Self::admin_url();
-        let required = std::env::var("PIAZZA_TEST_REQUIRE_POSTGRES").as_deref() == Ok("1");
         let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
             Ok(conn) => conn,
-            Err(e) if !required => {
-                eprintln!("\n!!!! SKIPPED: PostgreSQL is not reachable at {admin_url} ({e}).\n!!!! Set PIAZZA_TEST_POSTGRES_URL or start PostgreSQL; CI requires it.\n");
+            Err(e) => {
+                service_missing("PostgreSQL", &format!("not reachable at {admin_url} ({e}); start it or set PIAZZA_TEST_POSTGRES_URL"));
                 return None;
             }
-            Err(e) => panic!("PostgreSQL is required (PIAZZA_TEST_REQUIRE_POSTGRES=1) but not reachable at {admin_url}: {e}"),
         };
         let name = format!("piazza_test_{}", uuid::Uuid::new_v4().simple());
         sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create test database");
@@ -115,13 +127,19 @@ impl Drop for PgTestDb {
     }
 }
 
+/// One test's server. When the test ends (through [`TestApp::stop`], or by dropping it on
+/// any other way out) the `job` table must have no job queued or running, unless the test
+/// said so with [`TestApp::leaves_jobs`]: a test that did not wait for the work it started
+/// has not seen its outcome, and its leftovers would run into the next assertions.
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
     _data_dir: tempfile::TempDir,
     shutdown: CancellationToken,
-    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    jobs_checked: bool,
+    jobs_left_on_purpose: std::sync::Mutex<Option<(usize, String)>>,
     _pg: Option<PgTestDb>,
 }
 
@@ -176,13 +194,36 @@ impl TestApp {
             .cookie_store(true)
             .build()
             .unwrap();
-        Some(Self { base: format!("http://127.0.0.1:{port}"), client, state, _data_dir: data_dir, shutdown, server, _pg: pg })
+        Some(Self {
+            base: format!("http://127.0.0.1:{port}"),
+            client,
+            state,
+            _data_dir: data_dir,
+            shutdown,
+            server: Some(server),
+            jobs_checked: false,
+            jobs_left_on_purpose: std::sync::Mutex::new(None),
+            _pg: pg,
+        })
     }
 
-    pub async fn stop(self) {
+    /// Checks that no job was left behind, then shuts the server down.
+    pub async fn stop(mut self) {
+        self.jobs_checked = true;
+        let expected = self.jobs_left_on_purpose.lock().unwrap().clone();
+        check_jobs_left(&self.state.db, expected).await;
         self.shutdown.cancel();
-        let _ = tokio::time::timeout(Duration::from_secs(40), self.server).await;
+        if let Some(server) = self.server.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(40), server).await;
+        }
         self.state.db.pool.close().await;
+    }
+
+    /// Says that the test leaves `count` jobs queued or running on purpose (it drives the
+    /// queue by hand, or its point is a job that never finishes), and why; the end-of-test
+    /// check then wants exactly that many.
+    pub fn leaves_jobs(&self, count: usize, why: &str) {
+        *self.jobs_left_on_purpose.lock().unwrap() = Some((count, why.to_owned()));
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -266,6 +307,20 @@ impl TestApp {
         }
     }
 
+    /// Waits until no job is queued or running: every work submitted so far has been
+    /// processed (or has failed). For tests that do not hold the work's id.
+    pub async fn wait_jobs_settled(&self) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let live = piazza::db::jobs::count_live(&self.state.db).await.unwrap();
+            if live == 0 {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{live} jobs still queued or running after 120 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn review(&self, curator: &Person, id: &str, decision: &str, reason: &str) -> reqwest::Response {
         self.client
             .post(self.url(&format!("/api/v1/works/{id}/review")))
@@ -337,6 +392,77 @@ impl TestApp {
         use sqlx::Row;
         sqlx::query(&format!("select count(*) as n from {table}")).fetch_one(&self.state.db.pool).await.unwrap().get::<i64, _>("n")
     }
+}
+
+impl Drop for TestApp {
+    /// A test that returned without [`TestApp::stop`] is checked here (Drop cannot await,
+    /// so with a connection of its own on another thread). Not while panicking:
+    /// the test has already failed, and a second panic would abort the process.
+    fn drop(&mut self) {
+        if self.jobs_checked || std::thread::panicking() {
+            return;
+        }
+        let expected = self.jobs_left_on_purpose.lock().unwrap().clone();
+        check_jobs_left_blocking(&self.state.config.database_url(), expected);
+        self.shutdown.cancel();
+    }
+}
+
+/// [`check_jobs_left`] from synchronous code (a `Drop`): on its own thread and runtime, with
+/// a connection of its own, since the caller's runtime may be blocked or shutting down.
+pub fn check_jobs_left_blocking(database_url: &str, expected: Option<(usize, String)>) {
+    let url = database_url.to_owned();
+    let checked = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let db = piazza::db::Db::connect(&url, 1).await.expect("connecting to check the job table");
+            check_jobs_left(&db, expected).await;
+            db.pool.close().await;
+        });
+    })
+    .join();
+    if let Err(failure) = checked {
+        std::panic::resume_unwind(failure);
+    }
+}
+
+/// Fails unless the jobs queued or running are exactly the ones the test said it leaves
+/// (none, unless [`TestApp::leaves_jobs`] said otherwise), listing them.
+pub async fn check_jobs_left(db: &piazza::db::Db, expected: Option<(usize, String)>) {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "select id, task, work_id, state, attempts, last_error from job where state in ('queued', 'running') order by id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("reading the job table");
+    let mut live: Vec<String> = rows
+        .iter()
+        .take(20)
+        .map(|r| {
+            format!(
+                "  job {} {} of work {}: {} after {} attempts, last error {:?}",
+                r.get::<i64, _>("id"),
+                r.get::<String, _>("task"),
+                r.get::<String, _>("work_id"),
+                r.get::<String, _>("state"),
+                r.get::<i64, _>("attempts"),
+                r.get::<Option<String>, _>("last_error"),
+            )
+        })
+        .collect();
+    if rows.len() > live.len() {
+        live.push(format!("  and {} more", rows.len() - live.len()));
+    }
+    let (want, why) = expected.unwrap_or((0, String::new()));
+    assert!(
+        rows.len() == want,
+        "the test ended with {} queued or running job(s), expected {want}{}; wait for the work it started (e.g. wait_processed) \
+         or say why with TestApp::leaves_jobs:\n{}",
+        rows.len(),
+        if why.is_empty() { String::new() } else { format!(" ({why})") },
+        live.join("\n")
+    );
 }
 
 /// Another web node on the same database (its own data dir and index, no job runner), as

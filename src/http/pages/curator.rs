@@ -6,7 +6,7 @@ use crate::db::reasons::ReasonTemplate;
 use crate::domain::{Call, CallState, Kind, Licence, RawCallFields, Status};
 use crate::http::error::AppError;
 use crate::http::i18n::Texts;
-use crate::http::local_time;
+use crate::local_time;
 use crate::http::upload::read_cover;
 use crate::http::viewer::Viewer;
 use crate::http::views::{cards, cover_url, WorkView};

@@ -51,8 +51,8 @@ impl CallView {
             description: call.description.clone(),
             question: call.question.clone(),
             kinds: call.kinds.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
-            opens: super::local_time::human(call.opens_at),
-            closes: super::local_time::human(call.closes_at),
+            opens: crate::local_time::human(call.opens_at),
+            closes: crate::local_time::human(call.closes_at),
             open: phase == "open",
             phase,
             cover: call.cover.as_ref().map(|c| (cover_url(call).unwrap_or_default(), c.alt.clone(), c.width, c.height)),
@@ -231,7 +231,7 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         if is_author || viewer.is_curator() {
             let t = viewer.lang.texts();
             let found = work_ops::history(&state, viewer.actor(), &id).await?;
-            history = found.events.into_iter().map(|e| (super::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason)).collect();
+            history = found.events.into_iter().map(|e| (crate::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason)).collect();
             revisions = found.revisions;
         }
         if viewer.is_curator() {
