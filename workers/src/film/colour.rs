@@ -324,4 +324,48 @@ mod tests {
         let gamma = colour(P::AVCOL_PRI_BT709, T::AVCOL_TRC_GAMMA22, S::AVCOL_SPC_BT709).completed(8, HD);
         assert_eq!(gamma.transfer, T::AVCOL_TRC_BT709);
     }
+
+    #[test]
+    fn sdr_colours_need_no_filters_and_keep_their_tags_in_limited_range() {
+        let bt601_full = Colour { range: R::AVCOL_RANGE_JPEG, ..untagged() }.completed(8, SD);
+        assert_eq!(bt601_full.tone(), Tone::Keep);
+        assert_eq!(colour_filters(bt601_full), "");
+        let out = output_colour(bt601_full);
+        assert_eq!(described(out), (P::AVCOL_PRI_SMPTE170M, T::AVCOL_TRC_SMPTE170M, S::AVCOL_SPC_SMPTE170M));
+        assert_eq!(out.range, R::AVCOL_RANGE_MPEG);
+        // An untagged film stays untagged.
+        assert_eq!(described(output_colour(untagged())), described(untagged()));
+    }
+
+    #[test]
+    fn zscale_is_told_the_input_colours_as_ffmpeg_numbers() {
+        let pq = Colour { transfer: T::AVCOL_TRC_SMPTE2084, ..untagged() }.completed(10, HD);
+        assert_eq!(zscale_input(pq), "tin=16:pin=9:min=9:rin=limited");
+        let full = Colour { range: R::AVCOL_RANGE_JPEG, ..untagged() }.completed(8, HD);
+        assert_eq!(zscale_input(full), "tin=1:pin=1:min=1:rin=full");
+    }
+
+    #[test]
+    fn hdr_is_tone_mapped_and_sdr_bt2020_only_converted_both_to_8_bit_bt709() {
+        assert!(tone_mapping_available(), "this FFmpeg has no zscale/tonemap");
+        let pq = Colour { transfer: T::AVCOL_TRC_SMPTE2084, ..untagged() }.completed(10, HD);
+        assert_eq!(
+            colour_filters(pq),
+            ",zscale=tin=16:pin=9:min=9:rin=limited:t=linear:p=9:npl=100,format=gbrpf32le,\
+             zscale=tin=linear:pin=9:t=linear:p=709:npl=100,tonemap=tonemap=mobius:desat=0,\
+             zscale=tin=linear:pin=709:t=709:p=709:m=709:r=limited,format=yuv420p"
+        );
+        let bt2020 = Colour { matrix: S::AVCOL_SPC_BT2020_NCL, ..untagged() }.completed(10, HD);
+        assert_eq!(
+            colour_filters(bt2020),
+            ",zscale=tin=14:pin=9:min=9:rin=limited:t=linear:p=9:npl=100,format=gbrpf32le,\
+             zscale=tin=linear:pin=9:t=linear:p=709:npl=100,\
+             zscale=tin=linear:pin=709:t=709:p=709:m=709:r=limited,format=yuv420p"
+        );
+        for converted in [pq, bt2020] {
+            let out = output_colour(converted);
+            assert_eq!(described(out), (P::AVCOL_PRI_BT709, T::AVCOL_TRC_BT709, S::AVCOL_SPC_BT709));
+            assert_eq!(out.range, R::AVCOL_RANGE_MPEG);
+        }
+    }
 }

@@ -76,3 +76,17 @@ pub(super) fn read_packet(src: &mut Guarded) -> Result<Read, MediaError> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_decode_errors_are_tolerated_and_one_more_refuses_the_film() {
+        let mut errors = DecodeErrors::default();
+        for n in 1..=MAX_DECODE_ERRORS {
+            assert!(errors.count().is_ok(), "error {n}");
+        }
+        let e = errors.count().unwrap_err();
+        assert_eq!((e.class, e.code), (crate::FailureClass::Permanent, "corrupt_file"));
+    }
+}

@@ -68,3 +68,43 @@ pub(super) fn is_again(e: &ffmpeg::Error) -> bool {
     matches!(e, ffmpeg::Error::Other { errno } if *errno == ffmpeg::util::error::EAGAIN)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FailureClass;
+    use ffmpeg::util::error::{EAGAIN, EINVAL, ENOSPC};
+
+    #[test]
+    fn a_limit_is_described_in_whole_minutes_else_in_seconds() {
+        assert_eq!(describe_seconds(60.0), "1 minute");
+        assert_eq!(describe_seconds(600.0), "10 minutes");
+        assert_eq!(describe_seconds(600.4), "10 minutes");
+        assert_eq!(describe_seconds(90.0), "90 seconds");
+        assert_eq!(describe_seconds(45.4), "45 seconds");
+    }
+
+    #[test]
+    fn a_film_too_long_is_refused_naming_the_limit() {
+        let e = too_long(&Limits { max_duration_s: 300.0, ..Limits::default() });
+        assert_eq!((e.class, e.code), (FailureClass::Permanent, "film_too_long"));
+        assert_eq!(e.message, "this film is too long: the limit is 5 minutes");
+    }
+
+    #[test]
+    fn a_muxer_system_error_is_transient_and_a_refused_packet_ours() {
+        let disk_full = mux_error(ffmpeg::Error::Other { errno: ENOSPC });
+        assert_eq!((disk_full.class, disk_full.code), (FailureClass::Transient, "io_error"));
+        let refused = mux_error(ffmpeg::Error::Other { errno: EINVAL });
+        assert_eq!((refused.class, refused.code), (FailureClass::Internal, crate::PROCESSING_ERROR));
+        assert!(refused.detail.as_deref().is_some_and(|d| d.starts_with("mp4 muxer: ")), "{refused:?}");
+        let other = mux_error(ffmpeg::Error::InvalidData);
+        assert_eq!(other.class, FailureClass::Internal);
+    }
+
+    #[test]
+    fn only_eagain_means_try_again() {
+        assert!(is_again(&ffmpeg::Error::Other { errno: EAGAIN }));
+        assert!(!is_again(&ffmpeg::Error::Other { errno: EINVAL }));
+        assert!(!is_again(&ffmpeg::Error::Eof));
+    }
+}

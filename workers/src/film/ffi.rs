@@ -407,3 +407,46 @@ pub(super) fn set_encoder_colour(ctx: &mut codec::Context, colour: Colour) {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sys::AVPixelFormat as Px;
+
+    #[test]
+    fn only_known_pixel_format_numbers_become_formats() {
+        assert_eq!(pixel_format(Px::AV_PIX_FMT_YUV420P10LE as c_int), Some(Px::AV_PIX_FMT_YUV420P10LE));
+        assert_eq!(pixel_format(-1), None);
+        assert_eq!(pixel_format(Px::AV_PIX_FMT_NB as c_int), None);
+        assert_eq!(pixel_format(c_int::MAX), None);
+    }
+
+    #[test]
+    fn pixel_depth_is_the_bits_of_the_luma_sample() {
+        assert_eq!(pixel_depth(Px::AV_PIX_FMT_YUV420P), 8);
+        assert_eq!(pixel_depth(Px::AV_PIX_FMT_YUV420P10LE), 10);
+        assert_eq!(pixel_depth(Px::AV_PIX_FMT_YUV422P12LE), 12);
+        assert_eq!(pixel_depth(Px::AV_PIX_FMT_NONE), 0);
+    }
+
+    #[test]
+    fn sample_formats_have_ffmpeg_names_and_none_has_none() {
+        assert_eq!(sample_format_name(format::Sample::F32(format::sample::Type::Planar)).as_deref(), Some("fltp"));
+        assert_eq!(sample_format_name(format::Sample::I16(format::sample::Type::Packed)).as_deref(), Some("s16"));
+        assert_eq!(sample_format_name(format::Sample::None), None);
+    }
+
+    #[test]
+    fn a_frames_colour_tags_are_read_as_written() {
+        use sys::{AVColorPrimaries as P, AVColorRange as R, AVColorSpace as S, AVColorTransferCharacteristic as T};
+        let mut frame = frame::Video::new(format::Pixel::YUV420P, 16, 16);
+        let hlg = Colour {
+            primaries: P::AVCOL_PRI_BT2020,
+            transfer: T::AVCOL_TRC_ARIB_STD_B67,
+            matrix: S::AVCOL_SPC_BT2020_NCL,
+            range: R::AVCOL_RANGE_JPEG,
+        };
+        set_frame_colour(&mut frame, hlg);
+        let read = frame_colour(&frame);
+        assert_eq!((read.primaries, read.transfer, read.matrix, read.range), (hlg.primaries, hlg.transfer, hlg.matrix, hlg.range));
+    }
+}

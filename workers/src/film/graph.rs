@@ -254,4 +254,77 @@ mod tests {
         assert!(!e.message.contains("damaged"), "{e}");
         assert!(e.detail.as_deref().is_some_and(|d| d.contains("zscale")), "{e:?}");
     }
+
+    const WEB: (u32, u32) = (1280, 720);
+    const WEB_360: (u32, u32) = (640, 360);
+
+    /// An 8-bit untagged HD film: its colours are kept.
+    fn sdr() -> Colour {
+        untagged().completed(8, (1920, 1080))
+    }
+
+    #[test]
+    fn both_sizes_come_from_one_scaled_picture_split_in_two() {
+        assert_eq!(
+            video_spec(sdr(), 0, &[WEB, WEB_360], Pictures::Yuv),
+            "[in]scale=1280:720:flags=bicubic:out_range=tv,format=yuv420p,setsar=1,split=2[out0][s1];\
+             [s1]scale=640:360:flags=bicubic,format=yuv420p,setsar=1[out1]"
+        );
+        assert_eq!(
+            video_spec(sdr(), 0, &[WEB], Pictures::Yuv),
+            "[in]scale=1280:720:flags=bicubic:out_range=tv,format=yuv420p,setsar=1[out0]"
+        );
+    }
+
+    #[test]
+    fn a_turned_film_is_scaled_at_its_coded_shape_then_turned() {
+        // A portrait phone film coded 1920x1080 and turned 90° clockwise.
+        assert_eq!(
+            video_spec(sdr(), 90, &[(720, 1280), (360, 640)], Pictures::Yuv),
+            "[in]scale=1280:720:flags=bicubic:out_range=tv,format=yuv420p,transpose=clock,setsar=1,split=2[out0][s1];\
+             [s1]scale=360:640:flags=bicubic,format=yuv420p,setsar=1[out1]"
+        );
+        assert!(video_spec(sdr(), 270, &[(720, 1280)], Pictures::Yuv).contains("scale=1280:720:flags=bicubic:out_range=tv,format=yuv420p,transpose=cclock,"));
+        assert!(video_spec(sdr(), 180, &[WEB], Pictures::Yuv).contains("scale=1280:720:flags=bicubic:out_range=tv,format=yuv420p,hflip,vflip,"));
+    }
+
+    #[test]
+    fn the_poster_picture_is_one_upright_rgb_picture() {
+        assert_eq!(
+            video_spec(sdr(), 180, &[WEB], Pictures::Rgb),
+            "[in]scale=1280:720:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24,hflip,vflip,setsar=1[out0]"
+        );
+        assert!(tone_mapping_available(), "this FFmpeg has no zscale/tonemap");
+        let hdr = Colour { transfer: T::AVCOL_TRC_ARIB_STD_B67, ..untagged() }.completed(10, (1920, 1080));
+        let spec = video_spec(hdr, 0, &[WEB], Pictures::Rgb);
+        assert!(spec.starts_with(&format!("[in]scale=1280:720:flags=bicubic{},", colour_filters(hdr))), "{spec}");
+        assert!(
+            spec.ends_with(",scale=flags=accurate_rnd+full_chroma_int:in_color_matrix=bt709:in_range=tv,format=rgb24,setsar=1[out0]"),
+            "{spec}"
+        );
+    }
+
+    #[test]
+    fn the_sound_graph_is_told_a_layout_that_names_every_channel() {
+        assert_eq!(source_channel_mask(0x3, 2), 0x3);
+        assert_eq!(source_channel_mask(0x4, 1), 0x4);
+        // No mask, or one that does not match the count: FFmpeg's default for the count.
+        assert_eq!(source_channel_mask(0, 2), 0x3, "stereo");
+        assert_eq!(source_channel_mask(0x4, 2), 0x3, "stereo");
+        assert_eq!(source_channel_mask(0, 1), 0x4, "mono is front centre");
+        assert_eq!(source_channel_mask(0, 6).count_ones(), 6, "5.1");
+        assert_eq!(source_channel_mask(0x7, 6).count_ones(), 6, "5.1");
+    }
+
+    #[test]
+    fn sound_without_a_rate_channels_or_format_is_the_films_fault() {
+        init();
+        let tb = Rational::new(1, 44_100);
+        let fltp = format::Sample::F32(format::sample::Type::Planar);
+        for key in [(0, fltp, 0x3, 2), (44_100, fltp, 0, 0), (44_100, format::Sample::None, 0x3, 2)] {
+            let e = audio_graph(key, tb, 1024).map(|_| ()).unwrap_err();
+            assert_eq!(e.code, "corrupt_file", "{key:?}");
+        }
+        assert!(audio_graph((44_100, fltp, 0, 2), tb, 1024).is_ok());
+    }
 }

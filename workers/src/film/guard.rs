@@ -77,3 +77,47 @@ pub(super) fn open_guarded(path: &Path, deadline: Instant) -> Result<Guarded, Me
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn the_deadline_is_the_timeout_from_now() {
+        let before = Instant::now();
+        let deadline = deadline_from(&Limits { timeout: Duration::from_secs(30), ..Limits::default() });
+        let after = Instant::now();
+        assert!(deadline >= before + Duration::from_secs(30), "{:?}", deadline - before);
+        assert!(deadline <= after + Duration::from_secs(30), "{:?}", deadline - after);
+    }
+
+    #[test]
+    fn a_timeout_beyond_the_clock_becomes_a_year() {
+        let deadline = deadline_from(&Limits { timeout: Duration::MAX, ..Limits::default() });
+        let left = deadline.duration_since(Instant::now());
+        assert!(left > Duration::from_secs(364 * 24 * 3600) && left <= Duration::from_secs(365 * 24 * 3600), "{left:?}");
+    }
+
+    #[test]
+    fn an_input_is_always_named_as_a_local_file() {
+        assert_eq!(path_url(Path::new("/tmp/a b.mp4")).unwrap().as_bytes(), b"file:/tmp/a b.mp4");
+        // A name that looks like another protocol stays a file name.
+        assert_eq!(path_url(Path::new("concat:/etc/passwd|x.mp4")).unwrap().as_bytes(), b"file:concat:/etc/passwd|x.mp4");
+        let nul = path_url(Path::new(OsStr::from_bytes(b"/tmp/a\0b.mp4"))).unwrap_err();
+        assert_eq!(nul.code, "unsupported_format");
+    }
+
+    #[test]
+    fn a_missing_file_is_unsupported_and_a_passed_deadline_a_timeout() {
+        crate::film::init();
+        let dir = tempfile::tempdir().unwrap();
+        let missing = open_guarded(&dir.path().join("missing.mp4"), deadline_from(&Limits::default())).map(|_| ()).unwrap_err();
+        assert_eq!(missing.code, "unsupported_format");
+
+        let file = dir.path().join("film.mp4");
+        std::fs::write(&file, vec![0u8; 4096]).unwrap();
+        let late = open_guarded(&file, Instant::now()).map(|_| ()).unwrap_err();
+        assert_eq!(late.code, "processing_timeout");
+    }
+}

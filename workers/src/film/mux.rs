@@ -106,3 +106,44 @@ impl FrameDurations {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_picture_lasts_until_the_next_and_the_last_as_the_input_said() {
+        let mut d = FrameDurations::with_nominal(40);
+        for pts in [0, 40, 120] {
+            d.frame(pts);
+        }
+        d.end(Some(30));
+        assert_eq!(d.lasting(40), 80);
+        assert_eq!([d.take(Some(0)), d.take(Some(40)), d.take(Some(120))], [40, 80, 30]);
+        // Taken once; after that, and for a packet without a timestamp, one nominal frame.
+        assert_eq!(d.take(Some(120)), 40);
+        assert_eq!(d.take(None), 40);
+        assert_eq!(d.lasting(120), 40);
+    }
+
+    #[test]
+    fn without_a_frame_rate_the_first_gap_is_the_nominal_frame() {
+        let mut d = FrameDurations::with_nominal(0);
+        assert_eq!(d.lasting(0), 0);
+        assert_eq!(d.take(None), 1, "never a zero duration");
+        for pts in [0, 25, 75] {
+            d.frame(pts);
+        }
+        d.end(None);
+        assert_eq!([d.take(Some(0)), d.take(Some(25)), d.take(Some(75))], [25, 50, 25]);
+    }
+
+    #[test]
+    fn a_timestamp_that_does_not_advance_gives_no_duration() {
+        let mut d = FrameDurations::with_nominal(10);
+        for pts in [0, 0, 20] {
+            d.frame(pts);
+        }
+        d.end(Some(5));
+        assert_eq!([d.take(Some(0)), d.take(Some(20))], [20, 5]);
+    }
+}

@@ -196,3 +196,59 @@ pub(super) fn write_posters(img: &image::RgbImage, jpeg_path: &Path, webp_path: 
     Ok(())
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_are_fractions_of_the_duration_else_instants_near_the_start() {
+        let close = |got: &[f64], want: &[f64]| got.len() == want.len() && got.iter().zip(want).all(|(g, w)| (g - w).abs() < 1e-9);
+        let (at, snap) = candidate_instants(100.0);
+        assert!(close(&at, &[10.0, 25.0, 40.0, 55.0, 70.0]), "{at:?}");
+        assert_eq!(snap, 2.0);
+        // A short film snaps to key frames at most 5% of its length away.
+        let (at, snap) = candidate_instants(20.0);
+        assert!(close(&at, &[2.0, 5.0, 8.0, 11.0, 14.0]), "{at:?}");
+        assert!((snap - 1.0).abs() < 1e-9, "{snap}");
+        assert_eq!(candidate_instants(0.0), (vec![1.0, 3.0, 10.0, 30.0], 0.5));
+    }
+
+    fn picture(w: u32, h: u32, luma: impl Fn(u32, u32) -> u8) -> image::RgbImage {
+        image::RgbImage::from_fn(w, h, |x, y| {
+            let l = luma(x, y);
+            image::Rgb([l, l, l])
+        })
+    }
+
+    #[test]
+    fn black_white_and_flat_pictures_are_not_content() {
+        for (name, img) in [("black", picture(64, 36, |_, _| 0)), ("white", picture(64, 36, |_, _| 255)), ("grey", picture(64, 36, |_, _| 128))] {
+            let look = Look::of(&img);
+            assert!(look.stddev < 0.01, "{name}: {look:?}");
+            assert!(!look.acceptable(), "{name}: {look:?}");
+        }
+        let checks = Look::of(&picture(64, 36, |x, y| if (x + y) % 2 == 0 { 0 } else { 255 }));
+        assert!((checks.mean - 127.5).abs() < 0.5 && (checks.stddev - 127.5).abs() < 0.5, "{checks:?}");
+        assert!(checks.acceptable());
+    }
+
+    #[test]
+    fn among_poor_candidates_contrast_wins_and_extremes_lose() {
+        let grey = Look { mean: 128.0, stddev: 0.0 };
+        let dark_detail = Look { mean: 20.0, stddev: 15.0 };
+        let black = Look { mean: 0.0, stddev: 0.0 };
+        let white = Look { mean: 255.0, stddev: 0.0 };
+        assert_eq!(grey.score(), 1.0);
+        assert_eq!(dark_detail.score(), 8.0);
+        assert_eq!((black.score(), white.score()), (0.0, 0.0));
+        assert!(!dark_detail.acceptable(), "too dark to be the poster at once");
+    }
+
+    #[test]
+    fn a_large_picture_is_sampled_not_read_whole() {
+        // 1920x1080 is sampled every 14 pixels (about 10,000 samples): a picture bright only
+        // between the samples looks black.
+        let look = Look::of(&picture(1920, 1080, |x, y| if x % 14 == 0 && y % 14 == 0 { 0 } else { 255 }));
+        assert_eq!(look.mean, 0.0);
+    }
+}

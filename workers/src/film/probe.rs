@@ -233,3 +233,74 @@ pub(super) fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
     })
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renditions_fit_their_box_turned_for_portrait_and_never_upscaled() {
+        assert_eq!(fit_within(1920.0, 1080.0, WEB_LONG_SIDE, WEB_SHORT_SIDE), (1280, 720));
+        assert_eq!(fit_within(1920.0, 1080.0, WEB_360_LONG_SIDE, WEB_360_SHORT_SIDE), (640, 360));
+        assert_eq!(fit_within(1080.0, 1920.0, WEB_LONG_SIDE, WEB_SHORT_SIDE), (720, 1280));
+        assert_eq!(fit_within(1080.0, 1920.0, WEB_360_LONG_SIDE, WEB_360_SHORT_SIDE), (360, 640));
+        // Wider than 16:9: the width decides.
+        assert_eq!(fit_within(3840.0, 1600.0, WEB_LONG_SIDE, WEB_SHORT_SIDE), (1280, 534));
+        // Smaller than the box: kept, only made even.
+        assert_eq!(fit_within(640.0, 480.0, WEB_LONG_SIDE, WEB_SHORT_SIDE), (640, 480));
+    }
+
+    #[test]
+    fn odd_sizes_round_to_even_without_passing_the_displayed_size() {
+        assert_eq!(fit_within(321.0, 241.0, WEB_LONG_SIDE, WEB_SHORT_SIDE), (320, 240));
+        assert_eq!(fit_within(641.0, 361.0, WEB_360_LONG_SIDE, WEB_360_SHORT_SIDE), (640, 360));
+        assert_eq!(fit_within(1.0, 1.0, WEB_LONG_SIDE, WEB_SHORT_SIDE), (2, 2), "never below 2");
+    }
+
+    #[test]
+    fn pixels_are_squared_then_turned() {
+        // PAL 16:9 anamorphic: stretched wide.
+        assert_eq!(display_size(720, 576, 64.0 / 45.0, 0), (1024.0, 576.0));
+        // NTSC 4:3: pixels narrower than tall, so the height grows.
+        assert_eq!(display_size(720, 480, 8.0 / 9.0, 0), (720.0, 540.0));
+        assert_eq!(display_size(1920, 1080, 1.0, 90), (1080.0, 1920.0));
+        assert_eq!(display_size(1920, 1080, 1.0, 180), (1920.0, 1080.0));
+        // Unknown (0) and implausible ratios count as square.
+        assert_eq!(display_size(1920, 1080, 0.0, 0), (1920.0, 1080.0));
+        assert_eq!(display_size(1920, 1080, 20.0, 270), (1080.0, 1920.0));
+    }
+
+    #[test]
+    fn counter_clockwise_angles_become_clockwise_quarter_turns() {
+        for (ccw, cw) in [(0.0, 0), (-90.0, 90), (90.0, 270), (180.0, 180), (-180.0, 180), (-270.0, 270), (44.0, 0), (-46.0, 90)] {
+            assert_eq!(clockwise(ccw), cw, "{ccw}");
+        }
+        assert_eq!(clockwise(f64::NAN), 0);
+        assert_eq!(clockwise(f64::INFINITY), 0);
+    }
+
+    /// The side-data bytes of a display matrix for `[a, b, c, d]` (16.16 fixed point) with
+    /// w = 1.0 (2.30).
+    fn matrix_bytes(a: i32, b: i32, c: i32, d: i32) -> Vec<u8> {
+        [a, b, 0, c, d, 0, 0, 0, 1 << 30].iter().flat_map(|v| v.to_ne_bytes()).collect()
+    }
+
+    #[test]
+    fn a_display_matrix_gives_the_turn_that_shows_the_picture_upright() {
+        let one = 1 << 16;
+        // The two quarter turns: FFmpeg reads b = 1, c = -1 as 90° clockwise...
+        let cw_90 = display_matrix(&matrix_bytes(0, one, -one, 0)).unwrap();
+        assert_eq!(ffi::display_rotation_ccw(&cw_90), -90.0);
+        assert_eq!(clockwise(ffi::display_rotation_ccw(&cw_90)), 90);
+        // ...and b = -1, c = 1 as 90° counter-clockwise, which is 270° clockwise.
+        let ccw_90 = display_matrix(&matrix_bytes(0, -one, one, 0)).unwrap();
+        assert_eq!(clockwise(ffi::display_rotation_ccw(&ccw_90)), 270);
+        let flipped = display_matrix(&matrix_bytes(-one, 0, 0, -one)).unwrap();
+        assert_eq!(clockwise(ffi::display_rotation_ccw(&flipped)), 180);
+        let identity = display_matrix(&matrix_bytes(one, 0, 0, one)).unwrap();
+        assert_eq!(clockwise(ffi::display_rotation_ccw(&identity)), 0);
+        // An all-zero matrix has no angle (NaN): upright.
+        assert_eq!(clockwise(ffi::display_rotation_ccw(&[0; 9])), 0);
+        // Too short to be a matrix.
+        assert_eq!(display_matrix(&matrix_bytes(one, 0, 0, one)[..32]), None);
+    }
+}

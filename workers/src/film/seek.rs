@@ -100,3 +100,16 @@ pub(super) fn picture_at(
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_key_frame_within_the_tolerance_is_taken() {
+        assert_eq!(nearest_within(100, 10, [95, 104]), Some(104));
+        assert_eq!(nearest_within(100, 10, [90, 130]), Some(90), "the tolerance is inclusive");
+        assert_eq!(nearest_within(100, 10, [96, 104]), Some(96), "a tie goes to the earlier");
+        assert_eq!(nearest_within(100, 10, [80, 120]), None);
+        assert_eq!(nearest_within(100, 10, []), None);
+    }
+}
