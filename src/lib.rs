@@ -16,8 +16,10 @@ pub mod db;
 pub mod demo;
 /// The rules of the piazza as plain types: kinds, states, licences, calls, fields.
 pub mod domain;
-/// Pages, JSON API, media serving, errors, language.
+/// Pages, JSON API, media serving, errors.
 pub mod http;
+/// The message catalogue (Fluent files in `locales/`): languages, negotiation, every word.
+pub mod i18n;
 /// The durable job runner and the `process_work` job.
 pub mod jobs;
 /// Account mail: a durable outbox folder, delivered through SMTP when configured.

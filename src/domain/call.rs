@@ -1,4 +1,5 @@
 use super::{Description, DomainError, Kind, Licence, Slug, Title};
+use crate::i18n::Arg;
 
 /// Where a call is in its life, as curators set it. Inside `Open`, the dates decide whether
 /// works are accepted now (see [`Call::phase`]): the call opens and closes by itself.
@@ -51,10 +52,7 @@ impl CallState {
             return Ok(());
         }
         let allowed: Vec<&str> = self.next_states().iter().map(|s| s.as_str()).collect();
-        Err(DomainError::new(
-            "invalid_transition",
-            format!("a call that is {} can only become: {}", self.as_str(), allowed.join(", ")),
-        ))
+        Err(DomainError::new("invalid_transition").arg("from", self.as_str()).arg("allowed", allowed.join(", ")))
     }
 }
 
@@ -116,11 +114,9 @@ impl Call {
     /// Checks a person's count of works in this call against the per-person limit.
     pub fn check_limit(&self, already_sent: i64) -> Result<(), DomainError> {
         match self.max_works_per_person {
-            Some(max) if already_sent >= max => Err(DomainError::new(
-                "call_limit_reached",
-                format!("you have already sent {already_sent} works to \"{}\": each person may send at most {max}", self.title),
-            )
-            .it(format!("Hai già inviato {already_sent} opere a «{}»: ogni persona può inviarne al massimo {max}.", self.title))),
+            Some(max) if already_sent >= max => {
+                Err(DomainError::new("call_limit_reached").arg("sent", already_sent).arg("max", max).arg("title", &self.title))
+            }
             _ => Ok(()),
         }
     }
@@ -130,29 +126,20 @@ impl Call {
         match self.phase(now_ms) {
             "open" => {}
             "upcoming" => {
-                return Err(DomainError::new(
-                    "call_not_open_yet",
-                    format!("the call \"{}\" is not open yet: it opens on {}", self.title, day_utc(self.opens_at)),
-                )
-                .it(format!("La chiamata «{}» non è ancora aperta: apre il {}.", self.title, day_it(self.opens_at))))
+                return Err(DomainError::new("call_not_open_yet").arg("title", &self.title).arg("date", Arg::Day(self.opens_at)))
             }
             _ => {
                 let closed = self.closes_at.min(now_ms);
-                return Err(DomainError::new(
-                    "call_closed",
-                    format!("the call \"{}\" closed on {} and no longer accepts works", self.title, day_utc(closed)),
-                )
-                .it(format!("La chiamata «{}» si è chiusa il {} e non accetta più opere.", self.title, day_it(closed))))
+                return Err(DomainError::new("call_closed").arg("title", &self.title).arg("date", Arg::Day(closed)))
             }
         }
         if !self.kinds.contains(&kind) {
             let accepted: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
-            let accepted_it: Vec<&str> = self.kinds.iter().map(|k| kind_it(*k)).collect();
-            return Err(DomainError::new(
-                "kind_not_accepted",
-                format!("this call does not accept a {}; it accepts: {}", kind.as_str(), accepted.join(", ")),
-            )
-            .it(format!("Questa chiamata non accetta opere di tipo «{}»; accetta: {}.", kind_it(kind), accepted_it.join(", "))));
+            return Err(DomainError::new("kind_not_accepted")
+                .arg("kind", kind.as_str())
+                .arg("kind_name", Arg::Keys(vec![kind.key()]))
+                .arg("accepted", accepted.join(", "))
+                .arg("accepted_names", Arg::Keys(self.kinds.iter().map(|k| k.key()).collect())));
         }
         Ok(())
     }
@@ -164,11 +151,11 @@ impl Call {
         }
         let offered: Vec<&str> = self.licences.iter().map(|l| l.as_str()).collect();
         let labels: Vec<&str> = self.licences.iter().map(|l| l.label()).collect();
-        Err(DomainError::new(
-            "licence_not_offered",
-            format!("this call does not offer the licence {}; choose one of: {}", licence.as_str(), offered.join(", ")),
-        )
-        .it(format!("Questa chiamata non propone la licenza {}; scegli tra: {}.", licence.label(), labels.join(", "))))
+        Err(DomainError::new("licence_not_offered")
+            .arg("licence", licence.as_str())
+            .arg("licence_label", licence.label())
+            .arg("offered", offered.join(", "))
+            .arg("offered_labels", labels.join(", ")))
     }
 
     /// The editable fields as they are now, to prefill a form or merge a partial edit.
@@ -202,30 +189,6 @@ impl Call {
     pub fn parse_licences_csv(s: &str) -> Vec<Licence> {
         s.split(',').filter_map(|l| Licence::parse(l).ok()).collect()
     }
-}
-
-fn kind_it(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Poem => "poesia",
-        Kind::Story => "racconto",
-        Kind::Photo => "foto",
-        Kind::Film => "video",
-    }
-}
-
-/// A day as Italians write it, e.g. 01/12/2026 (UTC: a day, not an hour, is what matters).
-fn day_it(ms: i64) -> String {
-    let iso = day_utc(ms);
-    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
-        _ => iso,
-    }
-}
-
-fn day_utc(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
-        .unwrap_or_default()
 }
 
 /// A call's editable fields as a curator typed them; [`CallFields::parse`] checks them.
@@ -269,7 +232,7 @@ impl CallFields {
             }
         }
         if kinds.is_empty() {
-            return Err(DomainError::new("invalid_kinds", "a call must accept at least one kind of work"));
+            return Err(DomainError::new("invalid_kinds"));
         }
         let mut licences = Vec::new();
         for l in &raw.licences {
@@ -282,14 +245,14 @@ impl CallFields {
             licences = Licence::ALL.to_vec();
         }
         if raw.closes_at <= raw.opens_at {
-            return Err(DomainError::new("invalid_dates", "the call must close after it opens"));
+            return Err(DomainError::new("invalid_dates"));
         }
         if raw.max_works_per_person.is_some_and(|l| l < 1) {
-            return Err(DomainError::new("invalid_limit", "the limit of works per person must be at least 1"));
+            return Err(DomainError::new("invalid_limit"));
         }
         let question = Description::parse(&raw.question)?;
         if question.clone().into_inner().is_empty() {
-            return Err(DomainError::new("invalid_question", "the question the call asks is missing"));
+            return Err(DomainError::new("invalid_question"));
         }
         Ok(Self {
             title: Title::parse(&raw.title)?,
@@ -318,7 +281,7 @@ pub struct NewCall {
 impl NewCall {
     pub fn parse(slug: &str, raw: &RawCallFields, state: CallState) -> Result<Self, DomainError> {
         if matches!(state, CallState::Results | CallState::Archived) {
-            return Err(DomainError::new("invalid_state", "a new call starts as draft or open"));
+            return Err(DomainError::new("invalid_state").arg("problem", "new"));
         }
         Ok(Self { slug: Slug::parse(slug)?, fields: CallFields::parse(raw)?, state })
     }

@@ -9,6 +9,7 @@ pub use call::{Call, CallFields, CallState, Cover, NewCall, RawCallFields};
 pub use fields::{check_new_password, clean_file_name, AltText, Description, PersonName, Slug, Title};
 pub use work::{Kind, Licence, Status};
 
+use crate::i18n::Arg;
 use std::fmt;
 
 /// Who someone is in the piazza.
@@ -45,31 +46,35 @@ impl Role {
     pub const ALL: [Role; 3] = [Role::Citizen, Role::Curator, Role::Admin];
 }
 
-/// A rule of the domain that some input broke. `code` is stable and part of the API;
-/// `message` says what to change, in words a citizen understands.
+/// A rule of the domain that some input broke. `code` is stable and part of the API; the
+/// words (what to change, in language a citizen understands) are the catalogue's
+/// `error-<code>`, filled with `args`: the values that make the message precise (a limit, a
+/// date, what is allowed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DomainError {
     pub code: &'static str,
-    pub message: String,
-    /// The same message in Italian, when it carries details (dates, what is allowed) that
-    /// the fixed Italian text of its code cannot.
-    pub italian: Option<String>,
+    pub args: Vec<(&'static str, Arg)>,
 }
 
 impl DomainError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), italian: None }
+    pub fn new(code: &'static str) -> Self {
+        Self { code, args: Vec::new() }
     }
 
-    pub fn it(mut self, italian: impl Into<String>) -> Self {
-        self.italian = Some(italian.into());
+    pub fn with_args(code: &'static str, args: impl IntoIterator<Item = (&'static str, Arg)>) -> Self {
+        Self { code, args: args.into_iter().collect() }
+    }
+
+    /// Adds a value the message names (`{ $name }` in the catalogue).
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.args.push((name, value.into()));
         self
     }
 }
 
 impl fmt::Display for DomainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&crate::i18n::error_text(crate::i18n::Lang::En, self.code, &self.args))
     }
 }
 

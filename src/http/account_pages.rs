@@ -3,7 +3,7 @@
 //! Sign-in itself stays in `pages.rs`; its limits live here.
 
 use super::error::{io_error, AppError};
-use super::i18n::{already_registered_mail, no_account_mail, reset_mail, sign_in_link_mail, verify_mail};
+use crate::i18n::{already_registered_mail, no_account_mail, reset_mail, sign_in_link_mail, verify_mail};
 use super::links::link_base;
 use super::pages::{cookie_header, page, render, Frame, PageResult};
 use super::viewer::{ClientAddr, Viewer, SESSION_COOKIE};
@@ -137,18 +137,10 @@ async fn reserve_sign_up(state: &AppState, client: &ClientAddr) -> Result<Result
         if let Reservation::Refused { until } = accounts::reserve_attempt(&state.db, &key, HOUR_MS, limit).await? {
             let seconds = wait_s(until);
             let minutes = seconds.div_ceil(60).max(1);
-            let (en, it) = if everyone {
-                (
-                    format!("the piazza is receiving very many new accounts right now; try again in {minutes} minutes"),
-                    format!("In questo momento Piazza riceve moltissime iscrizioni: riprova tra {minutes} minuti."),
-                )
-            } else {
-                (
-                    format!("too many accounts were made from this connection in the last hour; try again in {minutes} minutes"),
-                    format!("Da questa connessione sono stati creati troppi account nell'ultima ora: riprova tra {minutes} minuti."),
-                )
-            };
-            return Ok(Err((AppError::Client { status: StatusCode::TOO_MANY_REQUESTS, code: "too_many_sign_ups", message: en, italian: Some(it) }, seconds)));
+            let error = AppError::client(StatusCode::TOO_MANY_REQUESTS, "too_many_sign_ups")
+                .arg("minutes", minutes)
+                .arg("scope", if everyone { "everyone" } else { "address" });
+            return Ok(Err((error, seconds)));
         }
     }
     Ok(Ok(()))
@@ -180,11 +172,7 @@ pub(super) async fn start_session(state: &AppState, user_id: &str) -> Result<Hea
 }
 
 fn too_many(retry_after_s: u64) -> AppError {
-    AppError::client(
-        StatusCode::TOO_MANY_REQUESTS,
-        "too_many_attempts",
-        format!("too many attempts from this connection; try again in {} minutes", retry_after_s.div_ceil(60).max(1)),
-    )
+    AppError::client(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").arg("minutes", retry_after_s.div_ceil(60).max(1))
 }
 
 /// A message in the viewer's language for a refusal with a stable code.
@@ -220,11 +208,11 @@ fn notice(viewer: &Viewer, status: StatusCode, heading: &'static str, message: &
 fn link_invalid(viewer: &Viewer, purpose: TokenPurpose) -> Result<Response, AppError> {
     let t = viewer.lang.texts();
     let retry = match purpose {
-        TokenPurpose::ResetPassword => ("/reset-password", t.reset_request_button),
-        TokenPurpose::VerifyEmail => ("/me/account", t.nav_account),
-        TokenPurpose::SignIn => ("/signin", t.nav_sign_in),
+        TokenPurpose::ResetPassword => ("/reset-password", t.get("reset-request-button")),
+        TokenPurpose::VerifyEmail => ("/me/account", t.get("nav-account")),
+        TokenPurpose::SignIn => ("/signin", t.get("nav-sign-in")),
     };
-    notice(viewer, StatusCode::BAD_REQUEST, t.error_title, t.link_invalid, Some(retry))
+    notice(viewer, StatusCode::BAD_REQUEST, t.get("error-title"), t.get("link-invalid"), Some(retry))
 }
 
 // ---- sign-up ----------------------------------------------------------------------------
@@ -257,7 +245,7 @@ pub async fn sign_up(State(state): State<AppState>, viewer: Viewer, client: Clie
         let checked = (|| {
             let email = auth::normalise_email(&form.email)
                 .filter(|e| is_deliverable(e))
-                .ok_or_else(|| AppError::unprocessable("invalid_email", "this email address does not look valid"))?;
+                .ok_or_else(|| AppError::unprocessable("invalid_email"))?;
             let name = PersonName::parse(&form.name)?.into_inner();
             check_new_password(&form.password)?;
             Ok::<_, AppError>((email, name))
@@ -334,7 +322,7 @@ pub async fn verify(State(state): State<AppState>, viewer: Viewer, Form(form): F
         match accounts::verify_email(&state.db, &auth::token_hash(&form.token)).await? {
             Some(_) => {
                 tracing::info!("email verified");
-                notice(&viewer, StatusCode::OK, t.verify_title, t.verify_done, Some(("/submit", t.nav_submit)))
+                notice(&viewer, StatusCode::OK, t.get("verify-title"), t.get("verify-done"), Some(("/submit", t.get("nav-submit"))))
             }
             None => link_invalid(&viewer, TokenPurpose::VerifyEmail),
         }
@@ -447,7 +435,7 @@ pub async fn reset_request(State(state): State<AppState>, viewer: Viewer, client
             }
         }
         let t = viewer.lang.texts();
-        notice(&viewer, StatusCode::OK, t.check_inbox_title, t.check_inbox_text, None)
+        notice(&viewer, StatusCode::OK, t.get("check-inbox-title"), t.get("check-inbox-text"), None)
     })
     .await
 }
@@ -538,7 +526,7 @@ pub async fn account(State(state): State<AppState>, viewer: Viewer, Query(q): Qu
         return Ok(Redirect::to("/signin").into_response());
     };
     let t = viewer.lang.texts();
-    let note = (q.done == "sent").then_some(t.verification_sent);
+    let note = (q.done == "sent").then_some(t.get("verification-sent"));
     page(&viewer, account_page(&state, &viewer, &user, note, None)).await
 }
 
@@ -575,7 +563,7 @@ pub async fn delete_account(State(state): State<AppState>, viewer: Viewer, clien
         let (password, hash) = (form.password.clone(), found.password_hash.clone());
         if !state.request_pool.run(move || auth::verify_password(&password, &hash)).await? {
             throttle.failed(&state, &headers).await?;
-            let e = AppError::client(StatusCode::FORBIDDEN, "wrong_password", "the password is not right");
+            let e = AppError::client(StatusCode::FORBIDDEN, "wrong_password");
             let mut response = account_page(&state, &viewer, &user, None, Some(say(&viewer, &e))).await?;
             *response.status_mut() = StatusCode::FORBIDDEN;
             return Ok(response);
@@ -798,7 +786,7 @@ pub async fn people(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             .map(|p| PersonView { id: p.user.id, email: p.user.email, name: p.user.name, role: p.user.role.as_str().to_owned(), verified: p.user.email_verified })
             .collect();
         let roles = Role::ALL.iter().map(|r| (r.as_str(), t.role(r.as_str()))).collect();
-        let notice = (q.done == "role").then_some(t.role_changed);
+        let notice = (q.done == "role").then_some(t.get("role-changed"));
         render(PeoplePage { frame: Frame::new(&viewer), people, roles, notice })
     })
     .await
@@ -812,10 +800,10 @@ pub struct RoleForm {
 pub async fn set_role(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<RoleForm>) -> PageResult {
     page(&viewer, async {
         let admin = require_admin(&viewer)?;
-        let role = Role::parse(&form.role).ok_or_else(|| AppError::unprocessable("invalid_role", "choose a role: citizen, curator or admin"))?;
+        let role = Role::parse(&form.role).ok_or_else(|| AppError::unprocessable("invalid_role"))?;
         // An admin who demoted themselves could leave the piazza with no admin at all.
         if admin.id == id {
-            return Err(AppError::client(StatusCode::CONFLICT, "own_role", "you cannot change your own role; ask another admin"));
+            return Err(AppError::client(StatusCode::CONFLICT, "own_role"));
         }
         accounts::find_by_id(&state.db, &id).await?.ok_or(AppError::NotFound)?;
         users::set_role(&state.db, &id, role, Some(&admin.id)).await?;

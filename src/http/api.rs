@@ -17,7 +17,7 @@ use serde_json::json;
 
 pub async fn create_work(State(state): State<AppState>, viewer: Viewer, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<impl IntoResponse, AppError> {
     let user = viewer.require()?.clone();
-    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send the work as multipart/form-data: {}", e.body_text())))?;
+    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart").arg("detail", e.body_text()))?;
     let input = upload::read_submission(&state, multipart).await?;
     let id = crate::submissions::submit(&state, &user, input).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": Status::Processing.as_str(), "url": format!("/api/v1/works/{id}") }))))
@@ -57,7 +57,7 @@ pub async fn retry_work(State(state): State<AppState>, viewer: Viewer, Path(id):
 pub async fn apply_retry(state: &AppState, id: &str, curator_id: &str) -> Result<(), AppError> {
     works::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if !works::retry_failed(&state.db, id, state.config.job_max_attempts, Some(curator_id)).await? {
-        return Err(AppError::client(StatusCode::CONFLICT, "not_retryable", "only a work whose processing failed can be retried"));
+        return Err(AppError::client(StatusCode::CONFLICT, "not_retryable"));
     }
     state.jobs_notify.notify_one();
     Ok(())
@@ -83,11 +83,11 @@ pub async fn reply_work(
 pub async fn apply_reply(state: &AppState, id: &str, text: &str, curator_id: &str) -> Result<(), AppError> {
     let text = crate::domain::Description::parse(text)?.into_inner();
     if text.is_empty() {
-        return Err(AppError::unprocessable("reply_empty", "write the reply"));
+        return Err(AppError::unprocessable("reply_empty"));
     }
     let work = works::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if work.status != Status::Published {
-        return Err(AppError::client(StatusCode::CONFLICT, "not_published", "the city can reply only to a published work"));
+        return Err(AppError::client(StatusCode::CONFLICT, "not_published"));
     }
     works::set_reply(&state.db, id, curator_id, &text).await?;
     Ok(())
@@ -105,11 +105,7 @@ fn require_confirmed(user: &User) -> Result<(), AppError> {
     if user.email_verified {
         return Ok(());
     }
-    Err(AppError::client(
-        StatusCode::FORBIDDEN,
-        "email_not_verified",
-        "confirm your email address first: open the link we sent you (you can ask for a new one on your account page)",
-    ))
+    Err(AppError::client(StatusCode::FORBIDDEN, "email_not_verified"))
 }
 
 /// Appreciates a published work (once per person); returns the new count.
@@ -146,7 +142,7 @@ pub async fn apply_report(state: &AppState, user: &User, id: &str, reason: &str,
     let user_id = &user.id;
     let reason = crate::domain::Description::parse(reason)?.into_inner();
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(AppError::unprocessable("reason_required", "say in a few words what is wrong with this work (at most 1000 characters)"));
+        return Err(AppError::unprocessable("reason_required"));
     }
     works::find(&state.db, id).await?.filter(|w| w.status == Status::Published).ok_or(AppError::NotFound)?;
     let outcome = crate::db::reactions::report(&state.db, id, user_id, &reason, state.config.report_hide_threshold).await?;
@@ -188,7 +184,7 @@ pub async fn run_search(state: &AppState, params: &SearchParams) -> Result<Vec<(
         return Ok(Vec::new());
     }
     if q.chars().count() > 200 {
-        return Err(AppError::unprocessable("query_too_long", "the search is too long: at most 200 characters"));
+        return Err(AppError::unprocessable("query_too_long"));
     }
     let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Some(Kind::parse(k)?),

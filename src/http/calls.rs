@@ -18,13 +18,13 @@ use serde_json::json;
 pub const MAX_COVER_BYTES: u64 = 20 * 1024 * 1024;
 
 pub fn parse_call_state(s: &str) -> Result<CallState, AppError> {
-    CallState::parse(s).ok_or_else(|| AppError::unprocessable("invalid_state", "a call's state is draft, open, closed, results or archived"))
+    CallState::parse(s).ok_or_else(|| AppError::unprocessable("invalid_state").arg("problem", "other"))
 }
 
 fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-        .map_err(|_| AppError::unprocessable("invalid_date", format!("{field} must be a date and time like 2026-12-01T09:00:00+01:00")))
+        .map_err(|_| AppError::unprocessable("invalid_date").arg("field", field))
 }
 
 pub fn cover_url(call: &Call) -> Option<String> {
@@ -68,7 +68,7 @@ async fn changed_call_json(state: &AppState, call: &Call) -> Result<Json<serde_j
 
 fn slug_taken(e: sqlx::Error) -> AppError {
     if crate::db::is_unique_violation(&e) {
-        AppError::client(StatusCode::CONFLICT, "slug_taken", "a call with this slug already exists; choose another")
+        AppError::client(StatusCode::CONFLICT, "slug_taken")
     } else {
         e.into()
     }
@@ -90,9 +90,9 @@ pub async fn apply_edit(state: &AppState, call: &Call, raw: &RawCallFields, cura
 
 /// Moves a call along its lifecycle.
 pub async fn apply_state(state: &AppState, call: &Call, to: CallState, curator_id: &str) -> Result<(), AppError> {
-    call.state.check_move(to).map_err(|e| AppError::client(StatusCode::CONFLICT, e.code, e.message))?;
+    call.state.check_move(to).map_err(|e| AppError::Client { status: StatusCode::CONFLICT, code: e.code, args: e.args })?;
     if call.state != to && !calls::set_state(&state.db, call, to, curator_id).await? {
-        return Err(AppError::client(StatusCode::CONFLICT, "call_changed", "someone else changed this call meanwhile; reload and try again"));
+        return Err(AppError::client(StatusCode::CONFLICT, "call_changed"));
     }
     Ok(())
 }
@@ -104,7 +104,7 @@ pub async fn apply_cover(state: &AppState, call: &Call, mut multipart: Multipart
     while let Some(mut field) = multipart
         .next_field()
         .await
-        .map_err(|e| AppError::bad_request("invalid_multipart", format!("the upload was interrupted or malformed: {}", e.body_text())))?
+        .map_err(|e| AppError::bad_request("invalid_multipart").arg("detail", e.body_text()))?
     {
         match field.name().unwrap_or("") {
             "file" => {
@@ -115,7 +115,7 @@ pub async fn apply_cover(state: &AppState, call: &Call, mut multipart: Multipart
                     bytes.extend_from_slice(&chunk);
                 }
             }
-            "alt" => alt = field.text().await.map_err(|_| AppError::bad_request("invalid_text", "the description is not valid text"))?,
+            "alt" => alt = field.text().await.map_err(|_| AppError::bad_request("invalid_text"))?,
             _ => {}
         }
     }
@@ -253,7 +253,7 @@ pub async fn set_cover(
 ) -> Result<impl IntoResponse, AppError> {
     let curator = viewer.require_curator()?.clone();
     let call = call_for(&state, &viewer, &slug).await?;
-    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send the cover as multipart/form-data: {}", e.body_text())))?;
+    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart").arg("detail", e.body_text()))?;
     apply_cover(&state, &call, multipart, &curator.id).await?;
     changed_call_json(&state, &call).await
 }

@@ -6,7 +6,6 @@ mod calls;
 mod curator_pages;
 mod csrf;
 pub mod error;
-pub mod i18n;
 mod limits;
 mod links;
 mod local_time;

@@ -3,7 +3,7 @@
 use super::account_pages::Blocked;
 use super::api::{self, SearchParams};
 use super::error::AppError;
-use super::i18n::{error_message_it, Lang, Texts};
+use crate::i18n::{Lang, T};
 use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
 use super::views::WorkView;
 use super::upload;
@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 /// What every page's frame needs: words, language, and who is signed in.
 pub struct Frame {
-    pub t: &'static Texts,
+    pub t: T,
     pub lang: &'static str,
     pub other_lang: &'static str,
     pub user_name: Option<String>,
@@ -64,7 +64,7 @@ pub struct CallView {
 }
 
 impl CallView {
-    fn new(call: &Call, t: &Texts) -> Self {
+    fn new(call: &Call, t: T) -> Self {
         let phase = call.phase(now_ms());
         Self {
             slug: call.slug.clone(),
@@ -113,7 +113,7 @@ impl IntoResponse for PageError {
         let status = self.error.parts().0;
         let t = self.lang.texts();
         let message = self.error.say(self.lang);
-        let heading = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
+        let heading = if status == StatusCode::NOT_FOUND { t.get("not-found-title") } else { t.get("error-title") };
         let frame = Frame {
             t,
             lang: self.lang.code(),
@@ -344,31 +344,13 @@ struct WorkPage {
     reasons: Vec<crate::db::reasons::ReasonTemplate>,
 }
 
-fn event_key(action: &str) -> &'static str {
-    match action {
-        "submitted" => "ev_submitted",
-        "resubmitted" => "ev_resubmitted",
-        "approved" => "ev_approved",
-        "rejected" => "ev_rejected",
-        "changes_requested" => "ev_changes_requested",
-        "shortlisted" => "ev_shortlisted",
-        "unshortlisted" => "ev_unshortlisted",
-        "featured" => "ev_featured",
-        "unfeatured" => "ev_unfeatured",
-        _ => "",
-    }
-}
-
 pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
         let work = api::visible_work(&state, &viewer, &id).await?;
         let failure_text = work
             .failure
             .as_ref()
-            .map(|f| match viewer.lang {
-                Lang::It => error_message_it(&f.code).map(str::to_owned).unwrap_or_else(|| f.message.clone()),
-                Lang::En => f.message.clone(),
-            })
+            .map(|f| crate::i18n::error_text(viewer.lang, &f.code, &[]))
             .unwrap_or_default();
         let is_author = viewer.user.as_ref().is_some_and(|u| u.id == work.author_id);
         let (mut history, mut revisions, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
@@ -378,7 +360,7 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
             history = crate::db::review::events_of(&state.db, &id, reader)
                 .await?
                 .into_iter()
-                .map(|e| (super::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason))
+                .map(|e| (super::local_time::human(e.created_at), t.event(&e.action), e.reason))
                 .collect();
             revisions = crate::db::review::revisions_of(&state.db, &id).await?;
         }
@@ -439,10 +421,10 @@ pub struct SignInQuery {
 pub async fn sign_in_form(viewer: Viewer, Query(q): Query<SignInQuery>) -> PageResult {
     let t = viewer.lang.texts();
     let notice = match q.done.as_str() {
-        "signup" => Some(t.sign_up_done),
-        "reset" => Some(t.reset_done),
-        "deleted" => Some(t.account_deleted),
-        "link" => Some(t.check_inbox_text),
+        "signup" => Some(t.get("sign-up-done")),
+        "reset" => Some(t.get("reset-done")),
+        "deleted" => Some(t.get("account-deleted")),
+        "link" => Some(t.get("check-inbox-text")),
         _ => None,
     };
     page(&viewer, async { render(SignInPage { frame: Frame::new(&viewer), error: None, notice, email: String::new(), offer_link: false }) }).await
@@ -468,8 +450,8 @@ pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: Clie
         let mut throttle = super::account_pages::SignInThrottle::new(&email, &client);
         if let Err(blocked) = throttle.reserve(&state).await? {
             let (message, retry_after_s, offer_link) = match blocked {
-                Blocked::Address(s) => (t.too_many_attempts, s, false),
-                Blocked::Account(s) => (t.w("account_locked"), s, true),
+                Blocked::Address(s) => (t.get("too-many-attempts"), s, false),
+                Blocked::Account(s) => (t.get("account-locked"), s, true),
             };
             let mut response = render(SignInPage { frame: Frame::new(&viewer), error: Some(message), notice: None, email: form.email.clone(), offer_link })?;
             *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
@@ -484,7 +466,7 @@ pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: Clie
         let Some(found) = found.filter(|_| ok) else {
             throttle.failed(&state, &headers).await?;
             let mut response =
-                render(SignInPage { frame: Frame::new(&viewer), error: Some(t.sign_in_failed), notice: None, email: form.email.clone(), offer_link: false })?;
+                render(SignInPage { frame: Frame::new(&viewer), error: Some(t.get("sign-in-failed")), notice: None, email: form.email.clone(), offer_link: false })?;
             *response.status_mut() = StatusCode::UNAUTHORIZED;
             return Ok(response);
         };

@@ -30,7 +30,7 @@ pub async fn resolve_reason(state: &AppState, reason: &str, template_id: Option<
     match template_id.filter(|t| !t.is_empty()) {
         Some(id) => Ok(reasons::find(&state.db, id)
             .await?
-            .ok_or_else(|| AppError::unprocessable("unknown_reason_template", "that reason template no longer exists; pick another or write the reason"))?
+            .ok_or_else(|| AppError::unprocessable("unknown_reason_template"))?
             .body),
         None => Ok(String::new()),
     }
@@ -48,17 +48,17 @@ pub async fn apply_decision(
     link_base: Option<&str>,
 ) -> Result<(), AppError> {
     let decision = Decision::parse(decision)
-        .ok_or_else(|| AppError::unprocessable("invalid_decision", "decision must be \"approve\", \"reject\" or \"request_changes\""))?;
+        .ok_or_else(|| AppError::unprocessable("invalid_decision"))?;
     let reason = resolve_reason(state, reason, template_id).await?;
     if decision != Decision::Approve && reason.is_empty() {
-        return Err(AppError::unprocessable("reason_required", "say why, or pick a reason: the author will read it"));
+        return Err(AppError::unprocessable("reason_required"));
     }
     if reason.chars().count() > 2000 {
-        return Err(AppError::unprocessable("reason_too_long", "the reason is too long: at most 2000 characters"));
+        return Err(AppError::unprocessable("reason_too_long").arg("max", 2000));
     }
     let work = works::find(&state.db, id).await?.filter(|w| w.status != Status::Withdrawn).ok_or(AppError::NotFound)?;
     if !review::decide(&state.db, id, decision, &reason, Some(curator_id)).await? {
-        return Err(AppError::client(StatusCode::CONFLICT, "not_reviewable", "this work is not waiting for this decision: reload the page to see where it is"));
+        return Err(AppError::client(StatusCode::CONFLICT, "not_reviewable"));
     }
     state.index_notify.notify_one();
     crate::notify::work_status(state, &work, decision.status(), &reason, &reason, link_base).await;
@@ -90,19 +90,15 @@ pub async fn review_work(
 /// Shortlists or features a work (or takes the mark away).
 pub async fn apply_flag(state: &AppState, id: &str, flag: &str, on: bool, curator_id: &str) -> Result<(), AppError> {
     if flag != "shortlisted" && flag != "featured" {
-        return Err(AppError::unprocessable("invalid_flag", "the mark is \"shortlisted\" or \"featured\""));
+        return Err(AppError::unprocessable("invalid_flag"));
     }
     works::find(&state.db, id).await?.filter(|w| w.status != Status::Withdrawn).ok_or(AppError::NotFound)?;
     match review::set_flag(&state.db, id, flag, on, curator_id).await? {
         FlagOutcome::Done => Ok(()),
         FlagOutcome::NotPublished => {
-            Err(AppError::client(StatusCode::CONFLICT, "not_published", "only a published work can be featured"))
+            Err(AppError::client(StatusCode::CONFLICT, "not_published"))
         }
-        FlagOutcome::NotReviewable => Err(AppError::client(
-            StatusCode::CONFLICT,
-            "not_reviewable",
-            "only a work under review or published can be shortlisted",
-        )),
+        FlagOutcome::NotReviewable => Err(AppError::client(StatusCode::CONFLICT, "not_reviewable")),
     }
 }
 
@@ -132,10 +128,10 @@ pub async fn set_flags(
 /// for review (someone else decided first), so nothing fails half-way silently.
 pub async fn apply_bulk_approve(state: &AppState, ids: &[String], curator_id: &str, link_base: Option<&str>) -> Result<(Vec<String>, Vec<String>), AppError> {
     if ids.is_empty() {
-        return Err(AppError::unprocessable("nothing_selected", "select at least one work to approve"));
+        return Err(AppError::unprocessable("nothing_selected"));
     }
     if ids.len() > MAX_BULK {
-        return Err(AppError::unprocessable("too_many_works", format!("approve at most {MAX_BULK} works at a time")));
+        return Err(AppError::unprocessable("too_many_works").arg("max", MAX_BULK));
     }
     let mut approved = Vec::new();
     let mut skipped = Vec::new();
@@ -191,7 +187,7 @@ pub async fn queue_filter(state: &AppState, params: &QueueParams) -> Result<Queu
         filter.status = Some(
             Status::parse(s)
                 .filter(|s| *s != Status::Withdrawn)
-                .ok_or_else(|| AppError::unprocessable("invalid_status", "status is processing, pending_review, changes_requested, published, rejected or failed"))?,
+                .ok_or_else(|| AppError::unprocessable("invalid_status"))?,
         );
     }
     if let Some(k) = params.kind.as_deref().filter(|s| !s.is_empty()) {
@@ -265,7 +261,7 @@ pub async fn resubmit(
 ) -> Result<impl IntoResponse, AppError> {
     let revision = check_resubmittable(&state, &viewer, &id).await?;
     let user = viewer.require()?.clone();
-    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send the new version as multipart/form-data: {}", e.body_text())))?;
+    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart").arg("detail", e.body_text()))?;
     let input = super::upload::read_resubmission(&state, multipart, &id, revision).await?;
     crate::submissions::resubmit(&state, &user, &id, input).await?;
     Ok((StatusCode::ACCEPTED, Json(visible_work(&state, &viewer, &id).await?)))
@@ -286,10 +282,10 @@ pub async fn my_works(State(state): State<AppState>, viewer: Viewer, Query(q): Q
 
 /// Checks a template's label and text.
 pub fn parse_template(label: &str, body: &str) -> Result<(String, String), AppError> {
-    let label = Title::parse(label).map_err(|_| AppError::unprocessable("invalid_label", "give the reason a short name (one line, at most 200 characters)"))?;
+    let label = Title::parse(label).map_err(|_| AppError::unprocessable("invalid_label"))?;
     let body = Description::parse(body)?.into_inner();
     if body.is_empty() || body.chars().count() > 2000 {
-        return Err(AppError::unprocessable("invalid_reason", "write the reason the author will read (at most 2000 characters)"));
+        return Err(AppError::unprocessable("invalid_reason"));
     }
     Ok((label.into_inner(), body))
 }

@@ -1,7 +1,7 @@
 //! Who is asking: a bearer token for the API, or the session cookie of a browser.
 
 use super::error::AppError;
-use super::i18n::Lang;
+use crate::i18n::Lang;
 use crate::auth::token_hash;
 use crate::db::users::{self, User};
 use crate::db::works::Work;
