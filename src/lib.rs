@@ -19,6 +19,8 @@ pub mod demo;
 pub mod domain;
 /// Pages, JSON API, media serving, errors, language: parse, call `service`, render.
 pub mod http;
+/// The message catalogue (Fluent files in `locales/`): languages, negotiation, every word.
+pub mod i18n;
 /// The durable job runner and the `process_work` job.
 pub mod jobs;
 /// Italian time (Europe/Rome): typed times to instants and instants to days and hours.

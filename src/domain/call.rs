@@ -1,5 +1,5 @@
 use super::{Description, DomainError, Kind, Licence, Slug, Title};
-use crate::local_time;
+use super::Arg;
 
 /// Where a call is in its life, as curators set it. Inside `Open`, the dates decide whether
 /// works are accepted now (see [`Call::phase`]): the call opens and closes by itself.
@@ -52,10 +52,7 @@ impl CallState {
             return Ok(());
         }
         let allowed: Vec<&str> = self.next_states().iter().map(|s| s.as_str()).collect();
-        Err(DomainError::new(
-            "invalid_transition",
-            format!("a call that is {} can only become: {}", self.as_str(), allowed.join(", ")),
-        ))
+        Err(DomainError::new("invalid_transition").arg("from", self.as_str()).arg("allowed", allowed.join(", ")))
     }
 }
 
@@ -117,11 +114,9 @@ impl Call {
     /// Checks a person's count of works in this call against the per-person limit.
     pub fn check_limit(&self, already_sent: i64) -> Result<(), DomainError> {
         match self.max_works_per_person {
-            Some(max) if already_sent >= max => Err(DomainError::new(
-                "call_limit_reached",
-                format!("you have already sent {already_sent} works to \"{}\": each person may send at most {max}", self.title),
-            )
-            .it(format!("Hai già inviato {already_sent} opere a «{}»: ogni persona può inviarne al massimo {max}.", self.title))),
+            Some(max) if already_sent >= max => {
+                Err(DomainError::new("call_limit_reached").arg("sent", already_sent).arg("max", max).arg("title", &self.title))
+            }
             _ => Ok(()),
         }
     }
@@ -131,29 +126,20 @@ impl Call {
         match self.phase(now_ms) {
             "open" => {}
             "upcoming" => {
-                return Err(DomainError::new(
-                    "call_not_open_yet",
-                    format!("the call \"{}\" is not open yet: it opens on {}", self.title, local_time::iso_day(self.opens_at)),
-                )
-                .it(format!("La chiamata «{}» non è ancora aperta: apre il {}.", self.title, local_time::day(self.opens_at))))
+                return Err(DomainError::new("call_not_open_yet").arg("title", &self.title).arg("date", Arg::Day(self.opens_at)))
             }
             _ => {
                 let closed = self.closes_at.min(now_ms);
-                return Err(DomainError::new(
-                    "call_closed",
-                    format!("the call \"{}\" closed on {} and no longer accepts works", self.title, local_time::iso_day(closed)),
-                )
-                .it(format!("La chiamata «{}» si è chiusa il {} e non accetta più opere.", self.title, local_time::day(closed))))
+                return Err(DomainError::new("call_closed").arg("title", &self.title).arg("date", Arg::Day(closed)))
             }
         }
         if !self.kinds.contains(&kind) {
             let accepted: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
-            let accepted_it: Vec<&str> = self.kinds.iter().map(|k| kind_it(*k)).collect();
-            return Err(DomainError::new(
-                "kind_not_accepted",
-                format!("this call does not accept a {}; it accepts: {}", kind.as_str(), accepted.join(", ")),
-            )
-            .it(format!("Questa chiamata non accetta opere di tipo «{}»; accetta: {}.", kind_it(kind), accepted_it.join(", "))));
+            return Err(DomainError::new("kind_not_accepted")
+                .arg("kind", kind.as_str())
+                .arg("kind_name", Arg::Keys(vec![kind.key()]))
+                .arg("accepted", accepted.join(", "))
+                .arg("accepted_names", Arg::Keys(self.kinds.iter().map(|k| k.key()).collect())));
         }
         Ok(())
     }
@@ -165,11 +151,11 @@ impl Call {
         }
         let offered: Vec<&str> = self.licences.iter().map(|l| l.as_str()).collect();
         let labels: Vec<&str> = self.licences.iter().map(|l| l.label()).collect();
-        Err(DomainError::new(
-            "licence_not_offered",
-            format!("this call does not offer the licence {}; choose one of: {}", licence.as_str(), offered.join(", ")),
-        )
-        .it(format!("Questa chiamata non propone la licenza {}; scegli tra: {}.", licence.label(), labels.join(", "))))
+        Err(DomainError::new("licence_not_offered")
+            .arg("licence", licence.as_str())
+            .arg("licence_label", licence.label())
+            .arg("offered", offered.join(", "))
+            .arg("offered_labels", labels.join(", ")))
     }
 
     /// The editable fields as they are now, to prefill a form or merge a partial edit.
@@ -202,15 +188,6 @@ impl Call {
 
     pub fn parse_licences_csv(s: &str) -> Vec<Licence> {
         s.split(',').filter_map(|l| Licence::parse(l).ok()).collect()
-    }
-}
-
-fn kind_it(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Poem => "poesia",
-        Kind::Story => "racconto",
-        Kind::Photo => "foto",
-        Kind::Film => "video",
     }
 }
 
@@ -255,7 +232,7 @@ impl CallFields {
             }
         }
         if kinds.is_empty() {
-            return Err(DomainError::new("invalid_kinds", "a call must accept at least one kind of work"));
+            return Err(DomainError::new("invalid_kinds"));
         }
         let mut licences = Vec::new();
         for l in &raw.licences {
@@ -268,14 +245,14 @@ impl CallFields {
             licences = Licence::ALL.to_vec();
         }
         if raw.closes_at <= raw.opens_at {
-            return Err(DomainError::new("invalid_dates", "the call must close after it opens"));
+            return Err(DomainError::new("invalid_dates"));
         }
         if raw.max_works_per_person.is_some_and(|l| l < 1) {
-            return Err(DomainError::new("invalid_limit", "the limit of works per person must be at least 1"));
+            return Err(DomainError::new("invalid_limit"));
         }
         let question = Description::parse(&raw.question)?;
         if question.clone().into_inner().is_empty() {
-            return Err(DomainError::new("invalid_question", "the question the call asks is missing"));
+            return Err(DomainError::new("invalid_question"));
         }
         Ok(Self {
             title: Title::parse(&raw.title)?,
@@ -304,7 +281,7 @@ pub struct NewCall {
 impl NewCall {
     pub fn parse(slug: &str, raw: &RawCallFields, state: CallState) -> Result<Self, DomainError> {
         if matches!(state, CallState::Results | CallState::Archived) {
-            return Err(DomainError::new("invalid_state", "a new call starts as draft or open"));
+            return Err(DomainError::new("invalid_state").arg("problem", "new"));
         }
         Ok(Self { slug: Slug::parse(slug)?, fields: CallFields::parse(raw)?, state })
     }
@@ -360,17 +337,12 @@ mod tests {
     }
 
     #[test]
-    fn messages_give_the_italian_day_of_a_date_near_midnight() {
-        // Opens 1 December 2026 00:30 and closes 1 January 2027 00:30 in Rome: both are the
-        // evening before in UTC, which is not the day the city announced.
-        let (opens_at, closes_at) = (local_time::parse("2026-12-01T00:30").unwrap(), local_time::parse("2027-01-01T00:30").unwrap());
-        let call = Call { opens_at, closes_at, ..the_call_on_the_river() };
-        let early = call.check_submission(Kind::Poem, opens_at - 60_000).unwrap_err();
-        assert_eq!(early.italian.as_deref(), Some("La chiamata «Il fiume» non è ancora aperta: apre il 01/12/2026."));
-        assert!(early.message.ends_with("it opens on 2026-12-01"), "{}", early.message);
-        let late = call.check_submission(Kind::Poem, closes_at + 3_600_000).unwrap_err();
-        assert_eq!(late.italian.as_deref(), Some("La chiamata «Il fiume» si è chiusa il 01/01/2027 e non accetta più opere."));
-        assert!(late.message.contains("closed on 2027-01-01"), "{}", late.message);
+    fn refusals_carry_the_instant_of_the_date_they_name() {
+        let call = the_call_on_the_river();
+        let early = call.check_submission(Kind::Poem, call.opens_at - 60_000).unwrap_err();
+        assert!(matches!(early.args.iter().find(|(n, _)| *n == "date"), Some((_, Arg::Day(ms))) if *ms == call.opens_at), "{early:?}");
+        let late = call.check_submission(Kind::Poem, call.closes_at + 3_600_000).unwrap_err();
+        assert!(matches!(late.args.iter().find(|(n, _)| *n == "date"), Some((_, Arg::Day(ms))) if *ms == call.closes_at), "{late:?}");
     }
 
     #[test]

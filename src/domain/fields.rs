@@ -1,36 +1,23 @@
 use super::DomainError;
 
 /// Trims, makes line endings `\n` (browsers send a textarea's lines with CRLF), refuses
-/// control, noncharacter and bidirectional-override characters, and bounds the length.
-fn clean(input: &str, field: &'static str, code: &'static str, min: usize, max: usize) -> Result<String, DomainError> {
+/// control, noncharacter and bidirectional-override characters, and bounds the length. A
+/// refusal is `code` with `problem` (missing, too-long, invisible) and `max`.
+fn clean(input: &str, code: &'static str, min: usize, max: usize) -> Result<String, DomainError> {
     let unified = input.replace("\r\n", "\n");
     let trimmed = unified.trim();
     let len = trimmed.chars().count();
+    let refuse = |problem: &str| DomainError::new(code).arg("problem", problem).arg("max", max);
     if len < min {
-        return Err(DomainError::new(code, format!("the {field} is missing")));
+        return Err(refuse("missing"));
     }
     if len > max {
-        return Err(DomainError::new(code, format!("the {field} is too long: at most {max} characters")));
+        return Err(refuse("too-long"));
     }
     if trimmed.chars().any(|c| (c != '\n' && piazza_workers::text::is_unwanted_char(c)) || is_bidi_control(c)) {
-        return Err(DomainError::new(
-            code,
-            format!("the {field} contains invisible or reserved characters that cannot be shown; type it again instead of pasting it"),
-        )
-        .it(format!("{} contiene caratteri invisibili o riservati che non si possono mostrare: scrivilo di nuovo invece di incollarlo", field_it(field))));
+        return Err(refuse("invisible"));
     }
     Ok(trimmed.to_owned())
-}
-
-/// A field's name in Italian, with its article, to start a sentence.
-fn field_it(field: &str) -> &'static str {
-    match field {
-        "title" => "Il titolo",
-        "name" => "Il nome",
-        "description" => "La descrizione",
-        "alt text" => "La descrizione della foto",
-        _ => "Il testo",
-    }
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -43,9 +30,9 @@ pub struct Title(String);
 
 impl Title {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let title = clean(input, "title", "invalid_title", 1, 200)?;
+        let title = clean(input, "invalid_title", 1, 200)?;
         if title.contains('\n') {
-            return Err(DomainError::new("invalid_title", "the title must fit on one line"));
+            return Err(DomainError::new("invalid_title").arg("problem", "multiline").arg("max", 200));
         }
         Ok(Self(title))
     }
@@ -61,9 +48,9 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let name = clean(input, "name", "invalid_name", 1, 80)?;
+        let name = clean(input, "invalid_name", 1, 80)?;
         if name.contains(['\n', '\t']) {
-            return Err(DomainError::new("invalid_name", "the name must fit on one line"));
+            return Err(DomainError::new("invalid_name").arg("problem", "multiline").arg("max", 80));
         }
         Ok(Self(name))
     }
@@ -77,10 +64,10 @@ impl PersonName {
 pub fn check_new_password(password: &str) -> Result<(), DomainError> {
     let len = password.chars().count();
     if len < 10 {
-        return Err(DomainError::new("password_too_short", "choose a password of at least 10 characters; a short sentence is easy to remember"));
+        return Err(DomainError::new("password_too_short"));
     }
     if len > 200 {
-        return Err(DomainError::new("password_too_long", "the password is too long: at most 200 characters"));
+        return Err(DomainError::new("password_too_long"));
     }
     Ok(())
 }
@@ -91,7 +78,7 @@ pub struct Description(String);
 
 impl Description {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        Ok(Self(clean(input, "description", "invalid_description", 0, 5000)?))
+        Ok(Self(clean(input, "invalid_description", 0, 5000)?))
     }
 
     pub fn into_inner(self) -> String {
@@ -105,12 +92,9 @@ pub struct AltText(String);
 
 impl AltText {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let text = clean(input, "alt text", "alt_text_required", 0, 1000)?;
+        let text = clean(input, "alt_text_required", 0, 1000)?;
         if text.is_empty() {
-            return Err(DomainError::new(
-                "alt_text_required",
-                "describe the photo in a sentence (alt text) so that blind visitors can enjoy it too",
-            ));
+            return Err(DomainError::new("alt_text_required").arg("problem", "missing").arg("max", 1000));
         }
         Ok(Self(text))
     }
@@ -132,10 +116,7 @@ impl Slug {
             && !s.starts_with('-')
             && !s.ends_with('-');
         if !ok {
-            return Err(DomainError::new(
-                "invalid_slug",
-                "the slug must be 2 to 80 lowercase letters, digits or dashes, like \"voci-del-fiume\"",
-            ));
+            return Err(DomainError::new("invalid_slug"));
         }
         Ok(Self(s.to_owned()))
     }
@@ -184,7 +165,7 @@ mod tests {
         for hostile in ["a\u{FFFF}", "a\u{FFFE}", "\u{FDD0}a", "a\u{1}b", "a\u{7f}", "a\u{85}b", "a\u{10FFFF}"] {
             let e = Title::parse(hostile).unwrap_err();
             assert_eq!(e.code, "invalid_title", "{hostile:?}");
-            assert!(e.italian.is_some());
+            assert!(e.args.contains(&("problem", "invisible".into())), "{e:?}");
         }
         assert_eq!(Description::parse("riga uno\r\nriga due").unwrap().into_inner(), "riga uno\nriga due");
     }

@@ -1,15 +1,18 @@
 //! Plain Rust types with the rules of the piazza: what a work, a call and a person are, and
 //! what input is acceptable. No HTTP, SQL or storage here.
 
+mod arg;
 mod call;
 mod fields;
 mod review;
 mod work;
 
+pub use arg::Arg;
 pub use call::{Call, CallFields, CallState, Cover, NewCall, RawCallFields};
 pub use fields::{check_new_password, clean_file_name, AltText, Description, PersonName, Slug, Title};
 pub use review::{history_audience, may_reply, may_resubmit, may_see, sees_shortlist, Audience, Decision, Flag, Reader};
 pub use work::{Kind, Licence, Status};
+
 
 use std::fmt;
 
@@ -47,31 +50,41 @@ impl Role {
     pub const ALL: [Role; 3] = [Role::Citizen, Role::Curator, Role::Admin];
 }
 
-/// A rule of the domain that some input broke. `code` is stable and part of the API;
-/// `message` says what to change, in words a citizen understands.
+/// A rule of the domain that some input broke. `code` is stable and part of the API; the
+/// words (what to change, in language a citizen understands) are the catalogue's
+/// `error-<code>`, filled with `args`: the values that make the message precise (a limit, a
+/// date, what is allowed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DomainError {
     pub code: &'static str,
-    pub message: String,
-    /// The same message in Italian, when it carries details (dates, what is allowed) that
-    /// the fixed Italian text of its code cannot.
-    pub italian: Option<String>,
+    pub args: Vec<(&'static str, Arg)>,
 }
 
 impl DomainError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), italian: None }
+    pub fn new(code: &'static str) -> Self {
+        Self { code, args: Vec::new() }
     }
 
-    pub fn it(mut self, italian: impl Into<String>) -> Self {
-        self.italian = Some(italian.into());
+    pub fn with_args(code: &'static str, args: impl IntoIterator<Item = (&'static str, Arg)>) -> Self {
+        Self { code, args: args.into_iter().collect() }
+    }
+
+    /// Adds a value the message names (`{ $name }` in the catalogue).
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.args.push((name, value.into()));
         self
     }
 }
 
+/// The code and its values, for logs: the words are the catalogue's (`crate::i18n`), which
+/// the domain does not know.
 impl fmt::Display for DomainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(self.code)?;
+        for (name, value) in &self.args {
+            write!(f, " {name}={value:?}")?;
+        }
+        Ok(())
     }
 }
 

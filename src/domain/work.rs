@@ -18,10 +18,7 @@ impl Kind {
             "story" => Ok(Self::Story),
             "photo" => Ok(Self::Photo),
             "film" => Ok(Self::Film),
-            other => Err(DomainError::new(
-                "invalid_kind",
-                format!("\"{}\" is not a kind of work; choose poem, story, photo or film", other.chars().take(40).collect::<String>()),
-            )),
+            other => Err(DomainError::new("invalid_kind").arg("value", other.chars().take(40).collect::<String>())),
         }
     }
 
@@ -31,6 +28,16 @@ impl Kind {
             Self::Story => "story",
             Self::Photo => "photo",
             Self::Film => "film",
+        }
+    }
+
+    /// The catalogue key of the kind's name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Poem => "kind-poem",
+            Self::Story => "kind-story",
+            Self::Photo => "kind-photo",
+            Self::Film => "kind-film",
         }
     }
 
@@ -99,10 +106,7 @@ impl Licence {
             "cc-by-sa-4.0" => Ok(Self::CcBySa4),
             "cc0-1.0" => Ok(Self::Cc0),
             "all-rights-reserved" => Ok(Self::AllRightsReserved),
-            _ => Err(DomainError::new(
-                "invalid_licence",
-                "choose a licence: cc-by-4.0, cc-by-sa-4.0, cc0-1.0 or all-rights-reserved",
-            )),
+            _ => Err(DomainError::new("invalid_licence")),
         }
     }
 

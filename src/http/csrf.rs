@@ -37,7 +37,7 @@ pub async fn check(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     if !same_origin(&request) {
-        return AppError::client(StatusCode::FORBIDDEN, "cross_site_request", "this form was sent from another site; open the page on Piazza and try again")
+        return AppError::client(StatusCode::FORBIDDEN, "cross_site_request")
             .into_response();
     }
     let Some(session) = cookie(request.headers(), SESSION_COOKIE).filter(|t| !t.is_empty()) else {
@@ -56,7 +56,7 @@ pub async fn check(request: Request, next: Next) -> Response {
                 let sent = form_urlencoded::parse(&bytes).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned());
                 sent.filter(|s| auth::constant_time_eq(s.as_bytes(), expected.as_bytes())).map(|_| Body::from(bytes))
             }
-            Ok(Err(_)) => return AppError::client(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "this form is too large").into_response(),
+            Ok(Err(_)) => return AppError::client(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large").into_response(),
             Err(_) => return StatusCode::REQUEST_TIMEOUT.into_response(),
         }
     } else if media_type == "multipart/form-data" {
@@ -77,11 +77,7 @@ pub async fn check(request: Request, next: Next) -> Response {
 }
 
 fn invalid() -> Response {
-    AppError::client(
-        StatusCode::FORBIDDEN,
-        "csrf_token_invalid",
-        "this form is out of date or did not come from Piazza's page; reload the page and send it again",
-    )
+    AppError::client(StatusCode::FORBIDDEN, "csrf_token_invalid")
     .into_response()
 }
 

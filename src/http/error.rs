@@ -1,8 +1,10 @@
 //! The one error type of the HTTP layer. Client errors carry a stable snake_case code and
-//! a message a person can act on; server errors are logged once here and answered with a
-//! body that reveals nothing.
+//! the values of their message, which the catalogue (`error-<code>`) turns into words a
+//! person can act on; server errors are logged once here and answered with a body that
+//! reveals nothing.
 
 use crate::domain::DomainError;
+use crate::i18n::{Arg, Lang};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,8 +12,9 @@ use piazza_workers::MediaError;
 
 #[derive(Debug)]
 pub enum AppError {
-    /// A 4xx with a stable code.
-    Client { status: StatusCode, code: &'static str, message: String, italian: Option<String> },
+    /// A 4xx with a stable code; its message is the catalogue's `error-<code>`, filled
+    /// with `args`.
+    Client { status: StatusCode, code: &'static str, args: Vec<(&'static str, Arg)> },
     NotFound,
     Unauthenticated,
     Forbidden,
@@ -21,49 +24,52 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self::Client { status, code, message: message.into(), italian: None }
+    pub fn client(status: StatusCode, code: &'static str) -> Self {
+        Self::Client { status, code, args: Vec::new() }
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::BAD_REQUEST, code, message)
+    pub fn bad_request(code: &'static str) -> Self {
+        Self::client(StatusCode::BAD_REQUEST, code)
     }
 
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    pub fn unprocessable(code: &'static str) -> Self {
+        Self::client(StatusCode::UNPROCESSABLE_ENTITY, code)
     }
 
-    /// Status, code and message as the client sees them.
-    pub fn parts(&self) -> (StatusCode, &'static str, String) {
+    /// Adds a value the message names (`{ $name }` in the catalogue). Only client errors
+    /// have a message with values; others ignore it.
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        if let Self::Client { args, .. } = &mut self {
+            args.push((name, value.into()));
+        }
+        self
+    }
+
+    /// Status and stable code as the client sees them.
+    pub fn status_code(&self) -> (StatusCode, &'static str) {
         match self {
-            Self::Client { status, code, message, .. } => (*status, code, message.clone()),
-            Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "nothing here: the page or work does not exist or is not public".into()),
-            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "sign in first".into()),
-            Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "your account may not do this".into()),
-            Self::Unavailable(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "service_unavailable",
-                "the service is busy or under maintenance; nothing was saved, try again in a minute".into(),
-            ),
-            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side; nothing was saved".into()),
+            Self::Client { status, code, .. } => (*status, code),
+            Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
 
-    /// The message in Italian: the error's own when it has details, else the fixed text of
-    /// its code, else the English message.
-    pub fn italian(&self) -> String {
-        if let Self::Client { italian: Some(it), .. } = self {
-            return it.clone();
-        }
-        let (_, code, message) = self.parts();
-        super::i18n::error_message_it(code).map(str::to_owned).unwrap_or(message)
+    /// Status, code and the English message, as the JSON API answers.
+    pub fn parts(&self) -> (StatusCode, &'static str, String) {
+        let (status, code) = self.status_code();
+        (status, code, self.say(Lang::En))
     }
 
-    /// The message in the visitor's language.
-    pub fn say(&self, lang: super::i18n::Lang) -> String {
-        match lang {
-            super::i18n::Lang::It => self.italian(),
-            super::i18n::Lang::En => self.parts().2,
+    /// The message in `lang`, from the catalogue by code, with the values the error
+    /// carries. Server errors carry none: their details are logged, never told.
+    pub fn say(&self, lang: Lang) -> String {
+        let (_, code) = self.status_code();
+        match self {
+            Self::Client { args, .. } => crate::i18n::error_text(lang, code, args),
+            _ => crate::i18n::error_text(lang, code, &[]),
         }
     }
 
@@ -98,7 +104,7 @@ impl IntoResponse for AppError {
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
-        Self::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code, message: e.message, italian: e.italian }
+        Self::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code, args: e.args }
     }
 }
 
@@ -109,7 +115,9 @@ impl From<MediaError> for AppError {
                 "unsupported_format" | "no_video" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            Self::client(status, e.code, e.message)
+            // The engine's own words (sizes, limits) stay in the log and the work's record;
+            // the person reads the catalogue's message for the code.
+            Self::client(status, e.code)
         } else {
             Self::Internal(anyhow::anyhow!(e))
         }
@@ -154,7 +162,7 @@ impl From<crate::service::ServiceError> for AppError {
     fn from(e: crate::service::ServiceError) -> Self {
         use crate::service::{Refusal, ServiceError};
         match e {
-            ServiceError::Refused { refusal, code, message, italian } => {
+            ServiceError::Refused { refusal, code, args } => {
                 let status = match refusal {
                     Refusal::Malformed => StatusCode::BAD_REQUEST,
                     Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
@@ -166,7 +174,7 @@ impl From<crate::service::ServiceError> for AppError {
                     Refusal::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
                     Refusal::NotConfigured => StatusCode::SERVICE_UNAVAILABLE,
                 };
-                Self::Client { status, code, message, italian }
+                Self::Client { status, code, args }
             }
             ServiceError::NotFound => Self::NotFound,
             ServiceError::Unauthenticated => Self::Unauthenticated,

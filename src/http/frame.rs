@@ -3,7 +3,7 @@
 //! pager, and cookies.
 
 use super::error::AppError;
-use super::i18n::{Lang, Texts};
+use crate::i18n::{Lang, T};
 use super::viewer::Viewer;
 use crate::service::Page;
 use crate::state::AppState;
@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 /// What every page's frame needs: words, language, and who is signed in.
 pub struct Frame {
-    pub t: &'static Texts,
+    pub t: T,
     pub lang: &'static str,
     pub other_lang: &'static str,
     pub user_name: Option<String>,
@@ -65,7 +65,7 @@ impl IntoResponse for PageError {
         let status = self.error.parts().0;
         let t = self.lang.texts();
         let message = self.error.say(self.lang);
-        let heading = if status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
+        let heading = if status == StatusCode::NOT_FOUND { t.get("not-found-title") } else { t.get("error-title") };
         let frame = Frame {
             t,
             lang: self.lang.code(),

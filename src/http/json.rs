@@ -11,7 +11,7 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             return too_large(SMALL_BODY_BYTES);
         }
-        Self::bad_request("invalid_json", format!("the request body is not the expected JSON: {}", e.body_text()))
+        Self::bad_request("invalid_json").arg("detail", e.body_text())
     }
 }
 

@@ -56,12 +56,7 @@ pub async fn guard(State((state, rule)): State<(AppState, BodyRule)>, request: R
     }
     let Ok(asker) = asker.body(Body::empty()) else { return response };
     tracing::info!(path = %asker.uri().path(), "request body stalled; cut off");
-    let error = AppError::Client {
-        status: StatusCode::REQUEST_TIMEOUT,
-        code: "request_timeout",
-        message: "the connection stopped sending for too long, so nothing was saved; check the network and send again".into(),
-        italian: Some("La connessione ha smesso di inviare dati troppo a lungo e non è stato salvato nulla: controlla la rete e invia di nuovo.".into()),
-    };
+    let error = AppError::client(StatusCode::REQUEST_TIMEOUT, "request_timeout");
     let mut response = refuse(&state, asker, error).await;
     response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
@@ -70,12 +65,7 @@ pub async fn guard(State((state, rule)): State<(AppState, BodyRule)>, request: R
 /// The refusal of a body over `max_bytes`, with the limit in words.
 pub fn too_large(max_bytes: u64) -> AppError {
     let limit = if max_bytes >= 1024 * 1024 { format!("{} MB", max_bytes / (1024 * 1024)) } else { format!("{} KB", max_bytes.div_ceil(1024)) };
-    AppError::Client {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        code: "payload_too_large",
-        message: format!("this is larger than the {limit} accepted here; send a smaller file or a shorter text"),
-        italian: Some(format!("È più grande dei {limit} accettati qui: invia un file più piccolo o un testo più breve.")),
-    }
+    AppError::client(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").arg("limit", limit)
 }
 
 /// The API answers JSON; pages answer a page in the visitor's language.

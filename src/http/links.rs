@@ -18,11 +18,7 @@ pub fn link_base(state: &AppState, headers: &HeaderMap) -> Result<String, AppErr
         return Ok(origin);
     }
     tracing::error!("PIAZZA_PUBLIC_URL is not set: links in mail cannot be made for a non-local host");
-    Err(AppError::client(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "public_url_required",
-        "this server cannot send links by mail until its public address (PIAZZA_PUBLIC_URL) is configured",
-    ))
+    Err(AppError::client(StatusCode::SERVICE_UNAVAILABLE, "public_url_required"))
 }
 
 /// The link base for mail, if this request can make one.

@@ -6,9 +6,8 @@
 pub mod api;
 mod csrf;
 pub mod error;
-mod json;
 mod frame;
-pub mod i18n;
+mod json;
 mod limits;
 mod links;
 mod media;

@@ -16,16 +16,12 @@ fn multipart_error(e: MultipartError, max_bytes: u64) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(max_bytes)
     } else {
-        AppError::bad_request("invalid_multipart", format!("the upload was interrupted or malformed: {}", e.body_text()))
+        AppError::bad_request("invalid_multipart").arg("detail", e.body_text())
     }
 }
 
 pub fn too_large(max_bytes: u64) -> AppError {
-    AppError::client(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "file_too_large",
-        format!("the file is too large: the limit is {} MB", max_bytes / (1024 * 1024)),
-    )
+    AppError::client(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large").arg("limit_mb", max_bytes / (1024 * 1024))
 }
 
 /// Reads every field of a new work's form. Unknown fields are ignored.
@@ -50,7 +46,7 @@ async fn read_form(state: &AppState, mut multipart: Multipart, id: String, origi
         match name.as_str() {
             "file" => {
                 if input.file.is_some() {
-                    return Err(AppError::unprocessable("too_many_files", "send one file per work"));
+                    return Err(AppError::unprocessable("too_many_files"));
                 }
                 let file = spool(state, field, max_bytes, &original_key).await?;
                 // An empty file input in a browser form arrives as a nameless empty part.
@@ -76,11 +72,11 @@ async fn read_text(mut field: Field<'_>, max: usize) -> Result<String, AppError>
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, max as u64))? {
         if bytes.len() + chunk.len() > max {
-            return Err(AppError::unprocessable("field_too_long", format!("the {name} field is too long")));
+            return Err(AppError::unprocessable("field_too_long").arg("field", name));
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes).map_err(|_| AppError::bad_request("invalid_text", format!("the {name} field is not valid UTF-8 text")))
+    String::from_utf8(bytes).map_err(|_| AppError::bad_request("invalid_text").arg("field", name))
 }
 
 async fn drain(mut field: Field<'_>) -> Result<(), AppError> {
@@ -148,7 +144,7 @@ pub async fn read_cover(mut multipart: Multipart) -> Result<(Vec<u8>, String), A
     while let Some(mut field) = multipart
         .next_field()
         .await
-        .map_err(|e| AppError::bad_request("invalid_multipart", format!("the upload was interrupted or malformed: {}", e.body_text())))?
+        .map_err(|e| AppError::bad_request("invalid_multipart").arg("detail", e.body_text()))?
     {
         match field.name().unwrap_or("") {
             "file" => {
@@ -159,7 +155,7 @@ pub async fn read_cover(mut multipart: Multipart) -> Result<(Vec<u8>, String), A
                     bytes.extend_from_slice(&chunk);
                 }
             }
-            "alt" => alt = field.text().await.map_err(|_| AppError::bad_request("invalid_text", "the description is not valid text"))?,
+            "alt" => alt = field.text().await.map_err(|_| AppError::bad_request("invalid_text"))?,
             _ => {}
         }
     }

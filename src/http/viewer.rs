@@ -1,8 +1,8 @@
 //! Who is asking: a bearer token for the API, or the session cookie of a browser.
 
 use super::error::AppError;
-use super::i18n::Lang;
 use crate::db::users::User;
+use crate::i18n::Lang;
 use crate::service::accounts;
 use crate::service::Actor;
 use crate::state::AppState;

@@ -9,8 +9,7 @@ use crate::db::accounts::{self, Deletion, PersonRow, Reservation, TokenPurpose};
 use crate::db::users::{self, User};
 use crate::db::now_ms;
 use crate::domain::{check_new_password, PersonName, Role};
-// The mails' words; they move to the message catalogue with the rest.
-use crate::http::i18n::{already_registered_mail, no_account_mail, reset_mail, sign_in_link_mail, verify_mail};
+use crate::i18n::{already_registered_mail, no_account_mail, reset_mail, sign_in_link_mail, verify_mail};
 use crate::mail::{is_deliverable, Mail};
 use crate::state::AppState;
 
@@ -34,8 +33,8 @@ const RESET_TTL_MS: i64 = 3600 * 1000;
 const SIGN_IN_LINK_TTL_MS: i64 = 3600 * 1000;
 
 /// The codes of the two sign-in lock-outs: this connection, or this account.
-pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
-pub const ACCOUNT_LOCKED: &str = "account_locked";
+pub const TOO_MANY_ATTEMPTS_CODE: &str = "too_many_attempts";
+pub const ACCOUNT_LOCKED_CODE: &str = "account_locked";
 
 fn wait_s(until: i64) -> u64 {
     ((until - now_ms()).max(1000) as u64).div_ceil(1000)
@@ -46,11 +45,7 @@ fn minutes(seconds: u64) -> u64 {
 }
 
 fn too_many(code: &'static str, retry_after_s: u64) -> ServiceError {
-    ServiceError::refused(
-        Refusal::TooMany { retry_after_s },
-        code,
-        format!("too many attempts from this connection; try again in {} minutes", minutes(retry_after_s)),
-    )
+    ServiceError::refused(Refusal::TooMany { retry_after_s }, code).arg("minutes", minutes(retry_after_s))
 }
 
 fn account_key(email: &str) -> String {
@@ -76,7 +71,7 @@ impl SignInThrottle {
     /// Reserves this attempt under both limits, or refuses with the one that is reached.
     async fn reserve(&mut self, state: &AppState) -> ServiceResult<()> {
         if let Reservation::Refused { until } = accounts::reserve_attempt(&state.db, &self.address_key, THROTTLE_WINDOW_MS, ATTEMPTS_PER_ADDRESS).await? {
-            return Err(too_many(TOO_MANY_ATTEMPTS, wait_s(until)));
+            return Err(too_many(TOO_MANY_ATTEMPTS_CODE, wait_s(until)));
         }
         match accounts::reserve_attempt(&state.db, &self.account_key, THROTTLE_WINDOW_MS, ATTEMPTS_PER_ACCOUNT).await? {
             Reservation::Reserved { count } => {
@@ -86,7 +81,7 @@ impl SignInThrottle {
             Reservation::Refused { until } => {
                 // Not this connection's fault as far as it knows: its attempt was not made.
                 accounts::release_attempt(&state.db, &self.address_key).await?;
-                Err(too_many(ACCOUNT_LOCKED, wait_s(until)))
+                Err(too_many(ACCOUNT_LOCKED_CODE, wait_s(until)))
             }
         }
     }
@@ -128,7 +123,7 @@ async fn count_mail(state: &AppState, client: &str) -> ServiceResult<()> {
     let key = format!("mail:{client}");
     match accounts::reserve_attempt(&state.db, &key, THROTTLE_WINDOW_MS, MAILS_PER_ADDRESS).await? {
         Reservation::Reserved { .. } => Ok(()),
-        Reservation::Refused { until } => Err(too_many(TOO_MANY_ATTEMPTS, wait_s(until))),
+        Reservation::Refused { until } => Err(too_many(TOO_MANY_ATTEMPTS_CODE, wait_s(until))),
     }
 }
 
@@ -174,7 +169,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, client: &str
     let hash = found.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| auth::dummy_hash().to_owned());
     let ok = throttle.check(state, password, hash, link_base).await?;
     let Some(found) = found.filter(|_| ok) else {
-        return Err(ServiceError::refused(Refusal::WrongCredentials, "sign_in_failed", "the email or the password is not right"));
+        return Err(ServiceError::refused(Refusal::WrongCredentials, "sign_in_failed"));
     };
     start_session(state, &found.user.id).await
 }
@@ -220,20 +215,10 @@ async fn reserve_sign_up(state: &AppState, client: &str) -> ServiceResult<()> {
     for (key, limit, everyone) in limits {
         if let Reservation::Refused { until } = accounts::reserve_attempt(&state.db, &key, HOUR_MS, limit).await? {
             let seconds = wait_s(until);
-            let minutes = minutes(seconds);
-            let (en, it) = if everyone {
-                (
-                    format!("the piazza is receiving very many new accounts right now; try again in {minutes} minutes"),
-                    format!("In questo momento Piazza riceve moltissime iscrizioni: riprova tra {minutes} minuti."),
-                )
-            } else {
-                (
-                    format!("too many accounts were made from this connection in the last hour; try again in {minutes} minutes"),
-                    format!("Da questa connessione sono stati creati troppi account nell'ultima ora: riprova tra {minutes} minuti."),
-                )
-            };
             tracing::info!("sign-up refused by its hourly limits");
-            return Err(ServiceError::Refused { refusal: Refusal::TooMany { retry_after_s: seconds }, code: "too_many_sign_ups", message: en, italian: Some(it) });
+            return Err(ServiceError::refused(Refusal::TooMany { retry_after_s: seconds }, "too_many_sign_ups")
+                .arg("minutes", minutes(seconds))
+                .arg("scope", if everyone { "everyone" } else { "address" }));
         }
     }
     Ok(())
@@ -245,7 +230,7 @@ async fn reserve_sign_up(state: &AppState, client: &str) -> ServiceResult<()> {
 pub async fn sign_up(state: &AppState, input: SignUp<'_>, client: &str, link_base: &str) -> ServiceResult<()> {
     let email = auth::normalise_email(input.email)
         .filter(|e| is_deliverable(e))
-        .ok_or_else(|| ServiceError::invalid("invalid_email", "this email address does not look valid"))?;
+        .ok_or_else(|| ServiceError::invalid("invalid_email"))?;
     let name = PersonName::parse(input.name)?.into_inner();
     check_new_password(input.password)?;
     reserve_sign_up(state, client).await?;
@@ -374,11 +359,11 @@ pub async fn delete_account(state: &AppState, actor: Actor<'_>, password: &str, 
     let found = accounts::find_by_id(&state.db, &user.id).await?.ok_or(ServiceError::Unauthenticated)?;
     let ok = throttle.check(state, password, found.password_hash.clone(), link_base).await.map_err(|e| match e {
         // Which of the two limits does not matter here: the person is signed in.
-        ServiceError::Refused { refusal: Refusal::TooMany { retry_after_s }, .. } => too_many(TOO_MANY_ATTEMPTS, retry_after_s),
+        ServiceError::Refused { refusal: Refusal::TooMany { retry_after_s }, .. } => too_many(TOO_MANY_ATTEMPTS_CODE, retry_after_s),
         other => other,
     })?;
     if !ok {
-        return Err(ServiceError::refused(Refusal::NotAllowed, "wrong_password", "the password is not right"));
+        return Err(ServiceError::refused(Refusal::NotAllowed, "wrong_password"));
     }
     let deletion = accounts::delete_account(&state.db, &user.id).await?;
     state.index_notify.notify_one();
@@ -398,10 +383,10 @@ pub async fn people(state: &AppState, actor: Actor<'_>) -> ServiceResult<Vec<Per
 /// An admin gives someone a role.
 pub async fn set_role(state: &AppState, actor: Actor<'_>, id: &str, role: &str) -> ServiceResult<()> {
     let admin = actor.require_admin()?;
-    let role = Role::parse(role).ok_or_else(|| ServiceError::invalid("invalid_role", "choose a role: citizen, curator or admin"))?;
+    let role = Role::parse(role).ok_or_else(|| ServiceError::invalid("invalid_role"))?;
     // An admin who demoted themselves could leave the piazza with no admin at all.
     if admin.id == id {
-        return Err(ServiceError::conflict("own_role", "you cannot change your own role; ask another admin"));
+        return Err(ServiceError::conflict("own_role"));
     }
     accounts::find_by_id(&state.db, id).await?.ok_or(ServiceError::NotFound)?;
     users::set_role(&state.db, id, role, Some(&admin.id)).await?;

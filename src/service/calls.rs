@@ -10,7 +10,7 @@ use crate::state::AppState;
 pub const MAX_COVER_BYTES: u64 = 20 * 1024 * 1024;
 
 pub fn parse_state(s: &str) -> ServiceResult<CallState> {
-    CallState::parse(s).ok_or_else(|| ServiceError::invalid("invalid_state", "a call's state is draft, open, closed, results or archived"))
+    CallState::parse(s).ok_or_else(|| ServiceError::invalid("invalid_state").arg("problem", "other"))
 }
 
 /// A call in any state for curators; others see only calls that are not drafts.
@@ -51,7 +51,7 @@ pub async fn create(state: &AppState, actor: Actor<'_>, slug: &str, raw: &RawCal
     let new_call = NewCall::parse(slug, raw, initial)?;
     calls::insert(&state.db, &new_call, Some(&curator.id)).await.map_err(|e| {
         if crate::db::is_unique_violation(&e) {
-            ServiceError::conflict("slug_taken", "a call with this slug already exists; choose another")
+            ServiceError::conflict("slug_taken")
         } else {
             e.into()
         }
@@ -70,9 +70,9 @@ pub async fn edit(state: &AppState, actor: Actor<'_>, call: &Call, raw: &RawCall
 /// Moves a call along its lifecycle.
 pub async fn set_state(state: &AppState, actor: Actor<'_>, call: &Call, to: CallState) -> ServiceResult<()> {
     let curator = actor.require_curator()?;
-    call.state.check_move(to).map_err(|e| ServiceError::Refused { refusal: super::Refusal::Conflict, code: e.code, message: e.message, italian: e.italian })?;
+    call.state.check_move(to).map_err(|e| ServiceError::Refused { refusal: super::Refusal::Conflict, code: e.code, args: e.args })?;
     if call.state != to && !calls::set_state(&state.db, call, to, &curator.id).await? {
-        return Err(ServiceError::conflict("call_changed", "someone else changed this call meanwhile; reload and try again"));
+        return Err(ServiceError::conflict("call_changed"));
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ const COVER_WIDTH: u32 = 1280;
 /// Makes, stores and records the cover of `call` from the bytes of a picture.
 pub(super) async fn store(state: &AppState, call: &Call, bytes: Vec<u8>, alt: &str, actor_id: &str) -> ServiceResult<()> {
     if bytes.is_empty() {
-        return Err(DomainError::new("file_required", "choose the picture for the call's cover").into());
+        return Err(DomainError::new("file_required").arg("what", "cover").into());
     }
     let alt = AltText::parse(alt)?.into_inner();
     let limits = state.config.limits.clone();

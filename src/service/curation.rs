@@ -33,7 +33,7 @@ async fn resolve_reason(state: &AppState, reason: &str, template_id: Option<&str
     match template_id.filter(|t| !t.is_empty()) {
         Some(id) => Ok(reasons::find(&state.db, id)
             .await?
-            .ok_or_else(|| ServiceError::invalid("unknown_reason_template", "that reason template no longer exists; pick another or write the reason"))?
+            .ok_or_else(|| ServiceError::invalid("unknown_reason_template"))?
             .body),
         None => Ok(String::new()),
     }
@@ -44,17 +44,17 @@ async fn resolve_reason(state: &AppState, reason: &str, template_id: Option<&str
 pub async fn decide(state: &AppState, actor: Actor<'_>, id: &str, input: DecisionInput<'_>, link_base: Option<&str>) -> ServiceResult<()> {
     let curator = actor.require_curator()?;
     let decision = Decision::parse(input.decision)
-        .ok_or_else(|| ServiceError::invalid("invalid_decision", "decision must be \"approve\", \"reject\" or \"request_changes\""))?;
+        .ok_or_else(|| ServiceError::invalid("invalid_decision"))?;
     let reason = resolve_reason(state, input.reason, input.template_id).await?;
     if decision.needs_reason() && reason.is_empty() {
-        return Err(ServiceError::invalid("reason_required", "say why, or pick a reason: the author will read it"));
+        return Err(ServiceError::invalid("reason_required"));
     }
     if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ServiceError::invalid("reason_too_long", "the reason is too long: at most 2000 characters"));
+        return Err(ServiceError::invalid("reason_too_long").arg("max", MAX_REASON_CHARS));
     }
     let work = works::find(&state.db, id).await?.filter(|w| w.status != Status::Withdrawn).ok_or(ServiceError::NotFound)?;
     if !review::decide(&state.db, id, decision, &reason, Some(&curator.id)).await? {
-        return Err(ServiceError::conflict("not_reviewable", "this work is not waiting for this decision: reload the page to see where it is"));
+        return Err(ServiceError::conflict("not_reviewable"));
     }
     state.index_notify.notify_one();
     crate::notify::work_status(state, &work, decision.status(), &reason, &reason, link_base).await;
@@ -64,14 +64,14 @@ pub async fn decide(state: &AppState, actor: Actor<'_>, id: &str, input: Decisio
 /// Shortlists or features a work (or takes the mark away).
 pub async fn set_flag(state: &AppState, actor: Actor<'_>, id: &str, flag: &str, on: bool) -> ServiceResult<()> {
     let curator = actor.require_curator()?;
-    let flag = Flag::parse(flag).ok_or_else(|| ServiceError::invalid("invalid_flag", "the mark is \"shortlisted\" or \"featured\""))?;
+    let flag = Flag::parse(flag).ok_or_else(|| ServiceError::invalid("invalid_flag"))?;
     works::find(&state.db, id).await?.filter(|w| w.status != Status::Withdrawn).ok_or(ServiceError::NotFound)?;
     if review::set_flag(&state.db, id, flag, on, &curator.id).await? {
         return Ok(());
     }
     Err(match flag {
-        Flag::Featured => ServiceError::conflict("not_published", "only a published work can be featured"),
-        Flag::Shortlisted => ServiceError::conflict("not_reviewable", "only a work under review or published can be shortlisted"),
+        Flag::Featured => ServiceError::conflict("not_published"),
+        Flag::Shortlisted => ServiceError::conflict("not_reviewable"),
     })
 }
 
@@ -87,10 +87,10 @@ pub struct BulkOutcome {
 pub async fn bulk_approve(state: &AppState, actor: Actor<'_>, ids: &[String], link_base: Option<&str>) -> ServiceResult<BulkOutcome> {
     actor.require_curator()?;
     if ids.is_empty() {
-        return Err(ServiceError::invalid("nothing_selected", "select at least one work to approve"));
+        return Err(ServiceError::invalid("nothing_selected"));
     }
     if ids.len() > MAX_BULK {
-        return Err(ServiceError::invalid("too_many_works", format!("approve at most {MAX_BULK} works at a time")));
+        return Err(ServiceError::invalid("too_many_works").arg("max", MAX_BULK));
     }
     let mut outcome = BulkOutcome::default();
     for id in ids {
@@ -126,7 +126,7 @@ pub async fn queue_filter(state: &AppState, query: &QueueQuery) -> ServiceResult
         filter.status = Some(
             Status::parse(s)
                 .filter(|s| *s != Status::Withdrawn)
-                .ok_or_else(|| ServiceError::invalid("invalid_status", "status is processing, pending_review, changes_requested, published, rejected or failed"))?,
+                .ok_or_else(|| ServiceError::invalid("invalid_status"))?,
         );
     }
     if let Some(k) = query.kind.as_deref().filter(|s| !s.is_empty()) {
@@ -160,10 +160,10 @@ pub async fn open_reports(state: &AppState, actor: Actor<'_>) -> ServiceResult<V
 
 /// Checks a template's label and text.
 fn parse_template(label: &str, body: &str) -> ServiceResult<(String, String)> {
-    let label = Title::parse(label).map_err(|_| ServiceError::invalid("invalid_label", "give the reason a short name (one line, at most 200 characters)"))?;
+    let label = Title::parse(label).map_err(|_| ServiceError::invalid("invalid_label"))?;
     let body = Description::parse(body)?.into_inner();
     if body.is_empty() || body.chars().count() > MAX_REASON_CHARS {
-        return Err(ServiceError::invalid("invalid_reason", "write the reason the author will read (at most 2000 characters)"));
+        return Err(ServiceError::invalid("invalid_reason"));
     }
     Ok((label.into_inner(), body))
 }

@@ -89,7 +89,7 @@ pub async fn search(state: &AppState, query: &SearchQuery) -> ServiceResult<Sear
         return Ok(SearchResults { works: WorkList::all(state, Vec::new()).await?, snippets: Vec::new() });
     }
     if q.chars().count() > MAX_QUERY_CHARS {
-        return Err(ServiceError::invalid("query_too_long", "the search is too long: at most 200 characters"));
+        return Err(ServiceError::invalid("query_too_long"));
     }
     let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Some(Kind::parse(k)?),

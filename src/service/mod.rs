@@ -15,7 +15,7 @@ pub mod submissions;
 pub mod works;
 
 use crate::db::users::User;
-use crate::domain::{DomainError, Role};
+use crate::domain::{Arg, DomainError, Role};
 use piazza_workers::MediaError;
 
 /// What kind of refusal: the HTTP layer turns it into a status, other callers into whatever
@@ -45,10 +45,10 @@ pub enum Refusal {
 /// The one error type of the application layer.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    /// A refusal with a stable code. `message` and `italian` say what to do until the
-    /// message catalogue renders every code from its arguments.
-    #[error("{code}: {message}")]
-    Refused { refusal: Refusal, code: &'static str, message: String, italian: Option<String> },
+    /// A refusal with a stable code and the values its message names; the catalogue
+    /// (`crate::i18n`, `error-<code>`) says it in the reader's language.
+    #[error("refused: {code}")]
+    Refused { refusal: Refusal, code: &'static str, args: Vec<(&'static str, Arg)> },
     /// Missing, or not visible to this actor: the same answer for both.
     #[error("not found")]
     NotFound,
@@ -66,16 +66,24 @@ pub enum ServiceError {
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 impl ServiceError {
-    pub fn refused(refusal: Refusal, code: &'static str, message: impl Into<String>) -> Self {
-        Self::Refused { refusal, code, message: message.into(), italian: None }
+    pub fn refused(refusal: Refusal, code: &'static str) -> Self {
+        Self::Refused { refusal, code, args: Vec::new() }
     }
 
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        Self::refused(Refusal::Invalid, code, message)
+    pub fn invalid(code: &'static str) -> Self {
+        Self::refused(Refusal::Invalid, code)
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::refused(Refusal::Conflict, code, message)
+    pub fn conflict(code: &'static str) -> Self {
+        Self::refused(Refusal::Conflict, code)
+    }
+
+    /// Adds a value the message names (`{ $name }` in the catalogue); only refusals carry any.
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        if let Self::Refused { args, .. } = &mut self {
+            args.push((name, value.into()));
+        }
+        self
     }
 
     /// The stable code, for callers that tell refusals apart.
@@ -99,16 +107,12 @@ impl ServiceError {
 /// Only people with a confirmed address send works and count in what the public says about
 /// works, so a crowd of throwaway accounts cannot flood, hide or inflate anything.
 pub fn email_not_verified() -> ServiceError {
-    ServiceError::refused(
-        Refusal::NotAllowed,
-        "email_not_verified",
-        "confirm your email address first: open the link we sent you (you can ask for a new one on your account page)",
-    )
+    ServiceError::refused(Refusal::NotAllowed, "email_not_verified")
 }
 
 impl From<DomainError> for ServiceError {
     fn from(e: DomainError) -> Self {
-        Self::Refused { refusal: Refusal::Invalid, code: e.code, message: e.message, italian: e.italian }
+        Self::Refused { refusal: Refusal::Invalid, code: e.code, args: e.args }
     }
 }
 
@@ -119,7 +123,9 @@ impl From<MediaError> for ServiceError {
                 "unsupported_format" | "no_video" => Refusal::Unsupported,
                 _ => Refusal::Invalid,
             };
-            Self::refused(refusal, e.code, e.message)
+            // The engine's own words (sizes, limits) stay in the log and the work's record;
+            // the person reads the catalogue's message for the code.
+            Self::refused(refusal, e.code)
         } else {
             Self::Internal(anyhow::anyhow!(e))
         }

@@ -34,7 +34,7 @@ pub async fn report(state: &AppState, actor: Actor<'_>, id: &str, reason: &str, 
     let user = confirmed(actor)?;
     let reason = Description::parse(reason)?.into_inner();
     if reason.is_empty() || reason.chars().count() > MAX_REPORT_CHARS {
-        return Err(ServiceError::invalid("reason_required", "say in a few words what is wrong with this work (at most 1000 characters)"));
+        return Err(ServiceError::invalid("reason_required"));
     }
     require_published(state, id).await?;
     let outcome = reactions::report(&state.db, id, &user.id, &reason, state.config.report_hide_threshold).await?;

@@ -74,7 +74,7 @@ async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -
 
     let call = calls::find_by_slug(&state.db, input.call.trim())
         .await?
-        .ok_or_else(|| DomainError::new("unknown_call", "there is no call with that name; choose one of the open calls"))?;
+        .ok_or_else(|| DomainError::new("unknown_call"))?;
     let kind = Kind::parse(&input.kind)?;
     call.check_submission(kind, now_ms())?;
     call.check_limit(works::count_by_author_in_call(&state.db, &author.id, &call.id).await?)?;
@@ -137,11 +137,11 @@ async fn check_content(
         let raw = match (&input.text, &input.file) {
             (Some(text), _) if !text.trim().is_empty() => text.as_bytes().to_vec(),
             (_, Some(file)) if file.size > max_bytes => {
-                return Err(DomainError::new("text_too_long", format!("the text is longer than {} characters", state.config.max_text_chars)).into())
+                return Err(DomainError::new("text_too_long").arg("max", state.config.max_text_chars).into())
             }
             (_, Some(file)) => tokio::fs::read(&file.path).await?,
             _ if keep_current => return Ok(content),
-            _ => return Err(DomainError::new("text_required", "write the text of your work, or attach it as a .txt file").into()),
+            _ => return Err(DomainError::new("text_required").into()),
         };
         content.body_text = Some(piazza_workers::text::normalise(&raw, state.config.max_text_chars)?);
         return Ok(content);
@@ -155,7 +155,7 @@ async fn check_content(
         if keep_current {
             return Ok(content);
         }
-        return Err(DomainError::new("file_required", format!("attach the {} file", if kind == Kind::Photo { "photo" } else { "film" })).into());
+        return Err(DomainError::new("file_required").arg("what", if kind == Kind::Photo { "photo" } else { "film" }).into());
     };
     if file.size == 0 {
         return Err(MediaError::permanent("empty_file", "the file is empty").into());
@@ -184,7 +184,7 @@ async fn store_original(state: &AppState, file: &SpooledFile, original: &NewOrig
 
 /// The refusal for a work nobody asked to change.
 fn not_awaiting_changes() -> ServiceError {
-    ServiceError::conflict("not_awaiting_changes", "this work can be changed only when the curators ask for changes")
+    ServiceError::conflict("not_awaiting_changes")
 }
 
 /// The author's own work, if they may send a new version of it now; `NotFound` for anyone

@@ -105,7 +105,7 @@ pub async fn retry(state: &AppState, actor: Actor<'_>, id: &str) -> ServiceResul
     let curator = actor.require_curator()?;
     works::find(&state.db, id).await?.ok_or(ServiceError::NotFound)?;
     if !works::retry_failed(&state.db, id, state.config.job_max_attempts, Some(&curator.id)).await? {
-        return Err(ServiceError::conflict("not_retryable", "only a work whose processing failed can be retried"));
+        return Err(ServiceError::conflict("not_retryable"));
     }
     state.jobs_notify.notify_one();
     Ok(())
@@ -116,11 +116,11 @@ pub async fn reply(state: &AppState, actor: Actor<'_>, id: &str, text: &str) -> 
     let curator = actor.require_curator()?;
     let text = Description::parse(text)?.into_inner();
     if text.is_empty() {
-        return Err(ServiceError::invalid("reply_empty", "write the reply"));
+        return Err(ServiceError::invalid("reply_empty"));
     }
     let work = works::find(&state.db, id).await?.ok_or(ServiceError::NotFound)?;
     if !domain::may_reply(work.status) {
-        return Err(ServiceError::conflict("not_published", "the city can reply only to a published work"));
+        return Err(ServiceError::conflict("not_published"));
     }
     works::set_reply(&state.db, id, &curator.id, &text).await?;
     Ok(())

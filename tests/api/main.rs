@@ -6,6 +6,7 @@ mod media_fixtures;
 
 mod access;
 mod accounts;
+mod architecture;
 mod bad_uploads;
 mod calls;
 mod cli;

@@ -19,7 +19,7 @@ use serde_json::json;
 fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-        .map_err(|_| AppError::unprocessable("invalid_date", format!("{field} must be a date and time like 2026-12-01T09:00:00+01:00")))
+        .map_err(|_| AppError::unprocessable("invalid_date").arg("field", field))
 }
 
 /// A call as curators see it after a change, read again.
@@ -151,7 +151,7 @@ pub async fn set_cover(
 ) -> Result<impl IntoResponse, AppError> {
     viewer.actor().require_curator()?;
     let call = calls::call_for(&state, viewer.actor(), &slug).await?;
-    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send the cover as multipart/form-data: {}", e.body_text())))?;
+    let multipart = multipart.map_err(|e| AppError::bad_request("invalid_multipart").arg("detail", e.body_text()))?;
     let (bytes, alt) = read_cover(multipart).await?;
     calls::set_cover(&state, viewer.actor(), &call, bytes, &alt).await?;
     changed_call_json(&state, &call).await

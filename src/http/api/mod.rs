@@ -23,8 +23,8 @@ use serde_json::json;
 
 type Multi = Result<Multipart, axum::extract::multipart::MultipartRejection>;
 
-fn multipart(multipart: Multi, what: &str) -> Result<Multipart, AppError> {
-    multipart.map_err(|e| AppError::bad_request("invalid_multipart", format!("send {what} as multipart/form-data: {}", e.body_text())))
+fn multipart(multipart: Multi) -> Result<Multipart, AppError> {
+    multipart.map_err(|e| AppError::bad_request("invalid_multipart").arg("detail", e.body_text()))
 }
 
 /// The work as the viewer may see it now.
@@ -46,7 +46,7 @@ pub struct PageQuery {
 
 pub async fn create_work(State(state): State<AppState>, viewer: Viewer, body: Multi) -> Result<impl IntoResponse, AppError> {
     viewer.require()?;
-    let input = upload::read_submission(&state, multipart(body, "the work")?).await?;
+    let input = upload::read_submission(&state, multipart(body)?).await?;
     let id = submissions::submit(&state, viewer.actor(), input).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": Status::Processing.as_str(), "url": format!("/api/v1/works/{id}") }))))
 }
@@ -58,7 +58,7 @@ pub async fn get_work(State(state): State<AppState>, viewer: Viewer, Path(id): P
 pub async fn resubmit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, body: Multi) -> Result<impl IntoResponse, AppError> {
     // Checked before any byte of the upload is read.
     let work = submissions::resubmittable(&state, viewer.actor(), &id).await?;
-    let input = upload::read_resubmission(&state, multipart(body, "the new version")?, &id, work.revision + 1).await?;
+    let input = upload::read_resubmission(&state, multipart(body)?, &id, work.revision + 1).await?;
     submissions::resubmit(&state, viewer.actor(), &id, input).await?;
     Ok((StatusCode::ACCEPTED, work_json(&state, &viewer, &id).await?))
 }

@@ -54,11 +54,11 @@ fn notice(viewer: &Viewer, status: StatusCode, heading: &'static str, message: &
 fn link_invalid(viewer: &Viewer, purpose: TokenPurpose) -> Result<Response, AppError> {
     let t = viewer.lang.texts();
     let retry = match purpose {
-        TokenPurpose::ResetPassword => ("/reset-password", t.reset_request_button),
-        TokenPurpose::VerifyEmail => ("/me/account", t.nav_account),
-        TokenPurpose::SignIn => ("/signin", t.nav_sign_in),
+        TokenPurpose::ResetPassword => ("/reset-password", t.get("reset-request-button")),
+        TokenPurpose::VerifyEmail => ("/me/account", t.get("nav-account")),
+        TokenPurpose::SignIn => ("/signin", t.get("nav-sign-in")),
     };
-    notice(viewer, StatusCode::BAD_REQUEST, t.error_title, t.link_invalid, Some(retry))
+    notice(viewer, StatusCode::BAD_REQUEST, t.get("error-title"), t.get("link-invalid"), Some(retry))
 }
 
 // ---- sign-up ----------------------------------------------------------------------------
@@ -145,7 +145,7 @@ pub async fn verify(State(state): State<AppState>, viewer: Viewer, Form(form): F
     page(&viewer, async {
         let t = viewer.lang.texts();
         if account_ops::verify_email(&state, &form.token).await? {
-            notice(&viewer, StatusCode::OK, t.verify_title, t.verify_done, Some(("/submit", t.nav_submit)))
+            notice(&viewer, StatusCode::OK, t.get("verify-title"), t.get("verify-done"), Some(("/submit", t.get("nav-submit"))))
         } else {
             link_invalid(&viewer, TokenPurpose::VerifyEmail)
         }
@@ -234,7 +234,7 @@ pub async fn reset_request(State(state): State<AppState>, viewer: Viewer, client
         let base = link_base(&state, &headers)?;
         account_ops::request_reset(&state, &form.email, &client.bucket(), &base).await?;
         let t = viewer.lang.texts();
-        notice(&viewer, StatusCode::OK, t.check_inbox_title, t.check_inbox_text, None)
+        notice(&viewer, StatusCode::OK, t.get("check-inbox-title"), t.get("check-inbox-text"), None)
     })
     .await
 }
@@ -323,7 +323,7 @@ pub async fn account(State(state): State<AppState>, viewer: Viewer, Query(q): Qu
         return Ok(Redirect::to("/signin").into_response());
     }
     let t = viewer.lang.texts();
-    let note = (q.done == "sent").then_some(t.verification_sent);
+    let note = (q.done == "sent").then_some(t.get("verification-sent"));
     page(&viewer, account_page(&state, &viewer, note, None)).await
 }
 
@@ -420,7 +420,7 @@ pub async fn people(State(state): State<AppState>, viewer: Viewer, Query(q): Que
             .map(|p| PersonView { id: p.user.id, email: p.user.email, name: p.user.name, role: p.user.role.as_str().to_owned(), verified: p.user.email_verified })
             .collect();
         let roles = Role::ALL.iter().map(|r| (r.as_str(), t.role(r.as_str()))).collect();
-        let notice = (q.done == "role").then_some(t.role_changed);
+        let notice = (q.done == "role").then_some(t.get("role-changed"));
         render(PeoplePage { frame: Frame::new(&viewer), people, roles, notice })
     })
     .await

@@ -5,7 +5,7 @@ use crate::http::frame::{or_form, page, render, Frame, PageResult, Pager};
 use crate::db::reasons::ReasonTemplate;
 use crate::domain::{Call, CallState, Kind, Licence, RawCallFields, Status};
 use crate::http::error::AppError;
-use crate::http::i18n::Texts;
+use crate::i18n::T;
 use crate::local_time;
 use crate::http::upload::read_cover;
 use crate::http::viewer::Viewer;
@@ -76,19 +76,19 @@ impl CallForm {
         let mut check = Ok(());
         let mut time = |value: &str, what: &str| {
             local_time::parse(value).unwrap_or_else(|| {
-                check = Err(AppError::unprocessable("invalid_date", format!("the {what} date is missing or not a date and time")));
+                check = Err(AppError::unprocessable("invalid_date").arg("field", what));
                 0
             })
         };
-        let opens_at = time(&opens, "opening");
-        let closes_at = time(&closes, "closing");
+        let opens_at = time(&opens, "opens_at");
+        let closes_at = time(&closes, "closes_at");
         let max = if limit.is_empty() {
             None
         } else {
             match limit.parse::<i64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    check = Err(AppError::unprocessable("invalid_limit", "the limit of works per person must be a whole number"));
+                    check = Err(AppError::unprocessable("invalid_limit"));
                     None
                 }
             }
@@ -159,7 +159,7 @@ impl CallSummary {
     }
 }
 
-fn choices(t: &Texts) -> (Vec<(&'static str, &'static str)>, Vec<(&'static str, &'static str)>) {
+fn choices(t: T) -> (Vec<(&'static str, &'static str)>, Vec<(&'static str, &'static str)>) {
     (
         Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
         Licence::ALL.iter().map(|l| (l.as_str(), l.label())).collect(),
@@ -316,7 +316,7 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
         let works = cards(found.works);
         let reports = curation::open_reports(&state, viewer.actor()).await?;
         let calls = call_ops::all(&state, viewer.actor()).await?.into_iter().map(|c| (c.slug, c.title)).collect();
-        let notice = q.approved.map(|n| format!("{}: {n}; {} {}", t.w("bulk_done"), q.skipped.unwrap_or(0), t.w("bulk_skipped")));
+        let notice = q.approved.map(|n| t.with2("bulk-approved", "approved", n, "skipped", q.skipped.unwrap_or(0)));
         render(QueuePage {
             frame: Frame::new(&viewer),
             works,

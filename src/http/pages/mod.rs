@@ -5,7 +5,7 @@ pub mod curator;
 
 use super::error::AppError;
 use super::frame::{cookie_header, or_form, page, render, Frame, PageError, PageResult, Pager};
-use super::i18n::{error_message_it, Lang, Texts};
+use crate::i18n::{Lang, T};
 use super::upload;
 use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
 use super::views::{cards, cover_url, WorkView};
@@ -43,7 +43,7 @@ pub struct CallView {
 }
 
 impl CallView {
-    fn new(call: &Call, t: &Texts) -> Self {
+    fn new(call: &Call, t: T) -> Self {
         let phase = call.phase(now_ms());
         Self {
             slug: call.slug.clone(),
@@ -200,38 +200,20 @@ struct WorkPage {
     reasons: Vec<crate::db::reasons::ReasonTemplate>,
 }
 
-fn event_key(action: &str) -> &'static str {
-    match action {
-        "submitted" => "ev_submitted",
-        "resubmitted" => "ev_resubmitted",
-        "approved" => "ev_approved",
-        "rejected" => "ev_rejected",
-        "changes_requested" => "ev_changes_requested",
-        "shortlisted" => "ev_shortlisted",
-        "unshortlisted" => "ev_unshortlisted",
-        "featured" => "ev_featured",
-        "unfeatured" => "ev_unfeatured",
-        _ => "",
-    }
-}
-
 pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
         let work = WorkView::detail(work_ops::visible(&state, viewer.actor(), &id).await?);
         let failure_text = work
             .failure
             .as_ref()
-            .map(|f| match viewer.lang {
-                Lang::It => error_message_it(&f.code).map(str::to_owned).unwrap_or_else(|| f.message.clone()),
-                Lang::En => f.message.clone(),
-            })
+            .map(|f| crate::i18n::error_text(viewer.lang, &f.code, &[]))
             .unwrap_or_default();
         let is_author = viewer.user.as_ref().is_some_and(|u| u.id == work.author_id);
         let (mut history, mut revisions, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
         if is_author || viewer.is_curator() {
             let t = viewer.lang.texts();
             let found = work_ops::history(&state, viewer.actor(), &id).await?;
-            history = found.events.into_iter().map(|e| (crate::local_time::human(e.created_at), t.w(event_key(&e.action)), e.reason)).collect();
+            history = found.events.into_iter().map(|e| (crate::local_time::human(e.created_at), t.event(&e.action), e.reason)).collect();
             revisions = found.revisions;
         }
         if viewer.is_curator() {
@@ -301,10 +283,10 @@ pub struct SignInQuery {
 pub async fn sign_in_form(viewer: Viewer, Query(q): Query<SignInQuery>) -> PageResult {
     let t = viewer.lang.texts();
     let notice = match q.done.as_str() {
-        "signup" => Some(t.sign_up_done),
-        "reset" => Some(t.reset_done),
-        "deleted" => Some(t.account_deleted),
-        "link" => Some(t.check_inbox_text),
+        "signup" => Some(t.get("sign-up-done")),
+        "reset" => Some(t.get("reset-done")),
+        "deleted" => Some(t.get("account-deleted")),
+        "link" => Some(t.get("check-inbox-text")),
         _ => None,
     };
     page(&viewer, async { render(SignInPage { frame: Frame::new(&viewer), error: None, notice, email: String::new(), offer_link: false }) }).await
@@ -330,10 +312,10 @@ pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: Clie
         };
         let (message, offer_link, retry_after) = match &refused {
             service::ServiceError::Refused { refusal: service::Refusal::TooMany { retry_after_s }, code, .. } => {
-                let locked = *code == account_ops::ACCOUNT_LOCKED;
-                (if locked { t.w("account_locked") } else { t.too_many_attempts }, locked, Some(*retry_after_s))
+                let locked = *code == account_ops::ACCOUNT_LOCKED_CODE;
+                (if locked { t.get("account-locked") } else { t.get("too-many-attempts") }, locked, Some(*retry_after_s))
             }
-            service::ServiceError::Refused { refusal: service::Refusal::WrongCredentials, .. } => (t.sign_in_failed, false, None),
+            service::ServiceError::Refused { refusal: service::Refusal::WrongCredentials, .. } => (t.get("sign-in-failed"), false, None),
             _ => return Err(refused.into()),
         };
         let mut response = render(SignInPage { frame: Frame::new(&viewer), error: Some(message), notice: None, email: form.email.clone(), offer_link })?;

@@ -1,0 +1,191 @@
+# What a refusal says, by its stable code: `error-` and the code with `-` for `_`. The
+# API answers these in the language asked for; pages in the visitor's. A comment "# args:"
+# lists the variables an entry takes.
+
+## Everyone
+
+error-not-found = nothing here: the page or work does not exist or is not public
+error-unauthenticated = sign in first
+error-forbidden = your account may not do this
+error-service-unavailable = the service is busy or under maintenance; nothing was saved, try again in a minute
+error-internal-error = something went wrong on our side; nothing was saved
+
+## Requests and forms
+
+error-cross-site-request = this form was sent from another site; open the page on Piazza and try again
+error-csrf-token-invalid = this form is out of date or did not come from Piazza's page; reload the page and send it again
+error-body-too-large = this form is too large
+# args: $limit (like "8 MB")
+error-payload-too-large = this is larger than the { $limit } accepted here; send a smaller file or a shorter text
+error-request-timeout = the connection stopped sending for too long, so nothing was saved; check the network and send again
+# args: $detail (what the parser said)
+error-invalid-json = the request body is not the expected JSON: { $detail }
+# args: $detail (what the parser said)
+error-invalid-multipart = the upload was interrupted or malformed; send it as multipart/form-data: { $detail }
+# args: $field
+error-field-too-long = the { $field } field is too long
+# args: $field
+error-invalid-text = the { $field } field is not valid UTF-8 text
+error-too-many-files = send one file per work
+error-query-too-long = the search is too long: at most 200 characters
+error-public-url-required = this server cannot send links by mail until its public address (PIAZZA_PUBLIC_URL) is configured
+
+## Accounts
+
+error-email-not-verified = confirm your email address first: open the link we sent you (you can ask for a new one on your account page)
+# args: $minutes
+error-too-many-attempts =
+    too many attempts from this connection; try again in { $minutes ->
+        [one] a minute
+       *[other] { $minutes } minutes
+    }
+# args: $minutes, $scope (everyone: the whole piazza's limit; address: this connection's)
+error-too-many-sign-ups =
+    { $scope ->
+        [everyone] the piazza is receiving very many new accounts right now
+       *[address] too many accounts were made from this connection in the last hour
+    }; try again in { $minutes ->
+        [one] a minute
+       *[other] { $minutes } minutes
+    }
+error-password-too-short = choose a password of at least 10 characters; a short sentence is easy to remember
+error-password-too-long = the password is too long: at most 200 characters
+# args: $problem (missing, too-long, invisible, multiline), $max
+error-invalid-name =
+    { $problem ->
+        [missing] the name is missing
+        [too-long] the name is too long: at most { $max } characters
+        [invisible] the name contains invisible or reserved characters that cannot be shown; type it again instead of pasting it
+       *[multiline] the name must fit on one line
+    }
+error-invalid-email = this email address does not look valid
+error-wrong-password = the password is not right
+error-own-role = you cannot change your own role; ask another admin
+error-invalid-role = choose a role: citizen, curator or admin
+
+## Works
+
+# args: $problem (missing, too-long, invisible, multiline), $max
+error-invalid-title =
+    { $problem ->
+        [missing] the title is missing
+        [too-long] the title is too long: at most { $max } characters
+        [invisible] the title contains invisible or reserved characters that cannot be shown; type it again instead of pasting it
+       *[multiline] the title must fit on one line
+    }
+# args: $problem (too-long, invisible), $max
+error-invalid-description =
+    { $problem ->
+        [too-long] the description is too long: at most { $max } characters
+       *[invisible] the description contains invisible or reserved characters that cannot be shown; type it again instead of pasting it
+    }
+# args: $problem (missing, too-long, invisible), $max
+error-alt-text-required =
+    { $problem ->
+        [too-long] the alt text is too long: at most { $max } characters
+        [invisible] the alt text contains invisible or reserved characters that cannot be shown; type it again instead of pasting it
+       *[missing] describe the photo in a sentence (alt text) so that blind visitors can enjoy it too
+    }
+# args: $value (what was sent)
+error-invalid-kind = "{ $value }" is not a kind of work; choose poem, story, photo or film
+error-invalid-licence = choose a licence: cc-by-4.0, cc-by-sa-4.0, cc0-1.0 or all-rights-reserved
+error-unknown-call = there is no call with that name; choose one of the open calls
+# args: $title, $date
+error-call-not-open-yet = the call "{ $title }" is not open yet: it opens on { $date }
+# args: $title, $date
+error-call-closed = the call "{ $title }" closed on { $date } and no longer accepts works
+# args: $kind, $kind_name, $accepted (codes), $accepted_names
+error-kind-not-accepted = this call does not accept a { $kind }; it accepts: { $accepted }
+# args: $licence, $licence_label, $offered (codes), $offered_labels
+error-licence-not-offered = this call does not offer the licence { $licence }; choose one of: { $offered }
+# args: $sent, $max, $title
+error-call-limit-reached =
+    you have already sent { $sent ->
+        [one] one work
+       *[other] { $sent } works
+    } to "{ $title }": each person may send at most { $max }
+# args: $what (photo, film or cover)
+error-file-required =
+    { $what ->
+        [photo] attach the photo file
+        [cover] choose the picture for the call's cover
+       *[film] attach the film file
+    }
+error-text-required = write the text of your work, or attach it as a .txt file
+# args: $max
+error-text-too-long = the text is longer than { $max } characters
+error-text-empty = the text is empty
+error-text-not-utf8 = the text file is not plain UTF-8 text; save it as UTF-8 (.txt or .md) and try again
+error-text-not-plain = the text contains invisible control characters; it does not look like plain text
+error-empty-file = the file is empty
+# args: $limit_mb
+error-file-too-large = the file is too large: the limit is { $limit_mb } MB
+error-unsupported-format = this file is not in a format we can read: send photos as JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP and films as MP4, MOV, WebM, MKV, AVI or Ogg
+error-image-too-large = the photo has too many pixels: send a smaller version
+error-video-too-large = this film's picture is too large: please upload it at a lower resolution
+error-corrupt-file = the file is damaged or incomplete: try sending it again from the original
+error-no-video = this file has no picture, only sound
+error-film-too-long = the film is too long
+error-not-awaiting-changes = this work can be changed only when the curators ask for changes
+
+## Processing
+
+error-processing-timeout = the file took too long to process
+error-processing-error = something on our side went wrong while processing the file: the file is not at fault, and curators can retry it
+error-processing-failed = we could not process this file; a curator can retry it
+error-work-missing = the work no longer exists
+error-not-processing = the work is not waiting to be processed
+error-file-missing = the original file of the work is missing from the store
+error-out-of-memory = the server ran out of memory
+error-encode-failed = the server could not encode the result
+error-io = the server could not read or write a file
+error-io-error = the server could not read or write a file
+
+## Curation
+
+error-unknown-reason-template = that reason template no longer exists; pick another or write the reason
+error-invalid-decision = decision must be "approve", "reject" or "request_changes"
+error-reason-required = say in a few words why: the reason is required
+# args: $max
+error-reason-too-long = the reason is too long: at most { $max } characters
+error-not-reviewable = this work is not waiting for this decision: reload the page to see where it is
+error-invalid-flag = the mark is "shortlisted" or "featured"
+error-not-published = only a published work can be featured or get the city's reply
+error-nothing-selected = select at least one work to approve
+# args: $max
+error-too-many-works =
+    approve at most { $max ->
+        [one] one work
+       *[other] { $max } works
+    } at a time
+error-invalid-status = status is processing, pending_review, changes_requested, published, rejected or failed
+error-invalid-label = give the reason a short name (one line, at most 200 characters)
+error-invalid-reason = write the reason the author will read (at most 2000 characters)
+error-not-retryable = only a work whose processing failed can be retried
+error-reply-empty = write the reply
+
+## Calls
+
+# args: $problem (new: a new call's state; other: any state)
+error-invalid-state =
+    { $problem ->
+        [new] a new call starts as draft or open
+       *[other] a call's state is draft, open, closed, results or archived
+    }
+# args: $field (opens_at or closes_at)
+error-invalid-date =
+    { $field ->
+        [opens_at] the opening date
+       *[closes_at] the closing date
+    } is missing or not a date and time like 2026-12-01T09:00:00+01:00
+error-invalid-dates = the call must close after it opens
+error-invalid-kinds = a call must accept at least one kind of work
+error-invalid-limit = the limit of works per person must be a whole number, at least 1
+error-invalid-question = the question the call asks is missing
+error-invalid-slug = the slug must be 2 to 80 lowercase letters, digits or dashes, like "voci-del-fiume"
+error-slug-taken = a call with this slug already exists; choose another
+# args: $from, $allowed (state codes)
+error-invalid-transition = a call that is { $from } can only become: { $allowed }
+error-call-changed = someone else changed this call meanwhile; reload and try again
+error-sign-in-failed = Wrong email or password.
+error-account-locked = Too many wrong passwords for this account: signing in with the password is paused for 15 minutes. If the account is yours, you can come in now with a link we email you.

@@ -1,0 +1,191 @@
+# Che cosa dice un rifiuto, per il suo codice stabile: `error-` e il codice con `-` al
+# posto di `_`. Un commento "# args:" elenca le variabili di una voce. Ci si rivolge alla
+# persona con forme che vanno bene per tutti.
+
+## Per tutti
+
+error-not-found = Qui non c'è niente: la pagina o l'opera non esiste o non è pubblica.
+error-unauthenticated = Prima accedi con il tuo account.
+error-forbidden = Il tuo account non può farlo.
+error-service-unavailable = Il servizio è momentaneamente occupato: non è stato salvato nulla, riprova tra un minuto.
+error-internal-error = Qualcosa non ha funzionato da parte nostra: non è stato salvato nulla.
+
+## Richieste e moduli
+
+error-cross-site-request = Questo modulo è stato inviato da un altro sito: apri la pagina su Piazza e riprova.
+error-csrf-token-invalid = Questo modulo è scaduto o non viene da una pagina di Piazza: ricarica la pagina e invialo di nuovo.
+error-body-too-large = Questo modulo è troppo grande.
+# args: $limit (come "8 MB")
+error-payload-too-large = È più grande dei { $limit } accettati qui: invia un file più piccolo o un testo più breve.
+error-request-timeout = La connessione ha smesso di inviare dati troppo a lungo e non è stato salvato nulla: controlla la rete e invia di nuovo.
+# args: $detail (che cosa ha detto il lettore JSON)
+error-invalid-json = Il contenuto della richiesta non è il JSON atteso: { $detail }
+# args: $detail (che cosa ha detto il lettore)
+error-invalid-multipart = L'invio si è interrotto o non è un multipart/form-data valido: { $detail }
+# args: $field
+error-field-too-long = Il campo { $field } è troppo lungo.
+# args: $field
+error-invalid-text = Il campo { $field } non è testo UTF-8 valido.
+error-too-many-files = Invia un solo file per opera.
+error-query-too-long = La ricerca è troppo lunga: al massimo 200 caratteri.
+error-public-url-required = Il servizio non può mandare link per email finché non è configurato il suo indirizzo pubblico.
+
+## Account
+
+error-email-not-verified = Conferma prima il tuo indirizzo email: apri il link che ti abbiamo mandato (puoi chiederne uno nuovo dalla pagina del tuo account).
+# args: $minutes
+error-too-many-attempts =
+    Troppi tentativi di accesso. Riprova tra { $minutes ->
+        [one] un minuto
+       *[other] { $minutes } minuti
+    }, oppure reimposta la password.
+# args: $minutes, $scope (everyone: il limite di tutta la piazza; address: di questa connessione)
+error-too-many-sign-ups =
+    { $scope ->
+        [everyone] In questo momento Piazza riceve moltissime iscrizioni
+       *[address] Da questa connessione sono stati creati troppi account nell'ultima ora
+    }: riprova tra { $minutes ->
+        [one] un minuto
+       *[other] { $minutes } minuti
+    }.
+error-password-too-short = Scegli una password di almeno 10 caratteri: una breve frase è facile da ricordare.
+error-password-too-long = La password è troppo lunga: al massimo 200 caratteri.
+# args: $problem (missing, too-long, invisible, multiline), $max
+error-invalid-name =
+    { $problem ->
+        [missing] Scrivi un nome.
+        [too-long] Il nome è troppo lungo: al massimo { $max } caratteri.
+        [invisible] Il nome contiene caratteri invisibili o riservati che non si possono mostrare: scrivilo di nuovo invece di incollarlo.
+       *[multiline] Scrivi il nome su una riga sola.
+    }
+error-invalid-email = Questo indirizzo email non sembra valido.
+error-wrong-password = La password non è corretta.
+error-own-role = Non puoi cambiare il tuo ruolo: chiedilo a un altro amministratore.
+error-invalid-role = Scegli un ruolo: cittadino, curatore o amministratore.
+
+## Opere
+
+# args: $problem (missing, too-long, invisible, multiline), $max
+error-invalid-title =
+    { $problem ->
+        [missing] Manca il titolo.
+        [too-long] Il titolo è troppo lungo: al massimo { $max } caratteri.
+        [invisible] Il titolo contiene caratteri invisibili o riservati che non si possono mostrare: scrivilo di nuovo invece di incollarlo.
+       *[multiline] Il titolo deve stare su una riga sola.
+    }
+# args: $problem (too-long, invisible), $max
+error-invalid-description =
+    { $problem ->
+        [too-long] La descrizione è troppo lunga: al massimo { $max } caratteri.
+       *[invisible] La descrizione contiene caratteri invisibili o riservati che non si possono mostrare: scrivila di nuovo invece di incollarla.
+    }
+# args: $problem (missing, too-long, invisible), $max
+error-alt-text-required =
+    { $problem ->
+        [too-long] La descrizione della foto è troppo lunga: al massimo { $max } caratteri.
+        [invisible] La descrizione della foto contiene caratteri invisibili o riservati che non si possono mostrare: scrivila di nuovo invece di incollarla.
+       *[missing] Descrivi la foto in una frase, per chi non vede.
+    }
+# args: $value (che cosa è stato inviato)
+error-invalid-kind = «{ $value }» non è un tipo di opera: scegli poesia, racconto, foto o video.
+error-invalid-licence = Scegli una licenza.
+error-unknown-call = Questa chiamata non esiste.
+# args: $title, $date
+error-call-not-open-yet = La chiamata «{ $title }» non è ancora aperta: apre il { $date }.
+# args: $title, $date
+error-call-closed = La chiamata «{ $title }» si è chiusa il { $date } e non accetta più opere.
+# args: $kind, $kind_name, $accepted (codici), $accepted_names
+error-kind-not-accepted = Questa chiamata non accetta opere di tipo «{ $kind_name }»; accetta: { $accepted_names }.
+# args: $licence, $licence_label, $offered (codici), $offered_labels
+error-licence-not-offered = Questa chiamata non propone la licenza { $licence_label }; scegli tra: { $offered_labels }.
+# args: $sent, $max, $title
+error-call-limit-reached =
+    Hai già inviato { $sent ->
+        [one] un'opera
+       *[other] { $sent } opere
+    } a «{ $title }»: ogni persona può inviarne al massimo { $max }.
+# args: $what (photo, film o cover)
+error-file-required =
+    { $what ->
+        [photo] Allega il file della foto.
+        [cover] Scegli l'immagine di copertina della chiamata.
+       *[film] Allega il file del video.
+    }
+error-text-required = Scrivi il testo dell'opera, oppure allegalo come file .txt.
+# args: $max
+error-text-too-long = Il testo è troppo lungo: al massimo { $max } caratteri.
+error-text-empty = Il testo è vuoto.
+error-text-not-utf8 = Il file di testo non è in UTF-8: salvalo come testo semplice UTF-8.
+error-text-not-plain = Il testo contiene caratteri di controllo invisibili: non sembra un testo semplice.
+error-empty-file = Il file è vuoto.
+# args: $limit_mb
+error-file-too-large = Il file è troppo grande: il limite è { $limit_mb } MB.
+error-unsupported-format = Questo file non è in un formato che possiamo leggere. Per le foto usa JPEG, PNG, WebP, GIF, HEIC, TIFF o BMP; per i video MP4, MOV, WebM, MKV, AVI o Ogg.
+error-image-too-large = La foto ha troppi pixel: inviane una versione più piccola.
+error-video-too-large = L'immagine del video è troppo grande: invialo a una risoluzione più bassa.
+error-corrupt-file = Il file è danneggiato o incompleto: prova a inviarlo di nuovo dall'originale.
+error-no-video = Questo file non ha immagini, solo audio.
+error-film-too-long = Il video è troppo lungo.
+error-not-awaiting-changes = Puoi modificare l'opera solo quando la redazione ti chiede delle modifiche.
+
+## Elaborazione
+
+error-processing-timeout = Il file ha richiesto troppo tempo per essere elaborato.
+error-processing-error = Qualcosa non ha funzionato da parte nostra durante l'elaborazione del file: non è colpa del file, i curatori possono riprovare.
+error-processing-failed = Non siamo riusciti a elaborare il file; un curatore può riprovare.
+error-work-missing = L'opera non esiste più.
+error-not-processing = L'opera non è in attesa di elaborazione.
+error-file-missing = Il file originale dell'opera non si trova più nell'archivio.
+error-out-of-memory = Il server ha esaurito la memoria.
+error-encode-failed = Il server non è riuscito a codificare il risultato.
+error-io = Il server non è riuscito a leggere o scrivere un file.
+error-io-error = Il server non è riuscito a leggere o scrivere un file.
+
+## Revisione
+
+error-unknown-reason-template = Quel motivo già pronto non esiste più: scegline un altro o scrivi il motivo.
+error-invalid-decision = La decisione è «approve», «reject» o «request_changes».
+error-reason-required = Scrivi in poche parole il motivo.
+# args: $max
+error-reason-too-long = Il motivo è troppo lungo: al massimo { $max } caratteri.
+error-not-reviewable = Quest'opera non è più in attesa di questa decisione: ricarica la pagina per vedere dove si trova.
+error-invalid-flag = Il segno è «shortlisted» o «featured».
+error-not-published = Solo un'opera pubblicata può essere messa in evidenza o ricevere una risposta.
+error-nothing-selected = Seleziona almeno un'opera da approvare.
+# args: $max
+error-too-many-works =
+    Approva al massimo { $max ->
+        [one] un'opera
+       *[other] { $max } opere
+    } alla volta.
+error-invalid-status = Lo stato è processing, pending_review, changes_requested, published, rejected o failed.
+error-invalid-label = Dai al motivo un nome breve, su una riga.
+error-invalid-reason = Scrivi il testo che l'autore leggerà (al massimo 2000 caratteri).
+error-not-retryable = Si può riprovare solo un'opera la cui elaborazione non è riuscita.
+error-reply-empty = Scrivi la risposta.
+
+## Chiamate
+
+# args: $problem (new: lo stato di una chiamata nuova; other: qualsiasi stato)
+error-invalid-state =
+    { $problem ->
+        [new] Una chiamata nuova parte come bozza o aperta.
+       *[other] Lo stato di una chiamata è draft, open, closed, results o archived.
+    }
+# args: $field (opens_at o closes_at)
+error-invalid-date =
+    { $field ->
+        [opens_at] La data di apertura
+       *[closes_at] La data di chiusura
+    } manca o non è una data con ora valida.
+error-invalid-dates = La chiamata deve chiudere dopo essere stata aperta.
+error-invalid-kinds = Una chiamata deve accettare almeno un tipo di opera.
+error-invalid-limit = Il limite di opere per persona deve essere un numero intero, almeno 1.
+error-invalid-question = Manca la domanda che la chiamata pone.
+error-invalid-slug = L'indirizzo può contenere solo lettere minuscole, cifre e trattini (da 2 a 80).
+error-slug-taken = Esiste già una chiamata con questo indirizzo: scegline un altro.
+# args: $from, $allowed (codici degli stati)
+error-invalid-transition = La chiamata non può passare a quello stato da quello in cui si trova ora.
+error-call-changed = Qualcun altro ha appena cambiato questa chiamata: ricarica la pagina e riprova.
+error-sign-in-failed = Email o password non corrette.
+error-account-locked = Troppe password sbagliate per questo account: l'accesso con la password è sospeso per 15 minuti. Se l'account è tuo, puoi entrare subito con un link che ti mandiamo per email.
