@@ -2,11 +2,11 @@
 //! same submission path and jobs as real uploads, so a newcomer's first page is alive.
 //! Running it twice changes nothing.
 
-use crate::db::{now_ms, users, works};
+use crate::db::{now_ms, works};
 use crate::domain::{CallState, RawCallFields, Role, Status};
 use crate::service::curation::{self, DecisionInput};
 use crate::service::submissions::{self, SpooledFile, SubmissionInput};
-use crate::service::{calls, works as work_ops, Actor};
+use crate::service::{calls, operator, works as work_ops, Actor};
 use crate::state::AppState;
 use anyhow::Context;
 use serde::Deserialize;
@@ -74,12 +74,11 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
 
     let mut people = std::collections::HashMap::new();
     for person in &demo.people {
-        let user = match users::find_by_email(&state.db, &person.email).await? {
-            Some(found) => found.user,
+        let user = match operator::find(state, &person.email).await? {
+            Some(user) => user,
             None => {
                 let role = Role::parse(&person.role).context("demo role")?;
-                let hash = crate::auth::hash_password(DEMO_PASSWORD)?;
-                users::insert(&state.db, &person.email, &person.name, role, &hash).await?
+                operator::add_person(state, &person.email, &person.name, role, DEMO_PASSWORD).await?
             }
         };
         people.insert(person.email.clone(), user);
@@ -135,8 +134,9 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
     let ran = crate::jobs::drain(state).await?;
     let mut published = 0;
     for (id, work) in &created {
-        match works::find(&state.db, id).await? {
-            Some(w) if w.status == Status::PendingReview => {
+        let found = work_ops::visible(state, as_curator, id).await.map(|d| d.work);
+        match found {
+            Ok(w) if w.status == Status::PendingReview => {
                 let refused = |e: crate::service::ServiceError| anyhow::anyhow!("demo curation of {id} refused: {e}");
                 let approve = DecisionInput { decision: "approve", reason: "", template_id: None };
                 curation::decide(state, as_curator, id, approve, None).await.map_err(refused)?;
@@ -148,8 +148,9 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
                 }
                 published += 1;
             }
-            Some(w) => tracing::warn!(work.id = %id, status = w.status.as_str(), reason = ?w.failure_message, "demo work not published"),
-            None => {}
+            Ok(w) => tracing::warn!(work.id = %id, status = w.status.as_str(), reason = ?w.failure_message, "demo work not published"),
+            Err(crate::service::ServiceError::NotFound) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     if let (None, Some(cover)) = (&call.cover, &demo.call.cover) {

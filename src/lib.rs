@@ -10,14 +10,15 @@ pub mod auth;
 pub mod config;
 /// Instants as machines read them (RFC 3339 in UTC).
 pub mod clock;
-/// The database pool, migrations and every SQL query, by table.
+/// The database pool, migrations and every SQL query, by table; below `service`.
 pub mod db;
 /// `piazza demo`: sample calls and works so the first page is alive.
 pub mod demo;
 /// The rules of the piazza as plain types and functions: kinds, states, licences, calls,
-/// fields, decisions and marks, who sees what.
+/// fields, decisions and marks, who sees what. Uses nothing else of the crate.
 pub mod domain;
-/// Pages, JSON API, media serving, errors, language: parse, call `service`, render.
+/// The JSON API, the pages and media serving: parse, call `service`, render. The only
+/// layer that knows HTTP; `app` is the only module outside it that uses it.
 pub mod http;
 /// The message catalogue (Fluent files in `locales/`): languages, negotiation, every word.
 pub mod i18n;

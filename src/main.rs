@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use piazza::app::{shutdown_signal, Application};
 use piazza::config::{Config, StorageKind};
-use piazza::db::users;
+use piazza::service::{operator, ServiceError};
 use piazza::domain::Role;
 use piazza::state::AppState;
 use std::io::Read;
@@ -212,7 +212,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command: UserCommand::Add { email, name, role, password_stdin } } => {
             let state = AppState::build(config, false).await?;
-            let email = piazza::auth::normalise_email(&email).ok_or_else(|| anyhow::anyhow!("not a valid email: {email}"))?;
             let role = Role::parse(&role).expect("clap checked the role");
             let (password, generated) = if password_stdin {
                 let mut buf = String::new();
@@ -221,37 +220,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 (piazza::auth::generate_password(), true)
             };
-            if password.chars().count() < 8 {
-                anyhow::bail!("the password must be at least 8 characters");
+            let user = operator::add_person(&state, &email, &name, role, &password).await.map_err(|e| match e {
+                ServiceError::Refused { code: "email_taken", .. } => anyhow::anyhow!("someone with the email {email} already exists"),
+                other => anyhow::anyhow!("{other}"),
+            })?;
+            println!("added {} ({}) as {}", user.name, user.email, user.role.as_str());
+            if generated {
+                println!("password: {password}");
             }
-            let hash = piazza::auth::hash_password(&password)?;
-            match users::insert(&state.db, &email, name.trim(), role, &hash).await {
-                Ok(user) => {
-                    println!("added {} ({}) as {}", user.name, user.email, user.role.as_str());
-                    if generated {
-                        println!("password: {password}");
-                    }
-                    Ok(())
-                }
-                Err(e) if piazza::db::is_unique_violation(&e) => anyhow::bail!("someone with the email {email} already exists"),
-                Err(e) => Err(e.into()),
-            }
+            Ok(())
         }
         Command::User { command: UserCommand::Role { email, role } } => {
             let state = AppState::build(config, false).await?;
-            let email = piazza::auth::normalise_email(&email).unwrap_or(email);
             let role = Role::parse(&role).expect("clap checked the role");
-            let found = users::find_by_email(&state.db, &email).await?.ok_or_else(|| anyhow::anyhow!("no one with the email {email}"))?;
-            users::set_role(&state.db, &found.user.id, role, None).await?;
-            println!("{} ({}) is now {}", found.user.name, found.user.email, role.as_str());
+            let user = operator::set_role(&state, &email, role).await.map_err(|e| no_one(e, &email))?;
+            println!("{} ({}) is now {}", user.name, user.email, role.as_str());
             Ok(())
         }
         Command::Token { command: TokenCommand::Create { email } } => {
             let state = AppState::build(config, false).await?;
-            let email = piazza::auth::normalise_email(&email).unwrap_or(email);
-            let user = users::find_by_email(&state.db, &email).await?.ok_or_else(|| anyhow::anyhow!("no one with the email {email}"))?;
-            let token = piazza::auth::new_token();
-            users::insert_api_token(&state.db, &piazza::auth::token_hash(&token), &user.user.id).await?;
+            let token = operator::create_api_token(&state, &email).await.map_err(|e| no_one(e, &email))?;
             println!("{token}");
             Ok(())
         }
@@ -299,5 +287,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState::build(config, false).await?;
             piazza::demo::load(&state, &samples).await
         }
+    }
+}
+
+/// A refusal at the console, in the operator's words.
+fn no_one(e: ServiceError, email: &str) -> anyhow::Error {
+    match e {
+        ServiceError::NotFound => anyhow::anyhow!("no one with the email {email}"),
+        other => anyhow::anyhow!("{other}"),
     }
 }

@@ -189,3 +189,4 @@ error-invalid-transition = a call that is { $from } can only become: { $allowed 
 error-call-changed = someone else changed this call meanwhile; reload and try again
 error-sign-in-failed = Wrong email or password.
 error-account-locked = Too many wrong passwords for this account: signing in with the password is paused for 15 minutes. If the account is yours, you can come in now with a link we email you.
+error-email-taken = someone with this email address already has an account

@@ -189,3 +189,4 @@ error-invalid-transition = La chiamata non può passare a quello stato da quello
 error-call-changed = Qualcun altro ha appena cambiato questa chiamata: ricarica la pagina e riprova.
 error-sign-in-failed = Email o password non corrette.
 error-account-locked = Troppe password sbagliate per questo account: l'accesso con la password è sospeso per 15 minuti. Se l'account è tuo, puoi entrare subito con un link che ti mandiamo per email.
+error-email-taken = Esiste già un account con questo indirizzo email.

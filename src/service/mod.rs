@@ -10,6 +10,7 @@ pub mod curation;
 pub mod export;
 pub mod gallery;
 pub mod media;
+pub mod operator;
 pub mod reactions;
 pub mod submissions;
 pub mod works;
@@ -47,7 +48,7 @@ pub enum Refusal {
 pub enum ServiceError {
     /// A refusal with a stable code and the values its message names; the catalogue
     /// (`crate::i18n`, `error-<code>`) says it in the reader's language.
-    #[error("refused: {code}")]
+    #[error("{}", crate::i18n::error_text(crate::i18n::Lang::En, .code, .args))]
     Refused { refusal: Refusal, code: &'static str, args: Vec<(&'static str, Arg)> },
     /// Missing, or not visible to this actor: the same answer for both.
     #[error("not found")]
