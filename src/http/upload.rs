@@ -5,7 +5,7 @@ use super::error::{io_error, AppError};
 use crate::domain::clean_file_name;
 use crate::state::AppState;
 use crate::service::calls::MAX_COVER_BYTES;
-use crate::service::submissions::{SpooledFile, SubmissionInput};
+use crate::service::submissions::{self, SpooledFile, SubmissionInput};
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::Multipart;
 use axum::http::StatusCode;
@@ -26,15 +26,13 @@ pub fn too_large(max_bytes: u64) -> AppError {
 
 /// Reads every field of a new work's form. Unknown fields are ignored.
 pub async fn read_submission(state: &AppState, multipart: Multipart) -> Result<SubmissionInput, AppError> {
-    // The id is chosen first so that the file can stream into the store under its final key.
-    let id = crate::db::new_id();
-    let key = crate::storage::original_key(&id);
+    let (id, key) = submissions::new_original();
     read_form(state, multipart, id, key).await
 }
 
-/// Reads the form of an author's new version of `work`, which will be its revision `revision`.
-pub async fn read_resubmission(state: &AppState, multipart: Multipart, work_id: &str, revision: i64) -> Result<SubmissionInput, AppError> {
-    read_form(state, multipart, work_id.to_owned(), crate::storage::revised_original_key(work_id, revision)).await
+/// Reads the form of an author's new version of `work`.
+pub async fn read_resubmission(state: &AppState, multipart: Multipart, work: &crate::db::works::Work) -> Result<SubmissionInput, AppError> {
+    read_form(state, multipart, work.id.clone(), submissions::revised_original(work)).await
 }
 
 async fn read_form(state: &AppState, mut multipart: Multipart, id: String, original_key: String) -> Result<SubmissionInput, AppError> {
@@ -94,7 +92,7 @@ async fn spool(state: &AppState, mut field: Field<'_>, max_bytes: u64, key: &str
     // Parts grow with the largest accepted file so no upload needs more than 9,000 parts;
     // S3's minimum part keeps memory low (a few parts are in flight at once).
     let part_size = (max_bytes / 9_000).max(5 * 1024 * 1024);
-    let mut sink = state.store.begin_upload(key, part_size).await?;
+    let mut sink = submissions::open_upload(state, key, part_size).await?;
     let mut size: u64 = 0;
     let mut head = Vec::with_capacity(SNIFF_LEN);
     let received: Result<(), AppError> = async {

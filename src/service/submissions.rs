@@ -44,6 +44,26 @@ pub struct SubmissionInput {
     pub file: Option<SpooledFile>,
 }
 
+/// Where a new work's file goes, chosen before any byte arrives so the upload can stream
+/// into the store under its final key: the new work's id and that key.
+pub fn new_original() -> (String, String) {
+    let id = new_id();
+    let key = original_key(&id);
+    (id, key)
+}
+
+/// Where the file of a work's next version goes (the version under review is never overwritten).
+pub fn revised_original(work: &Work) -> String {
+    crate::storage::revised_original_key(&work.id, work.revision + 1)
+}
+
+/// Opens a streaming upload into the store under `key`, when the backend takes one (S3:
+/// multipart parts of `part_size`); the submission then owns that object and removes it if
+/// refused.
+pub async fn open_upload(state: &AppState, key: &str, part_size: u64) -> ServiceResult<Option<Box<dyn crate::storage::UploadSink>>> {
+    Ok(state.store.begin_upload(key, part_size).await?)
+}
+
 /// Validates a submission and stores it; returns the new work's id. On any failure,
 /// nothing remains: no row, no stored file.
 pub async fn submit(state: &AppState, actor: Actor<'_>, input: SubmissionInput) -> ServiceResult<String> {

@@ -58,7 +58,7 @@ pub async fn get_work(State(state): State<AppState>, viewer: Viewer, Path(id): P
 pub async fn resubmit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, body: Multi) -> Result<impl IntoResponse, AppError> {
     // Checked before any byte of the upload is read.
     let work = submissions::resubmittable(&state, viewer.actor(), &id).await?;
-    let input = upload::read_resubmission(&state, multipart(body)?, &id, work.revision + 1).await?;
+    let input = upload::read_resubmission(&state, multipart(body)?, &work).await?;
     submissions::resubmit(&state, viewer.actor(), &id, input).await?;
     Ok((StatusCode::ACCEPTED, work_json(&state, &viewer, &id).await?))
 }

@@ -345,8 +345,9 @@ pub async fn bulk_approve(State(state): State<AppState>, viewer: Viewer, headers
         let base = crate::http::links::mail_base(&state, &headers);
         let outcome = curation::bulk_approve(&state, viewer.actor(), &ids, base.as_deref()).await?;
         let (approved, skipped) = (outcome.approved, outcome.skipped);
-        let back = field(&pairs, "back");
-        let back = if back.starts_with("/curate") && !back.starts_with("//") { back } else { "/curate" };
+        // Back to the queue page it came from (with its filters), never elsewhere.
+        let back = crate::http::links::same_origin_path(field(&pairs, "back"));
+        let back = if back.starts_with("/curate") { back } else { "/curate" };
         let sep = if back.contains('?') { '&' } else { '?' };
         Ok(Redirect::to(&format!("{back}{sep}approved={}&skipped={}", approved.len(), skipped.len())).into_response())
     })

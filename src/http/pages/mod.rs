@@ -483,7 +483,7 @@ pub async fn resubmit(State(state): State<AppState>, viewer: Viewer, Path(id): P
     };
     page(&viewer, async {
         let work = submissions::resubmittable(&state, viewer.actor(), &id).await?;
-        let input = upload::read_resubmission(&state, multipart, &id, work.revision + 1).await?;
+        let input = upload::read_resubmission(&state, multipart, &work).await?;
         let result = match submissions::resubmit(&state, service::Actor::person(&user), &id, input).await {
             Ok(()) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
             Err(e) => Err(e.into()),
