@@ -11,6 +11,8 @@ mod json;
 mod limits;
 mod links;
 mod media;
+/// The API's OpenAPI document, generated from the handlers' annotations and types.
+pub mod openapi;
 mod pages;
 pub mod router;
 mod upload;
