@@ -102,13 +102,25 @@ pub fn kind() -> Object {
     one_of(Kind::ALL.map(Kind::as_str))
 }
 
+/// A kind to filter by, or empty for any.
+pub fn kind_filter() -> Object {
+    one_of(Kind::ALL.map(Kind::as_str).into_iter().chain([""]))
+}
+
+/// A call's kinds: at least one.
 pub fn kinds() -> utoipa::openapi::schema::Array {
-    list_of(kind())
+    ArrayBuilder::new().items(kind()).min_items(Some(1)).build()
 }
 
 /// A work's statuses, from [`Status::ALL`].
 pub fn status() -> Object {
     one_of(Status::ALL.map(Status::as_str))
+}
+
+/// The statuses the review queue filters by (withdrawn works are nobody's to review), or
+/// empty for the works waiting for review.
+pub fn queue_status() -> Object {
+    one_of(Status::ALL.into_iter().filter(|s| *s != Status::Withdrawn).map(Status::as_str).chain([""]))
 }
 
 pub fn licence() -> Object {

@@ -57,7 +57,7 @@ pub struct CreateCall {
     #[schema(format = DateTime)]
     closes_at: String,
     /// How many works one person may send; null or left out: no limit.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::json::whole_number::option")]
     #[schema(minimum = 1)]
     max_works_per_person: Option<i64>,
     /// The licences offered; empty or left out: all of them.
@@ -139,9 +139,9 @@ pub struct EditCall {
 
 /// Tells a field set to `null` apart from a field left out.
 mod double_option {
-    use serde::{Deserialize, Deserializer};
+    use serde::Deserializer;
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-        Option::<i64>::deserialize(d).map(Some)
+        crate::http::json::whole_number::option(d).map(Some)
     }
 }
 

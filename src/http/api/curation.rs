@@ -2,14 +2,14 @@
 
 use super::{page_json, work_json, WorkId};
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::json::ApiJson;
+use crate::http::json::{ApiJson, ApiQuery};
 use crate::http::links::mail_base;
 use crate::http::viewer::Viewer;
 use crate::http::views::{BulkApproval, ReasonList, ReasonView, WorkPage, WorkView};
 use crate::service::curation::{self, DecisionInput, QueueQuery};
 use crate::service::Page;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -124,10 +124,11 @@ pub async fn bulk_approve(State(state): State<AppState>, viewer: Viewer, headers
 pub struct QueueParams {
     /// A call's slug.
     pub call: Option<String>,
-    /// Works waiting for review when left out.
-    #[param(schema_with = crate::http::openapi::status)]
+    /// Works waiting for review when left out or empty.
+    #[param(schema_with = crate::http::openapi::queue_status)]
     pub status: Option<String>,
-    #[param(schema_with = crate::http::openapi::kind)]
+    /// Empty: any kind.
+    #[param(schema_with = crate::http::openapi::kind_filter)]
     pub kind: Option<String>,
     /// `1`, `true` or `on`: only shortlisted works.
     pub shortlisted: Option<String>,
@@ -151,13 +152,14 @@ impl QueueParams {
 #[utoipa::path(get, path = "/api/v1/queue", tag = "curation", security(("bearer" = [])), params(QueueParams),
     responses(
         (status = 200, description = "a page of works", body = WorkPage),
+        (status = 400, description = "`invalid_query`: a parameter given twice", body = ErrorBody),
         (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
         (status = 403, description = "not a curator", body = ErrorBody),
         (status = 404, description = "no such call", body = ErrorBody),
         (status = 422, description = "`invalid_status`, `invalid_kind`", body = ErrorBody),
         (status = 503, description = "database unavailable", body = ErrorBody),
     ))]
-pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(params): Query<QueueParams>) -> Result<impl IntoResponse, AppError> {
+pub async fn queue(State(state): State<AppState>, viewer: Viewer, ApiQuery(params): ApiQuery<QueueParams>) -> Result<impl IntoResponse, AppError> {
     Ok(page_json(curation::queue(&state, viewer.actor(), &params.query()).await?.works))
 }
 

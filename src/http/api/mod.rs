@@ -5,7 +5,7 @@ pub mod calls;
 pub mod curation;
 
 use super::error::AppError;
-use super::json::ApiJson;
+use super::json::{ApiJson, ApiQuery};
 use super::upload;
 use super::viewer::Viewer;
 use super::error::ErrorBody;
@@ -15,7 +15,7 @@ use crate::service::gallery::{self, SearchQuery};
 use crate::service::works::{self as work_ops, WorkList};
 use crate::service::{reactions, submissions, Page};
 use crate::state::AppState;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -69,13 +69,13 @@ pub struct SubmissionForm {
     file: Option<Vec<u8>>,
 }
 
-/// A new version, as `multipart/form-data`: the fields that change; left out, a field
-/// keeps its value.
+/// A new version, as `multipart/form-data`: the whole form again; without a new `text` or
+/// `file` the current one stays.
 #[derive(ToSchema)]
 #[allow(dead_code)] // the fields are read one by one from the stream by `upload`
 pub struct ResubmissionForm {
     #[schema(min_length = 1, max_length = 200)]
-    title: Option<String>,
+    title: String,
     #[schema(max_length = 5000)]
     description: Option<String>,
     #[schema(max_length = 1000)]
@@ -195,9 +195,9 @@ pub async fn appreciate_work(State(state): State<AppState>, viewer: Viewer, Path
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReportBody {
-    /// What is wrong with the work.
+    /// What is wrong with the work (without it: `reason_required`).
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 1000)]
+    #[schema(required = true, min_length = 1, max_length = 1000)]
     reason: String,
 }
 
@@ -255,10 +255,11 @@ pub async fn history(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
 #[utoipa::path(get, path = "/api/v1/me/works", tag = "works", security(("bearer" = [])), params(PageQuery),
     responses(
         (status = 200, description = "a page of the asker's works, newest first", body = WorkPage),
+        (status = 400, description = "`invalid_query`: a parameter given twice", body = ErrorBody),
         (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
         (status = 503, description = "database unavailable", body = ErrorBody),
     ))]
-pub async fn my_works(State(state): State<AppState>, viewer: Viewer, Query(q): Query<PageQuery>) -> Result<impl IntoResponse, AppError> {
+pub async fn my_works(State(state): State<AppState>, viewer: Viewer, ApiQuery(q): ApiQuery<PageQuery>) -> Result<impl IntoResponse, AppError> {
     Ok(page_json(work_ops::mine(&state, viewer.actor(), Page::number_from(q.page.as_deref())).await?))
 }
 
@@ -269,7 +270,8 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(max_length = 200)]
     q: String,
-    #[param(schema_with = crate::http::openapi::kind)]
+    /// Empty: any kind.
+    #[param(schema_with = crate::http::openapi::kind_filter)]
     kind: Option<String>,
     /// A call's slug.
     call: Option<String>,
@@ -279,10 +281,11 @@ pub struct SearchParams {
 #[utoipa::path(get, path = "/api/v1/search", tag = "gallery", params(SearchParams),
     responses(
         (status = 200, description = "results in rank order", body = SearchResults),
+        (status = 400, description = "`invalid_query`: a parameter given twice", body = ErrorBody),
         (status = 422, description = "`query_too_long`, `invalid_kind`", body = ErrorBody),
         (status = 503, description = "database or index unavailable", body = ErrorBody),
     ))]
-pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<impl IntoResponse, AppError> {
+pub async fn search(State(state): State<AppState>, ApiQuery(params): ApiQuery<SearchParams>) -> Result<impl IntoResponse, AppError> {
     let query = SearchQuery { q: params.q.clone(), kind: params.kind, call: params.call };
     let results = gallery::search(&state, &query).await?;
     let results = cards(results.works).into_iter().zip(results.snippets).map(|(work, (_, snippet_html))| SearchHit { work, snippet_html }).collect();
