@@ -11,10 +11,10 @@ mod json;
 mod limits;
 mod links;
 mod media;
-/// The API's OpenAPI document, generated from the handlers' annotations and types.
-pub mod openapi;
 mod pages;
 pub mod router;
+/// The schemas of the API's enumerations, from the domain's lists.
+pub mod schemas;
 mod upload;
 pub mod viewer;
 pub mod views;

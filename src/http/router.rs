@@ -4,7 +4,7 @@ use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
 use super::api::{self, calls, curation};
 use super::pages::{self, accounts as account_pages, curator as curator_pages};
-use super::{csrf, media, openapi};
+use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -110,7 +110,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/works/{id}/appreciate", post(api::appreciate_work))
         .route("/api/v1/works/{id}/report", post(api::report_work))
         .route("/api/v1/search", get(api::search))
-        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/openapi.json", get(api::openapi::document))
         .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES as usize));
 
     // A data export is built before its first byte is sent; originals make that slow.

@@ -4,7 +4,7 @@ use crate::db::now_ms;
 use crate::db::works::{RenditionRow, Work};
 use crate::domain::Call;
 use crate::service::works::{WorkDetail, WorkList};
-use super::openapi::{self as doc};
+use super::schemas as doc;
 use serde::Serialize;
 use utoipa::ToSchema;
 

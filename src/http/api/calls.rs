@@ -49,7 +49,7 @@ pub struct CreateCall {
     /// What the city asks its citizens.
     #[schema(min_length = 1, max_length = 5000)]
     question: String,
-    #[schema(schema_with = crate::http::openapi::kinds, min_items = 1)]
+    #[schema(schema_with = crate::http::schemas::kinds)]
     kinds: Vec<String>,
     #[schema(format = DateTime)]
     opens_at: String,
@@ -62,7 +62,7 @@ pub struct CreateCall {
     max_works_per_person: Option<i64>,
     /// The licences offered; empty or left out: all of them.
     #[serde(default)]
-    #[schema(schema_with = crate::http::openapi::licences)]
+    #[schema(schema_with = crate::http::schemas::licences)]
     licences: Vec<String>,
     /// Photos must carry alt text (the default).
     #[serde(default = "yes")]
@@ -73,7 +73,7 @@ pub struct CreateCall {
     results_text: String,
     /// `draft` (invisible until opened), `open` (the default) or `closed`.
     #[serde(default)]
-    #[schema(schema_with = crate::http::openapi::new_call_state)]
+    #[schema(schema_with = crate::http::schemas::new_call_state)]
     state: Option<String>,
 }
 
@@ -121,7 +121,7 @@ pub struct EditCall {
     description: Option<String>,
     #[schema(min_length = 1, max_length = 5000)]
     question: Option<String>,
-    #[schema(schema_with = crate::http::openapi::kinds, min_items = 1)]
+    #[schema(schema_with = crate::http::schemas::kinds)]
     kinds: Option<Vec<String>>,
     #[schema(format = DateTime)]
     opens_at: Option<String>,
@@ -130,7 +130,7 @@ pub struct EditCall {
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<i64>, minimum = 1)]
     max_works_per_person: Option<Option<i64>>,
-    #[schema(schema_with = crate::http::openapi::licences)]
+    #[schema(schema_with = crate::http::schemas::licences)]
     licences: Option<Vec<String>>,
     alt_text_required: Option<bool>,
     #[schema(max_length = 5000)]
@@ -187,7 +187,7 @@ pub async fn edit(
 
 #[derive(Deserialize, ToSchema)]
 pub struct CallStateBody {
-    #[schema(schema_with = crate::http::openapi::call_state)]
+    #[schema(schema_with = crate::http::schemas::call_state)]
     state: String,
 }
 

@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReviewBody {
-    #[schema(schema_with = crate::http::openapi::decision)]
+    #[schema(schema_with = crate::http::schemas::decision)]
     decision: String,
     /// What the author reads: required to reject or to ask for changes (or a template).
     #[serde(default)]
@@ -125,10 +125,10 @@ pub struct QueueParams {
     /// A call's slug.
     pub call: Option<String>,
     /// Works waiting for review when left out or empty.
-    #[param(schema_with = crate::http::openapi::queue_status)]
+    #[param(schema_with = crate::http::schemas::queue_status)]
     pub status: Option<String>,
     /// Empty: any kind.
-    #[param(schema_with = crate::http::openapi::kind_filter)]
+    #[param(schema_with = crate::http::schemas::kind_filter)]
     pub kind: Option<String>,
     /// `1`, `true` or `on`: only shortlisted works.
     pub shortlisted: Option<String>,

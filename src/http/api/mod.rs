@@ -3,6 +3,8 @@
 
 pub mod calls;
 pub mod curation;
+/// The OpenAPI document, generated from these handlers' annotations and types.
+pub mod openapi;
 
 use super::error::AppError;
 use super::json::{ApiJson, ApiQuery};
@@ -53,11 +55,11 @@ pub struct PageQuery {
 pub struct SubmissionForm {
     /// The call's slug.
     call: String,
-    #[schema(schema_with = crate::http::openapi::kind)]
+    #[schema(schema_with = crate::http::schemas::kind)]
     kind: String,
     #[schema(min_length = 1, max_length = 200)]
     title: String,
-    #[schema(schema_with = crate::http::openapi::licence)]
+    #[schema(schema_with = crate::http::schemas::licence)]
     licence: String,
     #[schema(max_length = 5000)]
     description: Option<String>,
@@ -271,7 +273,7 @@ pub struct SearchParams {
     #[param(max_length = 200)]
     q: String,
     /// Empty: any kind.
-    #[param(schema_with = crate::http::openapi::kind_filter)]
+    #[param(schema_with = crate::http::schemas::kind_filter)]
     kind: Option<String>,
     /// A call's slug.
     call: Option<String>,

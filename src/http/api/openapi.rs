@@ -3,14 +3,12 @@
 //! router still lists every path; a test here checks that each `/api/v1` route it lists
 //! is in the document, and nothing else is.
 
-use super::api::{self, calls, curation};
-use super::error::ErrorBody;
-use super::views;
-use crate::domain::{CallState, Decision, Kind, Licence, Status};
+use super::{self as api, calls, curation};
+use crate::http::error::ErrorBody;
+use crate::http::views;
 use crate::service::export::{HistoryEvent, HistoryRevision};
 use axum::http::header;
 use axum::response::IntoResponse;
-use utoipa::openapi::schema::{ArrayBuilder, Object, ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -89,70 +87,6 @@ pub async fn document() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], body)
 }
 
-fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
-    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build()
-}
-
-fn list_of(item: Object) -> utoipa::openapi::schema::Array {
-    ArrayBuilder::new().items(item).build()
-}
-
-/// The kinds of work, from [`Kind::ALL`].
-pub fn kind() -> Object {
-    one_of(Kind::ALL.map(Kind::as_str))
-}
-
-/// A kind to filter by, or empty for any.
-pub fn kind_filter() -> Object {
-    one_of(Kind::ALL.map(Kind::as_str).into_iter().chain([""]))
-}
-
-/// A call's kinds: at least one.
-pub fn kinds() -> utoipa::openapi::schema::Array {
-    ArrayBuilder::new().items(kind()).min_items(Some(1)).build()
-}
-
-/// A work's statuses, from [`Status::ALL`].
-pub fn status() -> Object {
-    one_of(Status::ALL.map(Status::as_str))
-}
-
-/// The statuses the review queue filters by (withdrawn works are nobody's to review), or
-/// empty for the works waiting for review.
-pub fn queue_status() -> Object {
-    one_of(Status::ALL.into_iter().filter(|s| *s != Status::Withdrawn).map(Status::as_str).chain([""]))
-}
-
-pub fn licence() -> Object {
-    one_of(Licence::ALL.map(Licence::as_str))
-}
-
-pub fn licences() -> utoipa::openapi::schema::Array {
-    list_of(licence())
-}
-
-pub fn call_state() -> Object {
-    one_of(CallState::ALL.map(CallState::as_str))
-}
-
-/// What `Call::phase` answers: a state, or `upcoming` for an open call before its dates.
-pub fn call_phase() -> Object {
-    one_of(CallState::ALL.map(CallState::as_str).into_iter().chain(["upcoming"]))
-}
-
-/// The states a call may be created in (`domain::NewCall`).
-pub fn new_call_state() -> Object {
-    one_of([CallState::Draft, CallState::Open, CallState::Closed].map(CallState::as_str))
-}
-
-pub fn decision() -> Object {
-    one_of(Decision::ALL.map(Decision::as_str))
-}
-
-pub fn health_status() -> Object {
-    one_of(["ok", "database_unavailable"])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,7 +95,7 @@ mod tests {
     /// The `(method, path)` pairs of every `/api/v1` route `router.rs` lists, read from its
     /// source: one `.route("path", get(...).post(...))` per line.
     fn routed() -> BTreeSet<(String, String)> {
-        let source = include_str!("router.rs");
+        let source = include_str!("../router.rs");
         let mut routes = BTreeSet::new();
         for line in source.lines().map(str::trim).filter(|l| l.starts_with(".route(\"")) {
             let path = line[".route(\"".len()..].split('"').next().unwrap();
