@@ -21,6 +21,8 @@ error-request-timeout = the connection stopped sending for too long, so nothing 
 # args: $detail (what the parser said)
 error-invalid-json = the request body is not the expected JSON: { $detail }
 # args: $detail (what the parser said)
+error-invalid-query = the query string cannot be read: { $detail }
+# args: $detail (what the parser said)
 error-invalid-multipart = the upload was interrupted or malformed; send it as multipart/form-data: { $detail }
 # args: $field
 error-field-too-long = the { $field } field is too long

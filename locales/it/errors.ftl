@@ -21,6 +21,8 @@ error-request-timeout = La connessione ha smesso di inviare dati troppo a lungo 
 # args: $detail (che cosa ha detto il lettore JSON)
 error-invalid-json = Il contenuto della richiesta non è il JSON atteso: { $detail }
 # args: $detail (che cosa ha detto il lettore)
+error-invalid-query = I parametri dell'indirizzo non si possono leggere: { $detail }
+# args: $detail (che cosa ha detto il lettore)
 error-invalid-multipart = L'invio si è interrotto o non è un multipart/form-data valido: { $detail }
 # args: $field
 error-field-too-long = Il campo { $field } è troppo lungo.

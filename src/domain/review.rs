@@ -12,12 +12,17 @@ pub enum Decision {
 }
 
 impl Decision {
+    pub const ALL: [Decision; 3] = [Self::Approve, Self::Reject, Self::RequestChanges];
+
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "approve" => Some(Self::Approve),
-            "reject" => Some(Self::Reject),
-            "request_changes" => Some(Self::RequestChanges),
-            _ => None,
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Reject => "reject",
+            Self::RequestChanges => "request_changes",
         }
     }
 
@@ -166,8 +171,7 @@ pub fn sees_shortlist(reader: Option<Reader>) -> bool {
 mod tests {
     use super::*;
 
-    const ALL: [Status; 7] =
-        [Status::Processing, Status::PendingReview, Status::ChangesRequested, Status::Published, Status::Rejected, Status::Failed, Status::Withdrawn];
+    const ALL: [Status; 7] = Status::ALL;
 
     #[test]
     fn decisions_apply_to_waiting_works_and_rejection_also_takes_back() {

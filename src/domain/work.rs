@@ -62,6 +62,9 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 7] =
+        [Self::Processing, Self::PendingReview, Self::ChangesRequested, Self::Published, Self::Rejected, Self::Failed, Self::Withdrawn];
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "processing" => Some(Self::Processing),

@@ -83,11 +83,21 @@ impl AppError {
     }
 }
 
+/// Every error of the JSON API: a stable snake_case code a program can act on, and an
+/// English message a person can read.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    /// The stable code, e.g. `not_found`, `invalid_json`, `invalid_title`.
+    pub error: &'static str,
+    pub message: String,
+}
+
 impl AppError {
     /// The JSON answer, without logging (for callers that logged the cause themselves).
     pub fn generic_response(&self) -> Response {
         let (status, code, message) = self.parts();
-        let mut response = (status, Json(serde_json::json!({ "error": code, "message": message }))).into_response();
+        let mut response = (status, Json(ErrorBody { error: code, message })).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
         }

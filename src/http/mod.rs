@@ -13,6 +13,8 @@ mod links;
 mod media;
 mod pages;
 pub mod router;
+/// The schemas of the API's enumerations, from the domain's lists.
+pub mod schemas;
 mod upload;
 pub mod viewer;
 pub mod views;

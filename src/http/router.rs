@@ -110,7 +110,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/works/{id}/appreciate", post(api::appreciate_work))
         .route("/api/v1/works/{id}/report", post(api::report_work))
         .route("/api/v1/search", get(api::search))
-        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/openapi.json", get(api::openapi::document))
         .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES as usize));
 
     // A data export is built before its first byte is sent; originals make that slow.
@@ -161,8 +161,4 @@ fn guarded(state: &AppState, routes: Router<AppState>, rule: BodyRule, total_s: 
 /// logged once, by the panic hook `piazza` installs with its logging (see `main.rs`).
 fn panicked(_panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     AppError::Internal(anyhow::anyhow!("panic")).generic_response()
-}
-
-async fn openapi() -> impl axum::response::IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
 }

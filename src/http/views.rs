@@ -4,12 +4,17 @@ use crate::db::now_ms;
 use crate::db::works::{RenditionRow, Work};
 use crate::domain::Call;
 use crate::service::works::{WorkDetail, WorkList};
+use super::schemas as doc;
 use serde::Serialize;
-use serde_json::json;
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize)]
+/// One file made from a work by the media engine (a WebP width, the JPEG fallback, a film's
+/// H.264 encodings and poster).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Rendition)]
 pub struct RenditionView {
     pub name: String,
+    /// Where it is served; the content hash in the path lets it be cached forever.
     pub url: String,
     pub mime: String,
     pub width: i64,
@@ -17,23 +22,31 @@ pub struct RenditionView {
     pub duration_s: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Why processing failed: a stable code and the engine's words for the author.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Failure)]
 pub struct FailureView {
     pub code: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A work as the asker may see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Work)]
 pub struct WorkView {
     pub id: String,
+    #[schema(schema_with = doc::kind)]
     pub kind: &'static str,
     pub title: String,
+    #[schema(schema_with = doc::status)]
     pub status: &'static str,
+    /// The call's slug.
     pub call: String,
     pub call_title: String,
     pub author: String,
     #[serde(skip)]
     pub author_id: String,
+    #[schema(schema_with = doc::licence)]
     pub licence: &'static str,
     #[serde(skip)]
     pub licence_label: &'static str,
@@ -52,7 +65,9 @@ pub struct WorkView {
     pub dominant_color: Option<String>,
     /// Percent done while processing.
     pub progress: Option<i64>,
+    #[schema(format = DateTime)]
     pub published_at: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// The city's public reply ("la risposta del Comune"), if any.
     pub reply: Option<String>,
@@ -63,7 +78,9 @@ pub struct WorkView {
     pub excerpt: String,
     /// 1 for the first version; one more for each resubmission.
     pub revision: i64,
+    /// On the curators' shortlist (false for anyone but curators).
     pub shortlisted: bool,
+    /// Featured on the call's page.
     pub featured: bool,
 }
 
@@ -205,32 +222,171 @@ pub fn cover_url(call: &Call) -> Option<String> {
     call.cover.as_ref().map(|c| format!("/covers/{}/{}", call.id, c.key.split('/').nth(2).unwrap_or("")))
 }
 
+/// A call's cover picture.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Cover)]
+pub struct CoverView {
+    pub url: Option<String>,
+    pub width: i64,
+    pub height: i64,
+    pub alt: String,
+}
+
+/// A call as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Call)]
+pub struct CallView {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub question: String,
+    #[schema(schema_with = doc::kinds)]
+    pub kinds: Vec<&'static str>,
+    #[schema(format = DateTime)]
+    pub opens_at: String,
+    #[schema(format = DateTime)]
+    pub closes_at: String,
+    #[schema(schema_with = doc::call_state)]
+    pub state: &'static str,
+    /// The state as the public reads it: an open call is `upcoming` before its dates,
+    /// `closed` after them.
+    #[schema(schema_with = doc::call_phase)]
+    pub phase: &'static str,
+    /// Taking submissions now.
+    pub open: bool,
+    /// How many works one person may send (null: no limit).
+    pub max_works_per_person: Option<i64>,
+    #[schema(schema_with = doc::licences)]
+    pub licences: Vec<&'static str>,
+    /// Photos sent to this call must carry alt text.
+    pub alt_text_required: bool,
+    /// The city's words on the results: public from `results` on, always shown to curators.
+    pub results_text: String,
+    pub cover: Option<CoverView>,
+}
+
 /// A call as the API shows it to the public.
-pub fn call_json(call: &Call) -> serde_json::Value {
+pub fn call_view(call: &Call) -> CallView {
     let now = now_ms();
-    json!({
-        "id": call.id,
-        "slug": call.slug,
-        "title": call.title,
-        "description": call.description,
-        "question": call.question,
-        "kinds": call.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        "opens_at": rfc3339_ms(call.opens_at),
-        "closes_at": rfc3339_ms(call.closes_at),
-        "state": call.state.as_str(),
-        "phase": call.phase(now),
-        "open": call.is_open(now),
-        "max_works_per_person": call.max_works_per_person,
-        "licences": call.licences.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
-        "alt_text_required": call.alt_text_required,
-        "results_text": call.public_results_text(),
-        "cover": call.cover.as_ref().map(|c| json!({ "url": cover_url(call), "width": c.width, "height": c.height, "alt": c.alt })),
-    })
+    CallView {
+        id: call.id.clone(),
+        slug: call.slug.clone(),
+        title: call.title.clone(),
+        description: call.description.clone(),
+        question: call.question.clone(),
+        kinds: call.kinds.iter().map(|k| k.as_str()).collect(),
+        opens_at: rfc3339_ms(call.opens_at),
+        closes_at: rfc3339_ms(call.closes_at),
+        state: call.state.as_str(),
+        phase: call.phase(now),
+        open: call.is_open(now),
+        max_works_per_person: call.max_works_per_person,
+        licences: call.licences.iter().map(|l| l.as_str()).collect(),
+        alt_text_required: call.alt_text_required,
+        results_text: call.public_results_text().to_owned(),
+        cover: call.cover.as_ref().map(|c| CoverView { url: cover_url(call), width: c.width, height: c.height, alt: c.alt.clone() }),
+    }
 }
 
 /// A call as curators see it: the results text even before it is published.
-pub fn curator_call_json(call: &Call) -> serde_json::Value {
-    let mut value = call_json(call);
-    value["results_text"] = json!(call.results_text);
-    value
+pub fn curator_call_view(call: &Call) -> CallView {
+    CallView { results_text: call.results_text.clone(), ..call_view(call) }
+}
+
+/// The calls the asker may see.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallList {
+    pub calls: Vec<CallView>,
+}
+
+/// A submission received: the work is being processed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Submitted {
+    pub id: String,
+    /// Always `processing`.
+    #[schema(schema_with = doc::status)]
+    pub status: &'static str,
+    /// Where to follow the work.
+    pub url: String,
+}
+
+/// A page of works with the number of the next page, if any.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkPage {
+    pub works: Vec<WorkView>,
+    #[schema(minimum = 1)]
+    pub page: i64,
+    pub next_page: Option<i64>,
+}
+
+impl WorkPage {
+    pub fn new(list: WorkList) -> Self {
+        let page = list.page;
+        Self { works: cards(list), page: page.number, next_page: page.has_next.then_some(page.number + 1) }
+    }
+}
+
+/// How many people appreciated a work.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Appreciations {
+    pub appreciations: i64,
+}
+
+/// A report received; `recorded` is false when the person had already reported the work.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportReceipt {
+    pub recorded: bool,
+}
+
+/// A work's history: its decisions and its earlier versions, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryView {
+    pub revision: i64,
+    pub events: Vec<crate::service::export::HistoryEvent>,
+    pub revisions: Vec<crate::service::export::HistoryRevision>,
+}
+
+/// One work found, with the matching passage marked up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub work: WorkView,
+    /// HTML: the passage, escaped, with `<b>` around the matched words.
+    pub snippet_html: String,
+}
+
+/// Search results in rank order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResults {
+    pub query: String,
+    pub results: Vec<SearchHit>,
+}
+
+/// Whether the server and its database answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(schema_with = doc::health_status)]
+    pub status: &'static str,
+}
+
+/// What a bulk approval did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkApproval {
+    pub approved: Vec<String>,
+    /// Works that were not (or no longer) waiting for review: someone else decided first.
+    pub skipped: Vec<String>,
+}
+
+/// A ready-made reason curators pick when they decide.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonView {
+    pub id: String,
+    pub label: String,
+    pub text: String,
+}
+
+/// The ready-made reasons.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonList {
+    pub reasons: Vec<ReasonView>,
 }

@@ -85,16 +85,18 @@ pub struct SearchResults {
 /// Runs a search and loads the hits that are (still) published, in rank order.
 pub async fn search(state: &AppState, query: &SearchQuery) -> ServiceResult<SearchResults> {
     let q = query.q.trim();
+    // The filters are checked even when there is nothing to search for: a wrong kind is
+    // the asker's mistake either way.
+    let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
+        Some(k) => Some(Kind::parse(k)?),
+        None => None,
+    };
     if q.is_empty() {
         return Ok(SearchResults { works: WorkList::all(state, Vec::new()).await?, snippets: Vec::new() });
     }
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(ServiceError::invalid("query_too_long"));
     }
-    let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(k) => Some(Kind::parse(k)?),
-        None => None,
-    };
     let call = query.call.clone().filter(|c| !c.is_empty());
     let index = state.search.clone().ok_or_else(|| ServiceError::Unavailable("no search index in this process".into()))?;
     let text = q.to_owned();

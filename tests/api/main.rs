@@ -15,6 +15,7 @@ mod dialogue;
 mod hardening;
 mod journey;
 mod matrix;
+mod openapi;
 mod pages;
 mod queue;
 mod scale;

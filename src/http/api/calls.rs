@@ -1,11 +1,11 @@
 //! The calls' API: curators create, edit and move calls along their lifecycle and give them
 //! covers; everyone lists and reads the calls they may see.
 
-use crate::http::error::AppError;
+use crate::http::error::{AppError, ErrorBody};
 use crate::http::json::ApiJson;
 use crate::http::upload::read_cover;
 use crate::http::viewer::Viewer;
-use crate::http::views::{call_json, curator_call_json};
+use crate::http::views::{call_view, curator_call_view, CallList, CallView};
 use crate::domain::{Call, RawCallFields};
 use crate::service::calls;
 use crate::state::AppState;
@@ -14,7 +14,16 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+/// The `{slug}` of a call in a path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documents `Path<String>`
+pub struct CallSlug {
+    /// The call's slug.
+    slug: String,
+}
 
 fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
@@ -23,30 +32,48 @@ fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
 }
 
 /// A call as curators see it after a change, read again.
-async fn changed_call_json(state: &AppState, call: &Call) -> Result<Json<serde_json::Value>, AppError> {
-    Ok(Json(curator_call_json(&calls::reload(state, call).await?)))
+async fn changed_call_json(state: &AppState, call: &Call) -> Result<Json<CallView>, AppError> {
+    Ok(Json(curator_call_view(&calls::reload(state, call).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreateCall {
+    /// The call's address: lowercase letters, digits and dashes.
+    #[schema(min_length = 2, max_length = 80, pattern = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
     slug: String,
+    #[schema(min_length = 1, max_length = 200)]
     title: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     description: String,
+    /// What the city asks its citizens.
+    #[schema(min_length = 1, max_length = 5000)]
     question: String,
+    #[schema(schema_with = crate::http::schemas::kinds)]
     kinds: Vec<String>,
+    #[schema(format = DateTime)]
     opens_at: String,
+    /// After `opens_at`.
+    #[schema(format = DateTime)]
     closes_at: String,
-    #[serde(default)]
+    /// How many works one person may send; null or left out: no limit.
+    #[serde(default, deserialize_with = "crate::http::json::whole_number::option")]
+    #[schema(minimum = 1)]
     max_works_per_person: Option<i64>,
+    /// The licences offered; empty or left out: all of them.
     #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::licences)]
     licences: Vec<String>,
+    /// Photos must carry alt text (the default).
     #[serde(default = "yes")]
+    #[schema(default = true)]
     alt_text_required: bool,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     results_text: String,
-    /// "draft" (invisible until opened) or "open" (the default).
+    /// `draft` (invisible until opened), `open` (the default) or `closed`.
     #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::new_call_state)]
     state: Option<String>,
 }
 
@@ -54,6 +81,18 @@ fn yes() -> bool {
     true
 }
 
+/// Creates a call (curators).
+#[utoipa::path(post, path = "/api/v1/calls", tag = "calls", security(("bearer" = [])), request_body = CreateCall,
+    responses(
+        (status = 201, description = "the new call", body = CallView),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
+        (status = 403, description = "not a curator", body = ErrorBody),
+        (status = 409, description = "`slug_taken`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 422, description = "a field is invalid (`invalid_dates`, `invalid_slug`, ...)", body = ErrorBody),
+        (status = 503, description = "database unavailable", body = ErrorBody),
+    ))]
 pub async fn create(State(state): State<AppState>, viewer: Viewer, ApiJson(body): ApiJson<CreateCall>) -> Result<impl IntoResponse, AppError> {
     viewer.actor().require_curator()?;
     let raw = RawCallFields {
@@ -70,33 +109,55 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, ApiJson(body)
     };
     let initial = calls::parse_state(body.state.as_deref().unwrap_or("open"))?;
     let call = calls::create(&state, viewer.actor(), &body.slug, &raw, initial).await?;
-    Ok((StatusCode::CREATED, Json(curator_call_json(&call))))
+    Ok((StatusCode::CREATED, Json(curator_call_view(&call))))
 }
 
 /// A partial edit: fields left out keep their value. `max_works_per_person: null` removes the limit.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct EditCall {
+    #[schema(min_length = 1, max_length = 200)]
     title: Option<String>,
+    #[schema(max_length = 5000)]
     description: Option<String>,
+    #[schema(min_length = 1, max_length = 5000)]
     question: Option<String>,
+    #[schema(schema_with = crate::http::schemas::kinds)]
     kinds: Option<Vec<String>>,
+    #[schema(format = DateTime)]
     opens_at: Option<String>,
+    #[schema(format = DateTime)]
     closes_at: Option<String>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
     max_works_per_person: Option<Option<i64>>,
+    #[schema(schema_with = crate::http::schemas::licences)]
     licences: Option<Vec<String>>,
     alt_text_required: Option<bool>,
+    #[schema(max_length = 5000)]
     results_text: Option<String>,
 }
 
 /// Tells a field set to `null` apart from a field left out.
 mod double_option {
-    use serde::{Deserialize, Deserializer};
+    use serde::Deserializer;
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-        Option::<i64>::deserialize(d).map(Some)
+        crate::http::json::whole_number::option(d).map(Some)
     }
 }
 
+/// Edits a call (curators).
+#[utoipa::path(patch, path = "/api/v1/calls/{slug}", tag = "calls", security(("bearer" = [])), params(CallSlug), request_body = EditCall,
+    responses(
+        (status = 200, description = "the call as edited", body = CallView),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
+        (status = 403, description = "not a curator", body = ErrorBody),
+        (status = 404, description = "no such call", body = ErrorBody),
+        (status = 409, description = "`call_changed`: edited by someone else meanwhile", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 422, description = "a field is invalid", body = ErrorBody),
+        (status = 503, description = "database unavailable", body = ErrorBody),
+    ))]
 pub async fn edit(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -124,12 +185,26 @@ pub async fn edit(
     changed_call_json(&state, &call).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CallStateBody {
+    #[schema(schema_with = crate::http::schemas::call_state)]
     state: String,
 }
 
-/// A curator moves a call along its lifecycle (draft, open, closed, results, archived).
+/// A curator moves a call along its lifecycle (draft, open, closed, results, archived), one
+/// step at a time.
+#[utoipa::path(post, path = "/api/v1/calls/{slug}/state", tag = "calls", security(("bearer" = [])), params(CallSlug), request_body = CallStateBody,
+    responses(
+        (status = 200, description = "the call in its new state", body = CallView),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
+        (status = 403, description = "not a curator", body = ErrorBody),
+        (status = 404, description = "no such call", body = ErrorBody),
+        (status = 409, description = "`invalid_transition`, `call_changed`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 422, description = "`invalid_state`", body = ErrorBody),
+        (status = 503, description = "database unavailable", body = ErrorBody),
+    ))]
 pub async fn set_state(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -143,6 +218,31 @@ pub async fn set_state(
     changed_call_json(&state, &call).await
 }
 
+/// A call's cover picture, as `multipart/form-data`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // the fields are read one by one from the stream by `upload`
+pub struct CoverForm {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// What the picture shows, for people who cannot see it.
+    #[schema(min_length = 1, max_length = 1000)]
+    alt: String,
+}
+
+/// Sets a call's cover picture (curators).
+#[utoipa::path(post, path = "/api/v1/calls/{slug}/cover", tag = "calls", security(("bearer" = [])), params(CallSlug),
+    request_body(content = CoverForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "the call with its cover", body = CallView),
+        (status = 400, description = "`invalid_multipart`", body = ErrorBody),
+        (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
+        (status = 403, description = "not a curator", body = ErrorBody),
+        (status = 404, description = "no such call", body = ErrorBody),
+        (status = 413, description = "too large", body = ErrorBody),
+        (status = 415, description = "`unsupported_format`", body = ErrorBody),
+        (status = 422, description = "`file_required`, `alt_text_required`, `corrupt_file`", body = ErrorBody),
+        (status = 503, description = "database or store unavailable", body = ErrorBody),
+    ))]
 pub async fn set_cover(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -157,13 +257,28 @@ pub async fn set_cover(
     changed_call_json(&state, &call).await
 }
 
+/// The calls the asker may see (drafts only to curators).
+#[utoipa::path(get, path = "/api/v1/calls", tag = "calls", security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "the calls", body = CallList),
+        (status = 401, description = "an unknown token", body = ErrorBody),
+        (status = 503, description = "database unavailable", body = ErrorBody),
+    ))]
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<impl IntoResponse, AppError> {
     let list = calls::list(&state, viewer.actor()).await?;
-    let show = if viewer.is_curator() { curator_call_json } else { call_json };
-    Ok(Json(json!({ "calls": list.iter().map(show).collect::<Vec<_>>() })))
+    let show = if viewer.is_curator() { curator_call_view } else { call_view };
+    Ok(Json(CallList { calls: list.iter().map(show).collect() }))
 }
 
+/// One call; the results text before publication only to curators.
+#[utoipa::path(get, path = "/api/v1/calls/{slug}", tag = "calls", security((), ("bearer" = [])), params(CallSlug),
+    responses(
+        (status = 200, description = "the call", body = CallView),
+        (status = 401, description = "an unknown token", body = ErrorBody),
+        (status = 404, description = "no such call, or a draft", body = ErrorBody),
+        (status = 503, description = "database unavailable", body = ErrorBody),
+    ))]
 pub async fn get(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>) -> Result<impl IntoResponse, AppError> {
     let call = calls::call_for(&state, viewer.actor(), &slug).await?;
-    Ok(Json(if viewer.is_curator() { curator_call_json(&call) } else { call_json(&call) }))
+    Ok(Json(if viewer.is_curator() { curator_call_view(&call) } else { call_view(&call) }))
 }
