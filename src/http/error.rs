@@ -8,7 +8,6 @@ use crate::i18n::{Arg, Lang};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use piazza_workers::MediaError;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -115,50 +114,6 @@ impl IntoResponse for AppError {
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
         Self::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code, args: e.args }
-    }
-}
-
-impl From<MediaError> for AppError {
-    fn from(e: MediaError) -> Self {
-        if e.is_permanent() {
-            let status = match e.code {
-                "unsupported_format" | "no_video" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            // The engine's own words (sizes, limits) stay in the log and the work's record;
-            // the person reads the catalogue's message for the code.
-            Self::client(status, e.code)
-        } else {
-            Self::Internal(anyhow::anyhow!(e))
-        }
-    }
-}
-
-impl From<sqlx::Error> for AppError {
-    fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => Self::Unavailable(e.to_string()),
-            other => Self::Internal(other.into()),
-        }
-    }
-}
-
-impl From<crate::storage::StorageError> for AppError {
-    fn from(e: crate::storage::StorageError) -> Self {
-        match e {
-            crate::storage::StorageError::NotFound => Self::NotFound,
-            crate::storage::StorageError::Unavailable(m) => Self::Unavailable(m),
-            crate::storage::StorageError::Io(io) if io.raw_os_error() == Some(28) => {
-                Self::Unavailable("disk full".into())
-            }
-            crate::storage::StorageError::Io(io) => Self::Internal(io.into()),
-        }
-    }
-}
-
-impl From<crate::media_pool::PoolError> for AppError {
-    fn from(e: crate::media_pool::PoolError) -> Self {
-        Self::Internal(e.into())
     }
 }
 

@@ -107,7 +107,7 @@ async fn spool(state: &AppState, mut field: Field<'_>, max_bytes: u64, key: &str
             }
             file.write_all(&chunk).await.map_err(io_error)?;
             if let Some(sink) = sink.as_mut() {
-                sink.write(chunk).await?;
+                sink.write(chunk).await.map_err(crate::service::ServiceError::from)?;
             }
         }
         file.flush().await.map_err(io_error)?;
@@ -121,7 +121,7 @@ async fn spool(state: &AppState, mut field: Field<'_>, max_bytes: u64, key: &str
     .await;
     let stored_key = match (received, sink) {
         (Ok(()), Some(sink)) => {
-            sink.finish().await?;
+            sink.finish().await.map_err(crate::service::ServiceError::from)?;
             Some(key.to_owned())
         }
         (Ok(()), None) => None,
@@ -153,7 +153,7 @@ pub async fn read_cover(mut multipart: Multipart) -> Result<(Vec<u8>, String), A
                     bytes.extend_from_slice(&chunk);
                 }
             }
-            "alt" => alt = field.text().await.map_err(|_| AppError::bad_request("invalid_text"))?,
+            "alt" => alt = field.text().await.map_err(|_| AppError::bad_request("invalid_text").arg("field", "alt"))?,
             _ => {}
         }
     }

@@ -140,9 +140,7 @@ impl Arg {
     }
 }
 
-/// A day as each language writes it: 01/12/2026 in Italian, 2026-12-01 in English (UTC: a
-/// day, not an hour, is what these messages say).
-/// A day as each language writes it, on the calendar of Rome (a call closing at 00:30
+/// A day as each language writes it (01/12/2026, 2026-12-01), on the calendar of Rome (a call closing at 00:30
 /// Italian time closes on that day, not on the UTC evening before).
 fn day(lang: Lang, ms: i64) -> String {
     match lang {

@@ -115,6 +115,13 @@ pub struct QueueQuery {
     pub page: i64,
 }
 
+impl QueueQuery {
+    /// A yes/no filter as forms and links send it: a ticked checkbox or `1`/`true`.
+    pub fn ticked(value: Option<&str>) -> bool {
+        value.is_some_and(|s| s == "1" || s == "true" || s == "on")
+    }
+}
+
 /// Turns the queue's query into a filter.
 pub async fn queue_filter(state: &AppState, query: &QueueQuery) -> ServiceResult<QueueFilter> {
     let mut filter = QueueFilter::default();
@@ -149,7 +156,7 @@ pub async fn queue(state: &AppState, actor: Actor<'_>, query: &QueueQuery) -> Se
     let (limit, offset) = Page::window(query.page, QUEUE_PAGE_SIZE);
     let rows = review::queue(&state.db, &filter, limit, offset).await?;
     let (list, page) = Page::trim(query.page, QUEUE_PAGE_SIZE, rows);
-    Ok(Queue { works: WorkList::load(state, list, page).await?, filter })
+    Ok(Queue { works: WorkList::load(state, list, page, actor.reader()).await?, filter })
 }
 
 /// Works the public reported, most reported first.

@@ -31,7 +31,7 @@ pub async fn front(state: &AppState, now_ms: i64) -> ServiceResult<Front> {
         .into_iter()
         .filter(|c| matches!(c.phase(now_ms), "open" | "upcoming" | "results"))
         .partition(|c| c.phase(now_ms) != "results");
-    let works = WorkList::all(state, works::list_published(&state.db, None, FRONT_WORKS, 0).await?).await?;
+    let works = WorkList::all(state, works::list_published(&state.db, None, FRONT_WORKS, 0).await?, None).await?;
     Ok(Front { calls, results, works })
 }
 
@@ -59,12 +59,12 @@ pub async fn call(state: &AppState, actor: Actor<'_>, slug: &str, page: i64) -> 
     let (limit, offset) = Page::window(page, CALL_PAGE_SIZE);
     let rows = works::list_published(&state.db, Some(&call.id), limit, offset).await?;
     let (rows, page) = Page::trim(page, CALL_PAGE_SIZE, rows);
-    Ok(CallGallery { featured: WorkList::all(state, featured).await?, works: WorkList::load(state, rows, page).await?, call })
+    Ok(CallGallery { featured: WorkList::all(state, featured, actor.reader()).await?, works: WorkList::load(state, rows, page, actor.reader()).await?, call })
 }
 
 /// The latest published works, of the whole piazza or of one call, for a feed.
 pub async fn latest(state: &AppState, call: Option<&Call>) -> ServiceResult<WorkList> {
-    WorkList::all(state, works::list_published(&state.db, call.map(|c| c.id.as_str()), FEED_ENTRIES, 0).await?).await
+    WorkList::all(state, works::list_published(&state.db, call.map(|c| c.id.as_str()), FEED_ENTRIES, 0).await?, None).await
 }
 
 /// A search as typed.
@@ -92,7 +92,7 @@ pub async fn search(state: &AppState, query: &SearchQuery) -> ServiceResult<Sear
         None => None,
     };
     if q.is_empty() {
-        return Ok(SearchResults { works: WorkList::all(state, Vec::new()).await?, snippets: Vec::new() });
+        return Ok(SearchResults { works: WorkList::all(state, Vec::new(), None).await?, snippets: Vec::new() });
     }
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(ServiceError::invalid("query_too_long"));
@@ -115,5 +115,5 @@ pub async fn search(state: &AppState, query: &SearchQuery) -> ServiceResult<Sear
             list.push(work);
         }
     }
-    Ok(SearchResults { works: WorkList::all(state, list).await?, snippets })
+    Ok(SearchResults { works: WorkList::all(state, list, None).await?, snippets })
 }

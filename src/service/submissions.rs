@@ -67,9 +67,11 @@ pub async fn open_upload(state: &AppState, key: &str, part_size: u64) -> Service
 /// Validates a submission and stores it; returns the new work's id. On any failure,
 /// nothing remains: no row, no stored file.
 pub async fn submit(state: &AppState, actor: Actor<'_>, input: SubmissionInput) -> ServiceResult<String> {
-    let author = actor.require()?;
     let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
-    let result = submit_inner(state, author, input).await;
+    let result = match actor.require() {
+        Ok(author) => submit_inner(state, author, input).await,
+        Err(e) => Err(e),
+    };
     // A refused submission, or a text work whose file is not kept, leaves no object.
     drop_streamed_upload(state, streamed, matches!(&result, Ok((_, true)))).await;
     result.map(|(id, _)| id)
@@ -222,9 +224,11 @@ pub async fn resubmittable(state: &AppState, actor: Actor<'_>, id: &str) -> Serv
 /// alt text, and, if sent, new text or a new file. The earlier version stays in the history.
 /// On any failure nothing changes and no new file remains.
 pub async fn resubmit(state: &AppState, actor: Actor<'_>, work_id: &str, input: SubmissionInput) -> ServiceResult<()> {
-    let author = actor.require()?;
     let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
-    let result = resubmit_inner(state, author, work_id, input).await;
+    let result = match actor.require() {
+        Ok(author) => resubmit_inner(state, author, work_id, input).await,
+        Err(e) => Err(e),
+    };
     drop_streamed_upload(state, streamed, matches!(&result, Ok(true))).await;
     result.map(|_| ())
 }

@@ -30,16 +30,20 @@ pub struct WorkList {
 }
 
 impl WorkList {
-    /// Loads the renditions of `works`, one page of a longer list.
-    pub async fn load(state: &AppState, works: Vec<Work>, page: Page) -> ServiceResult<Self> {
+    /// Loads the renditions of `works`, one page of a longer list, as `reader` may see them:
+    /// the shortlist mark only for curators.
+    pub async fn load(state: &AppState, mut works: Vec<Work>, page: Page, reader: Option<domain::Reader<'_>>) -> ServiceResult<Self> {
+        if !domain::sees_shortlist(reader) {
+            works.iter_mut().for_each(|w| w.shortlisted = false);
+        }
         let ids: Vec<&str> = works.iter().map(|w| w.id.as_str()).collect();
         let renditions = works::renditions_of(&state.db, &ids).await?;
         Ok(Self { works, renditions, page })
     }
 
     /// A whole list, not a page of one.
-    pub async fn all(state: &AppState, works: Vec<Work>) -> ServiceResult<Self> {
-        Self::load(state, works, Page { number: 1, has_prev: false, has_next: false }).await
+    pub async fn all(state: &AppState, works: Vec<Work>, reader: Option<domain::Reader<'_>>) -> ServiceResult<Self> {
+        Self::load(state, works, Page { number: 1, has_prev: false, has_next: false }, reader).await
     }
 }
 
@@ -87,7 +91,7 @@ pub async fn mine(state: &AppState, actor: Actor<'_>, page: i64) -> ServiceResul
     let (limit, offset) = Page::window(page, MY_WORKS_PAGE_SIZE);
     let rows = works::list_by_author(&state.db, &user.id, limit, offset).await?;
     let (list, page) = Page::trim(page, MY_WORKS_PAGE_SIZE, rows);
-    WorkList::load(state, list, page).await
+    WorkList::load(state, list, page, actor.reader()).await
 }
 
 /// The author takes a work back: gone from the gallery, search and the store at once.

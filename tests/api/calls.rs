@@ -102,6 +102,12 @@ async fn curators_shortlist_feature_bulk_approve_and_keep_reasons(app: &TestApp)
     let r = flags(&ids[0], json!({ "shortlisted": true })).await.unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["shortlisted"], true);
     assert_eq!(app.get_work(Some(&anna), &ids[0]).await.json::<Value>().await.unwrap()["shortlisted"], false, "the shortlist is the curators' own");
+    // Nor does a list show it: the author's own works, a call's gallery, search.
+    let mine: Value = app.client.get(app.url("/api/v1/me/works")).bearer_auth(&anna.token).send().await.unwrap().json().await.unwrap();
+    let listed = mine["works"].as_array().unwrap().iter().find(|w| w["id"] == ids[0].as_str()).expect("listed").clone();
+    assert_eq!(listed["shortlisted"], false, "the author's list does not show the shortlist: {listed}");
+    let queue: Value = app.client.get(app.url("/api/v1/queue?call=scelte&shortlisted=1")).bearer_auth(&curator.token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(queue["works"][0]["shortlisted"], true, "curators see their marks in the queue");
     let queue: Value = app.client.get(app.url("/api/v1/queue?call=scelte&shortlisted=1")).bearer_auth(&curator.token).send().await.unwrap().json().await.unwrap();
     assert_eq!(queue["works"].as_array().unwrap().len(), 1);
     let r = app.client.get(app.url("/api/v1/queue?status=bogus")).bearer_auth(&curator.token).send().await.unwrap();

@@ -26,9 +26,7 @@ pub struct CallSlug {
 }
 
 fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-        .map_err(|_| AppError::unprocessable("invalid_date").arg("field", field))
+    crate::clock::parse_rfc3339_ms(value).ok_or_else(|| AppError::unprocessable("invalid_date").arg("field", field))
 }
 
 /// A call as curators see it after a change, read again.

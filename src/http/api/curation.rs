@@ -22,7 +22,7 @@ pub struct ReviewBody {
     decision: String,
     /// What the author reads: required to reject or to ask for changes (or a template).
     #[serde(default)]
-    #[schema(max_length = 5000)]
+    #[schema(max_length = 2000)]
     reason: String,
     /// The id of a ready-made reason, used when `reason` is empty.
     #[serde(default)]
@@ -45,10 +45,10 @@ pub struct ReasonId {
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
         (status = 403, description = "not a curator", body = ErrorBody),
-        (status = 404, description = "no such work, or no such reason template", body = ErrorBody),
+        (status = 404, description = "no such work", body = ErrorBody),
         (status = 409, description = "`not_reviewable`: the work is not waiting for a decision", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
-        (status = 422, description = "`invalid_decision`, `reason_required`", body = ErrorBody),
+        (status = 422, description = "`invalid_decision`, `reason_required`, `reason_too_long`, `unknown_reason_template`", body = ErrorBody),
         (status = 503, description = "database unavailable", body = ErrorBody),
     ))]
 pub async fn review_work(
@@ -142,7 +142,7 @@ impl QueueParams {
             call: self.call.clone(),
             status: self.status.clone(),
             kind: self.kind.clone(),
-            shortlisted_only: self.shortlisted.as_deref().is_some_and(|s| s == "1" || s == "true" || s == "on"),
+            shortlisted_only: QueueQuery::ticked(self.shortlisted.as_deref()),
             page: Page::number_from(self.page.as_deref()),
         }
     }

@@ -308,7 +308,7 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
             call: q.call.clone(),
             status: q.status.clone(),
             kind: q.kind.clone(),
-            shortlisted_only: q.shortlisted.as_deref().is_some_and(|s| s == "1" || s == "true" || s == "on"),
+            shortlisted_only: QueueQuery::ticked(q.shortlisted.as_deref()),
             page: Page::number_from(q.page.as_deref()),
         };
         let found = curation::queue(&state, viewer.actor(), &query).await?;
