@@ -3,7 +3,7 @@
 use crate::db::now_ms;
 use crate::db::works::{RenditionRow, Work};
 use crate::domain::Call;
-use crate::service::works::{WorkDetail, WorkList};
+use crate::service::works::{History, WorkDetail, WorkList};
 use super::schemas as doc;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -343,9 +343,50 @@ pub struct ReportReceipt {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryView {
     pub revision: i64,
-    pub events: Vec<crate::service::export::HistoryEvent>,
-    pub revisions: Vec<crate::service::export::HistoryRevision>,
+    pub events: Vec<HistoryEvent>,
+    pub revisions: Vec<HistoryRevision>,
 }
+
+/// One entry of a work's history: a decision, a resubmission, a report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEvent {
+    pub action: String,
+    pub reason: String,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
+/// An earlier version of a work, as it was when a curator asked for changes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryRevision {
+    pub revision: i64,
+    pub title: String,
+    pub description: String,
+    pub text: Option<String>,
+    pub file_name: Option<String>,
+    pub review_reason: Option<String>,
+}
+
+/// A work's history and earlier versions as the API answers them (the export writes the
+/// same fields in its own file format).
+pub fn history_view(history: &History) -> (Vec<HistoryEvent>, Vec<HistoryRevision>) {
+    (
+        history.events.iter().map(|e| HistoryEvent { action: e.action.clone(), reason: e.reason.clone(), at: rfc3339_ms(e.created_at) }).collect(),
+        history
+            .revisions
+            .iter()
+            .map(|r| HistoryRevision {
+                revision: r.revision,
+                title: r.title.clone(),
+                description: r.description.clone(),
+                text: r.body_text.clone(),
+                file_name: r.original_name.clone(),
+                review_reason: r.review_reason.clone(),
+            })
+            .collect(),
+    )
+}
+
 
 /// One work found, with the matching passage marked up.
 #[derive(Debug, Serialize, ToSchema)]

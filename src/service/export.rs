@@ -14,40 +14,18 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use std::io::{Seek, Write};
 
-/// One entry of a work's history: a decision, a resubmission, a report.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct HistoryEvent {
-    pub action: String,
-    pub reason: String,
-    #[schema(format = DateTime)]
-    pub at: String,
-}
-
-/// An earlier version of a work, as it was when a curator asked for changes.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct HistoryRevision {
-    pub revision: i64,
-    pub title: String,
-    pub description: String,
-    pub text: Option<String>,
-    pub file_name: Option<String>,
-    pub review_reason: Option<String>,
-}
-
-/// A work's history and earlier versions: the API's and the export's shape.
-pub fn history_json(history: &History) -> (Vec<HistoryEvent>, Vec<HistoryRevision>) {
+/// A work's history and earlier versions as the export writes them.
+fn history_json(history: &History) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
     (
-        history.events.iter().map(|e| HistoryEvent { action: e.action.clone(), reason: e.reason.clone(), at: rfc3339_ms(e.created_at) }).collect(),
+        history.events.iter().map(|e| serde_json::json!({ "action": e.action, "reason": e.reason, "at": rfc3339_ms(e.created_at) })).collect(),
         history
             .revisions
             .iter()
-            .map(|r| HistoryRevision {
-                revision: r.revision,
-                title: r.title.clone(),
-                description: r.description.clone(),
-                text: r.body_text.clone(),
-                file_name: r.original_name.clone(),
-                review_reason: r.review_reason.clone(),
+            .map(|r| {
+                serde_json::json!({
+                    "revision": r.revision, "title": r.title, "description": r.description, "text": r.body_text,
+                    "file_name": r.original_name, "review_reason": r.review_reason,
+                })
             })
             .collect(),
     )

@@ -249,7 +249,7 @@ pub async fn withdraw_work(State(state): State<AppState>, viewer: Viewer, Path(i
     ))]
 pub async fn history(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<impl IntoResponse, AppError> {
     let history = work_ops::history(&state, viewer.actor(), &id).await?;
-    let (events, revisions) = crate::service::export::history_json(&history);
+    let (events, revisions) = super::views::history_view(&history);
     Ok(Json(HistoryView { revision: history.revision, events, revisions }))
 }
 

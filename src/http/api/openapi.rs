@@ -6,7 +6,7 @@
 use super::{self as api, calls, curation};
 use crate::http::error::ErrorBody;
 use crate::http::views;
-use crate::service::export::{HistoryEvent, HistoryRevision};
+use crate::http::views::{HistoryEvent, HistoryRevision};
 use axum::http::header;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
