@@ -129,15 +129,12 @@ impl From<crate::service::ServiceError> for AppError {
         match e {
             ServiceError::Refused { refusal, code, args } => {
                 let status = match refusal {
-                    Refusal::Malformed => StatusCode::BAD_REQUEST,
                     Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
                     Refusal::Conflict => StatusCode::CONFLICT,
                     Refusal::NotAllowed => StatusCode::FORBIDDEN,
                     Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
-                    Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
                     Refusal::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     Refusal::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
-                    Refusal::NotConfigured => StatusCode::SERVICE_UNAVAILABLE,
                 };
                 Self::Client { status, code, args }
             }

@@ -23,8 +23,6 @@ use piazza_workers::MediaError;
 /// they show. Every refusal is something the person can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// The request itself is malformed (not the form a client should send).
-    Malformed,
     /// A value breaks a rule: say what to change.
     Invalid,
     /// The thing is not in a state that allows this now.
@@ -33,14 +31,10 @@ pub enum Refusal {
     NotAllowed,
     /// Wrong credentials.
     WrongCredentials,
-    /// Larger than the limit.
-    TooLarge,
     /// A file of a kind the piazza does not take.
     Unsupported,
     /// Too many attempts: wait this long.
     TooMany { retry_after_s: u64 },
-    /// This server is not set up for it (for example no public address for mail links).
-    NotConfigured,
 }
 
 /// The one error type of the application layer.
@@ -85,18 +79,6 @@ impl ServiceError {
             args.push((name, value.into()));
         }
         self
-    }
-
-    /// The stable code, for callers that tell refusals apart.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Refused { code, .. } => code,
-            Self::NotFound => "not_found",
-            Self::Unauthenticated => "unauthenticated",
-            Self::Forbidden => "forbidden",
-            Self::Unavailable(_) => "service_unavailable",
-            Self::Internal(_) => "internal_error",
-        }
     }
 
     /// A refusal of this kind (or a missing thing): the person's side, not ours.
@@ -183,20 +165,12 @@ pub struct Actor<'a> {
 }
 
 impl<'a> Actor<'a> {
-    pub fn anonymous() -> Self {
-        Self { user: None }
-    }
-
     pub fn person(user: &'a User) -> Self {
         Self { user: Some(user) }
     }
 
     pub fn new(user: Option<&'a User>) -> Self {
         Self { user }
-    }
-
-    pub fn user(&self) -> Option<&'a User> {
-        self.user
     }
 
     pub fn require(&self) -> ServiceResult<&'a User> {

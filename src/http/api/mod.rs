@@ -94,11 +94,10 @@ pub struct ResubmissionForm {
         (status = 202, description = "received, processing", body = Submitted),
         (status = 400, description = "`invalid_multipart`", body = ErrorBody),
         (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
-        (status = 403, description = "email address not confirmed", body = ErrorBody),
-        (status = 404, description = "no such call", body = ErrorBody),
+        (status = 403, description = "`email_not_verified`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`, `file_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_format`", body = ErrorBody),
-        (status = 422, description = "a field is missing or invalid, the call is not open, the person's limit is reached", body = ErrorBody),
+        (status = 422, description = "a field is missing or invalid, `unknown_call`, the call is not open, the person's limit is reached", body = ErrorBody),
         (status = 503, description = "database or store unavailable (with `Retry-After`)", body = ErrorBody),
     ))]
 pub async fn create_work(State(state): State<AppState>, viewer: Viewer, body: Multi) -> Result<impl IntoResponse, AppError> {
@@ -187,6 +186,7 @@ pub async fn reply_work(State(state): State<AppState>, viewer: Viewer, Path(id):
     responses(
         (status = 200, description = "how many appreciate it now", body = Appreciations),
         (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
+        (status = 403, description = "`email_not_verified`: only confirmed addresses count", body = ErrorBody),
         (status = 404, description = "no such published work", body = ErrorBody),
         (status = 503, description = "database unavailable", body = ErrorBody),
     ))]
@@ -209,6 +209,7 @@ pub struct ReportBody {
         (status = 202, description = "received", body = ReportReceipt),
         (status = 400, description = "`invalid_json`", body = ErrorBody),
         (status = 401, description = "not signed in, or an unknown token", body = ErrorBody),
+        (status = 403, description = "`email_not_verified`: only confirmed addresses count", body = ErrorBody),
         (status = 404, description = "no such published work", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 422, description = "`reason_required` or too long", body = ErrorBody),
