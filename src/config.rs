@@ -69,6 +69,11 @@ pub struct Config {
     pub s3_prefix: String,
     /// Open reports that take a published work out of the gallery until a curator decides.
     pub report_hide_threshold: i64,
+    /// Hours an unfinished resumable upload is kept after its last chunk, and a finished
+    /// one before it is made into a work (`PIAZZA_UPLOAD_EXPIRY_HOURS`).
+    pub upload_expiry_hours: u64,
+    /// Resumable uploads one person may have open at once (`PIAZZA_MAX_OPEN_UPLOADS`).
+    pub max_open_uploads: i64,
     /// Hours after which an object with no work row, or an unfinished multipart upload, is removed.
     pub orphan_grace_hours: u64,
     /// SMTP server for account mail, e.g. `smtp://127.0.0.1:25` or `smtps://user:pass@host:465`
@@ -121,6 +126,8 @@ impl Default for Config {
             s3_path_style: None,
             s3_prefix: String::new(),
             orphan_grace_hours: 24,
+            upload_expiry_hours: 24,
+            max_open_uploads: 10,
             report_hide_threshold: 3,
             smtp_url: String::new(),
             mail_from: "Piazza <piazza@localhost>".into(),
@@ -160,6 +167,9 @@ impl Config {
         }
         if self.signups_per_address_per_hour < 1 || self.signups_per_hour < 1 {
             anyhow::bail!("PIAZZA_SIGNUPS_PER_ADDRESS_PER_HOUR and PIAZZA_SIGNUPS_PER_HOUR must be at least 1");
+        }
+        if self.upload_expiry_hours == 0 || self.max_open_uploads < 1 {
+            anyhow::bail!("PIAZZA_UPLOAD_EXPIRY_HOURS and PIAZZA_MAX_OPEN_UPLOADS must be at least 1");
         }
         if self.max_upload_bytes < 1024 {
             anyhow::bail!("PIAZZA_MAX_UPLOAD_BYTES must be at least 1024");

@@ -192,3 +192,30 @@ error-call-changed = someone else changed this call meanwhile; reload and try ag
 error-sign-in-failed = Wrong email or password.
 error-account-locked = Too many wrong passwords for this account: signing in with the password is paused for 15 minutes. If the account is yours, you can come in now with a link we email you.
 error-email-taken = someone with this email address already has an account
+
+## Resumable uploads (tus)
+# args: $version
+error-tus-version = this upload tool speaks another version of the tus protocol; this server speaks { $version }. Update the app or use the form on the site
+error-upload-length-required = say how large the file is (the Upload-Length header) before sending it
+error-invalid-upload-metadata = the upload's description (the Upload-Metadata header) could not be read: each entry is a name, a space and a base64 value, separated by commas
+error-upload-for-text = poems and stories are typed into the form, not uploaded as files
+# args: $max
+error-too-many-uploads = you already have { $max } unfinished uploads: finish or remove one of them before starting another
+error-upload-expired = this upload was not finished in time and has been removed: choose the file again to send it
+# args: $offset
+error-upload-offset-mismatch = this piece does not start where the upload stopped ({ $offset } bytes are stored): ask where to go on, and send from there
+error-upload-busy = another connection is sending this same upload right now: wait a moment, then go on from where it stopped
+# args: $length
+error-upload-past-length = this piece goes past the end of the file, which is { $length } bytes long; send only what is missing
+error-checksum-mismatch = this piece arrived damaged (its checksum does not match), so it was dropped: send it again
+# args: $type
+error-upload-content-type = send each piece of an upload as { $type }
+error-upload-offset-required = say where this piece starts (the Upload-Offset header)
+# args: $supported
+error-checksum-algorithm = this checksum algorithm is not supported; use one of: { $supported }
+error-invalid-checksum = the checksum (the Upload-Checksum header) could not be read: it is an algorithm name, a space and the digest in base64
+error-unknown-upload = the uploaded file could not be found: it may have been sent with another work already, or removed. Choose the file again
+# args: $offset, $length
+error-upload-unfinished = the file has not finished uploading ({ $offset } of { $length } bytes): wait until it is complete, then send the form
+error-file-and-upload = send the file either with the form or as an upload, not both
+error-upload-for-other-call = this file was uploaded for another call: choose it again for this one

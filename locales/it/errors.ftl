@@ -192,3 +192,30 @@ error-call-changed = Qualcun altro ha appena cambiato questa chiamata: ricarica 
 error-sign-in-failed = Email o password non corrette.
 error-account-locked = Troppe password sbagliate per questo account: l'accesso con la password è sospeso per 15 minuti. Se l'account è tuo, puoi entrare subito con un link che ti mandiamo per email.
 error-email-taken = Esiste già un account con questo indirizzo email.
+
+## Caricamenti riprendibili (tus)
+# args: $version
+error-tus-version = Questo programma di caricamento usa un'altra versione del protocollo tus; questo server usa la { $version }. Aggiorna l'app o usa il modulo del sito.
+error-upload-length-required = Indica quanto è grande il file (l'intestazione Upload-Length) prima di inviarlo.
+error-invalid-upload-metadata = Non è stato possibile leggere la descrizione del caricamento (l'intestazione Upload-Metadata): ogni voce è un nome, uno spazio e un valore in base64, separate da virgole.
+error-upload-for-text = Poesie e racconti si scrivono nel modulo, non si caricano come file.
+# args: $max
+error-too-many-uploads = Hai già { $max } caricamenti non finiti: completane o eliminane uno prima di iniziarne un altro.
+error-upload-expired = Questo caricamento non è stato completato in tempo ed è stato eliminato: scegli di nuovo il file per inviarlo.
+# args: $offset
+error-upload-offset-mismatch = Questa parte non comincia dove il caricamento si è fermato (sono salvati { $offset } byte): chiedi da dove riprendere e invia da lì.
+error-upload-busy = Un'altra connessione sta inviando proprio ora questo caricamento: aspetta un momento, poi riprendi da dove si è fermato.
+# args: $length
+error-upload-past-length = Questa parte va oltre la fine del file, che è lungo { $length } byte: invia solo ciò che manca.
+error-checksum-mismatch = Questa parte è arrivata danneggiata (il codice di controllo non corrisponde) ed è stata scartata: inviala di nuovo.
+# args: $type
+error-upload-content-type = Invia ogni parte di un caricamento come { $type }.
+error-upload-offset-required = Indica da dove comincia questa parte (l'intestazione Upload-Offset).
+# args: $supported
+error-checksum-algorithm = Questo algoritmo del codice di controllo non è supportato; usa uno di questi: { $supported }.
+error-invalid-checksum = Non è stato possibile leggere il codice di controllo (l'intestazione Upload-Checksum): è il nome di un algoritmo, uno spazio e il valore in base64.
+error-unknown-upload = Non troviamo il file caricato: forse è già stato inviato con un'altra opera, oppure è stato eliminato. Scegli di nuovo il file.
+# args: $offset, $length
+error-upload-unfinished = Il file non ha finito di caricarsi ({ $offset } byte su { $length }): aspetta che sia completo, poi invia il modulo.
+error-file-and-upload = Invia il file con il modulo oppure come caricamento, non in entrambi i modi.
+error-upload-for-other-call = Questo file è stato caricato per un'altra chiamata: sceglilo di nuovo per questa.

@@ -122,8 +122,20 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
 
 /// Stores a new work in `processing` and its processing job, in one transaction.
 pub async fn insert_with_job(db: &Db, work: &NewWork, max_attempts: i64) -> DbResult<()> {
+    insert_from_upload(db, work, max_attempts, None).await.map(|_| ())
+}
+
+/// Inserts a new work and its job; when `upload` names the finished resumable upload of
+/// the author that holds its file, that upload is consumed in the same transaction, so it
+/// becomes exactly one work. False (and nothing inserted) if that upload is gone.
+pub async fn insert_from_upload(db: &Db, work: &NewWork, max_attempts: i64, upload: Option<&str>) -> DbResult<bool> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
+    if let Some(upload) = upload {
+        if !super::uploads::consume(&mut tx, upload, &work.author_id).await? {
+            return Ok(false);
+        }
+    }
     let original = work.original.as_ref();
     sqlx::query(
         "insert into work (id, call_id, author_id, kind, title, description, alt_text, licence, status,
@@ -148,7 +160,8 @@ pub async fn insert_with_job(db: &Db, work: &NewWork, max_attempts: i64) -> DbRe
     .await?;
     jobs::enqueue(&mut tx, TASK_PROCESS_WORK, &work.id, max_attempts).await?;
     super::events::record_event(&mut tx, &work.id, Some(&work.author_id), "submitted", "").await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// `$1, $2, ... $n`, for `in (...)` lists.

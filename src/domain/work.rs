@@ -31,6 +31,26 @@ impl Kind {
         }
     }
 
+    /// The file types a work of this kind may be sent as, as browsers name them (the server
+    /// decides by content; this list is what the submit page tells and checks beforehand).
+    /// Empty for texts, which are typed.
+    pub fn file_types(self) -> &'static [&'static str] {
+        match self {
+            Self::Poem | Self::Story => &[],
+            Self::Photo => &["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif", "image/tiff", "image/bmp"],
+            Self::Film => &["video/mp4", "video/quicktime", "video/3gpp", "video/webm", "video/x-matroska", "video/x-msvideo", "video/ogg"],
+        }
+    }
+
+    /// The file name endings of those types, for the page to name them in words.
+    pub fn file_extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Poem | Self::Story => &[],
+            Self::Photo => &["jpg", "jpeg", "png", "webp", "gif", "heic", "heif", "tif", "tiff", "bmp"],
+            Self::Film => &["mp4", "m4v", "mov", "3gp", "webm", "mkv", "avi", "ogv"],
+        }
+    }
+
     /// The catalogue key of the kind's name.
     pub fn key(self) -> &'static str {
         match self {

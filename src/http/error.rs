@@ -135,6 +135,11 @@ impl From<crate::service::ServiceError> for AppError {
                     Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
                     Refusal::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     Refusal::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+                    Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    Refusal::Busy => StatusCode::LOCKED,
+                    Refusal::Gone => StatusCode::GONE,
+                    // tus 1.0's checksum extension: 460 Checksum Mismatch.
+                    Refusal::ChecksumMismatch => StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
                 };
                 Self::Client { status, code, args }
             }

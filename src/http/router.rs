@@ -2,14 +2,14 @@
 
 use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
-use super::api::{self, calls, curation};
+use super::api::{self, calls, curation, uploads as tus};
 use super::pages::{self, accounts as account_pages, curator as curator_pages};
 use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request, StatusCode};
-use axum::routing::{get, post, put};
+use axum::routing::{get, head, options, post, put};
 use axum::Router;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -42,6 +42,13 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/works/{id}/resubmit", post(api::resubmit))
         .route("/works/{id}/edit", get(pages::edit_form).post(pages::resubmit))
         .layer(upload_limit);
+
+    // Resumable uploads: each chunk a request of its own, so no chunk waits on a slow
+    // link for long; the upload as a whole may take days.
+    let resumable = Router::new()
+        .route("/api/v1/uploads", options(tus::options).post(tus::create))
+        .route("/api/v1/uploads/{id}", head(tus::head).patch(tus::patch).delete(tus::delete))
+        .layer(axum::middleware::from_fn(tus::protocol));
 
     let covers = Router::new()
         .route("/api/v1/calls/{slug}/cover", post(calls::set_cover))
@@ -119,6 +126,7 @@ fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(guarded(state, exports, small, 3600))
         .merge(guarded(state, uploads, slow_but_moving(upload_max), 3600))
+        .merge(guarded(state, resumable, slow_but_moving(upload_max), 3600))
         .merge(guarded(state, covers, slow_but_moving(cover_max), 600))
         // Slow or stalled clients cannot hold a small request open for long.
         .merge(guarded(state, rest, small, 60))

@@ -59,6 +59,7 @@ async fn read_form(state: &AppState, mut multipart: Multipart, id: String, origi
             "description" => input.description = read_text(field, 64 * 1024).await?,
             "alt_text" => input.alt_text = read_text(field, 16 * 1024).await?,
             "text" => input.text = Some(read_text(field, max_text).await?),
+            "upload" => input.upload = Some(read_text(field, 64).await?).filter(|u| !u.trim().is_empty()),
             _ => drain(field).await?,
         }
     }

@@ -232,6 +232,35 @@ pub struct CoverView {
     pub alt: String,
 }
 
+/// What a work sent to a call may be.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Limits)]
+pub struct LimitsView {
+    /// Largest photo or film file, in bytes.
+    pub max_bytes: u64,
+    /// Longest film, in seconds.
+    pub max_duration_s: u64,
+    /// Largest photo, in pixels (width × height).
+    pub max_pixels: u64,
+    /// Longest poem or story, in characters.
+    pub max_text_chars: usize,
+    /// For each kind the call takes, the file types (MIME) it may be sent as; empty for
+    /// poems and stories, which are typed. The server decides by content, not by type.
+    pub types: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl LimitsView {
+    pub fn new(limits: &crate::service::calls::SubmissionLimits) -> Self {
+        Self {
+            max_bytes: limits.max_bytes,
+            max_duration_s: limits.max_duration_s,
+            max_pixels: limits.max_pixels,
+            max_text_chars: limits.max_text_chars,
+            types: limits.types.iter().map(|(kind, types)| (kind.as_str().to_owned(), types.iter().map(|t| t.to_string()).collect())).collect(),
+        }
+    }
+}
+
 /// A call as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = Call)]
@@ -264,10 +293,11 @@ pub struct CallView {
     /// The city's words on the results: public from `results` on, always shown to curators.
     pub results_text: String,
     pub cover: Option<CoverView>,
+    pub limits: LimitsView,
 }
 
 /// A call as the API shows it to the public.
-pub fn call_view(call: &Call) -> CallView {
+pub fn call_view(call: &Call, limits: &crate::service::calls::SubmissionLimits) -> CallView {
     let now = now_ms();
     CallView {
         id: call.id.clone(),
@@ -286,12 +316,13 @@ pub fn call_view(call: &Call) -> CallView {
         alt_text_required: call.alt_text_required,
         results_text: call.public_results_text().to_owned(),
         cover: call.cover.as_ref().map(|c| CoverView { url: cover_url(call), width: c.width, height: c.height, alt: c.alt.clone() }),
+        limits: LimitsView::new(limits),
     }
 }
 
 /// A call as curators see it: the results text even before it is published.
-pub fn curator_call_view(call: &Call) -> CallView {
-    CallView { results_text: call.results_text.clone(), ..call_view(call) }
+pub fn curator_call_view(call: &Call, limits: &crate::service::calls::SubmissionLimits) -> CallView {
+    CallView { results_text: call.results_text.clone(), ..call_view(call, limits) }
 }
 
 /// The calls the asker may see.

@@ -55,13 +55,14 @@ pub async fn reconcile_once(state: &AppState, stuck_ms: i64) -> Result<usize, sq
 #[derive(Debug, Default)]
 pub struct SweepReport {
     pub orphan_objects: usize,
+    pub expired_uploads: usize,
     pub stale_uploads: usize,
     pub temp_files: usize,
 }
 
 impl SweepReport {
     fn removed_anything(&self) -> bool {
-        self.orphan_objects + self.stale_uploads + self.temp_files > 0
+        self.orphan_objects + self.expired_uploads + self.stale_uploads + self.temp_files > 0
     }
 }
 
@@ -70,6 +71,19 @@ impl SweepReport {
 pub async fn sweep_once(state: &AppState, grace_ms: i64) -> anyhow::Result<SweepReport> {
     let cutoff = now_ms() - grace_ms;
     let mut report = SweepReport::default();
+    report.expired_uploads = crate::service::uploads::expire(state).await?;
+    // What live resumable uploads hold: the finished object of one that is not a work yet,
+    // the multipart upload and temporary objects of one still arriving.
+    let live_uploads = crate::db::uploads::live(&state.db).await?;
+    let upload_keys: HashSet<String> = live_uploads.iter().map(|(_, key)| key.clone()).collect();
+    let upload_ids: HashSet<String> = live_uploads.into_iter().map(|(id, _)| id).collect();
+    for object in state.store.list("uploads/").await? {
+        let owner = object.key.split('/').nth(1).unwrap_or("");
+        if object.modified_ms < cutoff && !upload_ids.contains(owner) {
+            state.store.delete(&object.key).await?;
+            report.orphan_objects += 1;
+        }
+    }
     let mut candidates = Vec::new();
     for prefix in ["originals/", "works/"] {
         for object in state.store.list(prefix).await? {
@@ -96,13 +110,13 @@ pub async fn sweep_once(state: &AppState, grace_ms: i64) -> anyhow::Result<Sweep
         // An original belongs to its work; a derivative must also be one the database points at
         // (a worker killed after uploading, or a stale one, leaves unreferenced ones).
         // An original replaced by a resubmission is one no work points at any more.
-        let orphan = !existing.contains(work_id) || !referenced.contains(key);
+        let orphan = (!existing.contains(work_id) || !referenced.contains(key)) && !upload_keys.contains(key);
         if orphan {
             state.store.delete(key).await?;
             report.orphan_objects += 1;
         }
     }
-    report.stale_uploads = state.store.abort_stale_uploads(cutoff).await?;
+    report.stale_uploads = state.store.abort_stale_uploads(cutoff, &upload_keys).await?;
     if let Ok(entries) = std::fs::read_dir(state.config.tmp_dir()) {
         for entry in entries.flatten() {
             let old = entry

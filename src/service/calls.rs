@@ -9,6 +9,34 @@ use crate::state::AppState;
 /// A cover is a picture for a page, not a work: a small upload limit.
 pub const MAX_COVER_BYTES: u64 = 20 * 1024 * 1024;
 
+/// What a work sent to a call may be: told before anything is sent, so no one uploads a
+/// film for an hour to learn it is too long.
+#[derive(Debug, Clone)]
+pub struct SubmissionLimits {
+    /// Largest photo or film file, in bytes.
+    pub max_bytes: u64,
+    /// Longest film, in whole seconds.
+    pub max_duration_s: u64,
+    /// Largest photo, in pixels (width × height).
+    pub max_pixels: u64,
+    /// Longest poem or story, in characters.
+    pub max_text_chars: usize,
+    /// For each kind the call takes, the file types it may be sent as (none for texts).
+    pub types: Vec<(crate::domain::Kind, &'static [&'static str])>,
+}
+
+/// The limits of works sent to `call`.
+pub fn limits(state: &AppState, call: &Call) -> SubmissionLimits {
+    let config = &state.config;
+    SubmissionLimits {
+        max_bytes: config.max_upload_bytes,
+        max_duration_s: config.limits.max_duration_s.floor() as u64,
+        max_pixels: config.limits.max_image_pixels,
+        max_text_chars: config.max_text_chars,
+        types: call.kinds.iter().map(|k| (*k, k.file_types())).collect(),
+    }
+}
+
 pub fn parse_state(s: &str) -> ServiceResult<CallState> {
     CallState::parse(s).ok_or_else(|| ServiceError::invalid("invalid_state").arg("problem", "other"))
 }

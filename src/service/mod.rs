@@ -13,6 +13,7 @@ pub mod media;
 pub mod operator;
 pub mod reactions;
 pub mod submissions;
+pub mod uploads;
 pub mod works;
 
 use crate::db::users::User;
@@ -35,6 +36,14 @@ pub enum Refusal {
     Unsupported,
     /// Too many attempts: wait this long.
     TooMany { retry_after_s: u64 },
+    /// Larger than the limit.
+    TooLarge,
+    /// Someone else is changing it right now: try again in a moment.
+    Busy,
+    /// It existed and expired.
+    Gone,
+    /// The data does not match the checksum sent with it.
+    ChecksumMismatch,
 }
 
 /// The one error type of the application layer.

@@ -42,6 +42,8 @@ pub struct SubmissionInput {
     pub alt_text: String,
     pub text: Option<String>,
     pub file: Option<SpooledFile>,
+    /// A finished resumable upload of the author's that holds the file, instead of `file`.
+    pub upload: Option<String>,
 }
 
 /// Where a new work's file goes, chosen before any byte arrives so the upload can stream
@@ -87,7 +89,7 @@ async fn drop_streamed_upload(state: &AppState, streamed: Option<String>, kept: 
 }
 
 /// Returns the new work's id and whether the work keeps its uploaded file.
-async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -> ServiceResult<(String, bool)> {
+async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInput) -> ServiceResult<(String, bool)> {
     // Accounts: only people who confirmed their email address may submit works; anyone
     // could otherwise flood the curators from throwaway addresses.
     if !author.email_verified {
@@ -105,6 +107,24 @@ async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -
     let description = Description::parse(&input.description)?.into_inner();
 
     call.check_licence(licence)?;
+    // The file may have come before, as a resumable upload: it stays that upload's until
+    // the work is recorded, so a refused submission can be sent again without it.
+    let upload = match input.upload.take() {
+        Some(upload_id) => {
+            if input.file.is_some() {
+                return Err(ServiceError::invalid("file_and_upload"));
+            }
+            let finished = super::uploads::finished(state, author, upload_id.trim()).await?;
+            if finished.call_id != call.id {
+                return Err(ServiceError::invalid("upload_for_other_call"));
+            }
+            input.id = Some(finished.work_id);
+            input.file =
+                Some(SpooledFile { path: finished.path, name: finished.name, size: finished.size, head: finished.head, stored_key: Some(finished.key) });
+            Some(finished.upload_id)
+        }
+        None => None,
+    };
     let id = input.id.clone().unwrap_or_else(new_id);
     let content = check_content(state, &call, kind, &input, original_key(&id), false).await?;
     let (body_text, alt_text, original) = (content.body_text, content.alt_text, content.original);
@@ -124,13 +144,16 @@ async fn submit_inner(state: &AppState, author: &User, input: SubmissionInput) -
     if let (Some(file), Some(original)) = (&input.file, &original) {
         store_original(state, file, original).await?;
     }
-    if let Err(e) = works::insert_with_job(&state.db, &new_work, state.config.job_max_attempts).await {
-        if let Some(original) = &original {
+    let inserted = works::insert_from_upload(&state.db, &new_work, state.config.job_max_attempts, upload.as_deref()).await;
+    if !matches!(inserted, Ok(true)) {
+        // An upload's file stays with the upload; a file sent with the form goes.
+        if let (Some(original), None) = (&original, &upload) {
             if let Err(cleanup) = state.store.delete(&original.key).await {
                 tracing::error!(error = %cleanup, key = %original.key, "could not remove the original of a failed submission");
             }
         }
-        return Err(e.into());
+        inserted?;
+        return Err(ServiceError::invalid("unknown_upload"));
     }
     state.jobs_notify.notify_one();
     Ok((id, original.is_some()))

@@ -1,7 +1,7 @@
-use super::{MediaStore, ObjectInfo, StorageError, StorageResult, StoredObject};
+use super::{resumable_prefix, MediaStore, ObjectInfo, Piece, PieceWriter, Resumable, StorageError, StorageResult, StoredObject};
 use futures_util::StreamExt;
 use std::path::{Component, Path, PathBuf};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 /// Media on the local filesystem under one root directory.
 pub struct LocalStore {
@@ -13,6 +13,11 @@ impl LocalStore {
         let root = root.into();
         std::fs::create_dir_all(&root)?;
         Ok(Self { root })
+    }
+
+    /// The growing file of resumable upload `id`.
+    fn resumable_path(&self, id: &str) -> StorageResult<PathBuf> {
+        self.path(&format!("{}data", resumable_prefix(id)))
     }
 
     /// Maps a key to a path, refusing anything that could leave the root.
@@ -103,12 +108,82 @@ impl MediaStore for LocalStore {
         Ok(all.into_iter().filter(|o| o.key.starts_with(&prefix) && !o.key.contains(".partial-")).collect())
     }
 
+    async fn resumable_start(&self, id: &str, _key: &str) -> StorageResult<String> {
+        let path = self.resumable_path(id)?;
+        if let Some(parent) = path.parent() {
+            tokio::fs::create_dir_all(parent).await?;
+        }
+        tokio::fs::File::create(&path).await?;
+        Ok(String::new())
+    }
+
+    async fn resumable_writer(&self, upload: &Resumable) -> StorageResult<Box<dyn PieceWriter>> {
+        let mut file = tokio::fs::OpenOptions::new().write(true).open(self.resumable_path(&upload.id)?).await.map_err(not_found_as)?;
+        // Bytes past the recorded offset belong to a request that never recorded them.
+        file.set_len(upload.received).await?;
+        file.seek(std::io::SeekFrom::Start(upload.received)).await?;
+        Ok(Box::new(LocalPiece { file, written: 0 }))
+    }
+
+    async fn resumable_discard(&self, upload: &Resumable, _piece: Piece) {
+        let truncated = async {
+            let file = tokio::fs::OpenOptions::new().write(true).open(self.resumable_path(&upload.id)?).await?;
+            file.set_len(upload.received).await?;
+            StorageResult::Ok(())
+        };
+        if let Err(e) = truncated.await {
+            // The next writer truncates to the recorded offset anyway.
+            tracing::warn!(upload.id = %upload.id, error = %e, "could not drop a refused chunk");
+        }
+    }
+
+    async fn resumable_complete(&self, upload: &Resumable) -> StorageResult<()> {
+        let source = self.resumable_path(&upload.id)?;
+        let dest = self.path(&upload.key)?;
+        if let Some(parent) = dest.parent() {
+            tokio::fs::create_dir_all(parent).await?;
+        }
+        match tokio::fs::rename(&source, &dest).await {
+            Ok(()) => {}
+            // Completed before, by a request that died before it could record so.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.size(&upload.key).await? == Some(upload.received) => {}
+            Err(e) => return Err(not_found_as(e)),
+        }
+        self.delete_prefix(&resumable_prefix(&upload.id)).await
+    }
+
+    async fn resumable_abort(&self, upload: &Resumable) -> StorageResult<()> {
+        self.delete_prefix(&resumable_prefix(&upload.id)).await
+    }
+
     async fn delete_prefix(&self, prefix: &str) -> StorageResult<()> {
         let dir = self.path(prefix.trim_end_matches('/'))?;
         match tokio::fs::remove_dir_all(dir).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
             _ => Ok(()),
         }
+    }
+}
+
+/// One request's bytes appended to an upload's file.
+struct LocalPiece {
+    file: tokio::fs::File,
+    written: u64,
+}
+
+#[async_trait::async_trait]
+impl PieceWriter for LocalPiece {
+    async fn write(&mut self, chunk: bytes::Bytes) -> StorageResult<()> {
+        self.file.write_all(&chunk).await?;
+        self.written += chunk.len() as u64;
+        Ok(())
+    }
+
+    async fn close(mut self: Box<Self>, _last: bool) -> StorageResult<Piece> {
+        self.file.flush().await?;
+        // The database is about to say these bytes are stored: they must be.
+        self.file.sync_data().await?;
+        Ok(Piece { received: self.written, ..Piece::default() })
     }
 }
 

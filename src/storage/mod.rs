@@ -2,9 +2,11 @@
 //! One trait, chosen by configuration; the local filesystem is the embedded default.
 
 mod local;
+mod resumable;
 mod s3;
 
 pub use local::LocalStore;
+pub use resumable::{Piece, PieceWriter, Resumable, StoredPart, Tail};
 pub use s3::{S3Settings, S3Store};
 
 use bytes::Bytes;
@@ -80,11 +82,34 @@ pub trait MediaStore: Send + Sync {
         Ok(None)
     }
 
-    /// Aborts multipart uploads started before `older_than_ms` (stores without multipart
-    /// uploads have none).
-    async fn abort_stale_uploads(&self, _older_than_ms: i64) -> StorageResult<usize> {
+    /// Aborts multipart uploads started before `older_than_ms`, except those to the keys in
+    /// `keep` (resumable uploads still alive); stores without multipart uploads have none.
+    async fn abort_stale_uploads(&self, _older_than_ms: i64, _keep: &std::collections::HashSet<String>) -> StorageResult<usize> {
         Ok(0)
     }
+
+    /// Starts a resumable upload (tus) that will become the object `key`; `id` names its
+    /// temporary objects. Returns the store's handle of it (kept in `Resumable::store_ref`).
+    async fn resumable_start(&self, id: &str, key: &str) -> StorageResult<String>;
+
+    /// A writer that adds the bytes of one request after what `upload` holds.
+    async fn resumable_writer(&self, upload: &Resumable) -> StorageResult<Box<dyn PieceWriter>>;
+
+    /// Forgets a piece that will not be recorded (its checksum did not match, or its
+    /// request lost the upload's lock): `upload` is the state before it.
+    async fn resumable_discard(&self, upload: &Resumable, piece: Piece);
+
+    /// Assembles a resumable upload whose every byte is stored into its object.
+    async fn resumable_complete(&self, upload: &Resumable) -> StorageResult<()>;
+
+    /// Removes everything an unfinished resumable upload stored.
+    async fn resumable_abort(&self, upload: &Resumable) -> StorageResult<()>;
+}
+
+/// Prefix of the temporary objects of resumable upload `id` (the filesystem's growing
+/// file, S3's tails).
+pub fn resumable_prefix(id: &str) -> String {
+    format!("uploads/{id}/")
 }
 
 /// Key of a work's private original.

@@ -2,7 +2,7 @@
 //! Checksums are computed only when an operation requires them, which is what non-AWS
 //! stores understand; large files go up in parts, and a failed multipart upload is aborted.
 
-use super::{MediaStore, ObjectInfo, StorageError, StorageResult, StoredObject, UploadSink};
+use super::{resumable_prefix, MediaStore, ObjectInfo, Piece, PieceWriter, Resumable, StorageError, StorageResult, StoredObject, StoredPart, Tail, UploadSink};
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::http::HttpResponse;
@@ -277,6 +277,80 @@ impl UploadSink for S3Sink {
     }
 }
 
+/// A resumable upload's buffer becomes a part once it holds this much: with the 8 MiB
+/// chunks clients commonly send, each request is one part and no tail.
+const PIECE_PART: usize = 8 * 1024 * 1024;
+
+/// One request's bytes of a resumable upload: the previous tail and the new bytes go up as
+/// parts of the multipart upload; what is too short for a part stays a temporary object.
+struct S3Piece {
+    client: Client,
+    bucket: String,
+    /// The finished object's key, prefix applied.
+    key: String,
+    upload_id: String,
+    /// Where this request's tail goes, prefix applied, and without it.
+    tail_key: String,
+    tail_name: String,
+    buffer: bytes::BytesMut,
+    next_part: i64,
+    parts: Vec<StoredPart>,
+    received: u64,
+}
+
+impl S3Piece {
+    async fn flush_part(&mut self) -> StorageResult<()> {
+        let body = self.buffer.split().freeze();
+        let size = body.len() as u64;
+        let number = self.next_part;
+        let part = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
+            .part_number(number as i32)
+            .content_length(size as i64)
+            .body(part_body(body))
+            .customize()
+            .disable_payload_signing()
+            .send()
+            .await
+            .map_err(classify)?;
+        self.parts.push(StoredPart { number, etag: part.e_tag().unwrap_or_default().to_owned(), size });
+        self.next_part += 1;
+        self.buffer.reserve(PIECE_PART + 256 * 1024);
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl PieceWriter for S3Piece {
+    async fn write(&mut self, chunk: bytes::Bytes) -> StorageResult<()> {
+        self.buffer.extend_from_slice(&chunk);
+        self.received += chunk.len() as u64;
+        if self.buffer.len() >= PIECE_PART {
+            self.flush_part().await?;
+        }
+        Ok(())
+    }
+
+    async fn close(mut self: Box<Self>, last: bool) -> StorageResult<Piece> {
+        let mut tail = None;
+        if last || self.buffer.len() as u64 >= S3_MIN_PART {
+            if !self.buffer.is_empty() {
+                self.flush_part().await?;
+            }
+        } else if !self.buffer.is_empty() {
+            let body = self.buffer.split().freeze();
+            let len = body.len() as u64;
+            self.client.put_object().bucket(&self.bucket).key(&self.tail_key).body(ByteStream::from(body)).send().await.map_err(classify)?;
+            tail = Some(Tail { key: self.tail_name.clone(), len });
+        }
+        Ok(Piece { received: self.received, parts: std::mem::take(&mut self.parts), tail })
+    }
+}
+
 /// Reads a file into a sink in 1 MiB reads.
 async fn feed_file(sink: &mut S3Sink, path: &Path) -> StorageResult<()> {
     use tokio::io::AsyncReadExt;
@@ -294,6 +368,90 @@ async fn feed_file(sink: &mut S3Sink, path: &Path) -> StorageResult<()> {
 impl MediaStore for S3Store {
     async fn begin_upload(&self, key: &str, part_size: u64) -> StorageResult<Option<Box<dyn super::UploadSink>>> {
         Ok(Some(Box::new(self.sink(self.full_key(key), part_size))))
+    }
+
+    async fn resumable_start(&self, _id: &str, key: &str) -> StorageResult<String> {
+        let created = self.client.create_multipart_upload().bucket(&self.bucket).key(self.full_key(key)).send().await.map_err(classify)?;
+        created.upload_id().map(str::to_owned).ok_or_else(|| StorageError::Io(std::io::Error::other("the object store gave no upload id")))
+    }
+
+    async fn resumable_writer(&self, upload: &Resumable) -> StorageResult<Box<dyn PieceWriter>> {
+        let mut buffer = bytes::BytesMut::with_capacity(PIECE_PART + 256 * 1024);
+        if let Some(tail) = &upload.tail {
+            let object = self.client.get_object().bucket(&self.bucket).key(self.full_key(&tail.key)).send().await.map_err(classify)?;
+            let mut body = object.body;
+            while let Some(chunk) = body.next().await {
+                buffer.extend_from_slice(&chunk.map_err(|e| StorageError::Unavailable(format!("download interrupted: {e}")))?);
+            }
+            if buffer.len() as u64 != tail.len {
+                return Err(StorageError::Io(std::io::Error::other("an upload's stored tail has the wrong size")));
+            }
+        }
+        // A new name for every request's tail: the recorded one is never overwritten, so a
+        // request that cannot record what it stored leaves the upload as it was.
+        let tail_name = format!("{}tail-{}", resumable_prefix(&upload.id), uuid::Uuid::new_v4().simple());
+        Ok(Box::new(S3Piece {
+            client: self.client.clone(),
+            bucket: self.bucket.clone(),
+            key: self.full_key(&upload.key),
+            upload_id: upload.store_ref.clone(),
+            tail_key: self.full_key(&tail_name),
+            tail_name,
+            buffer,
+            next_part: upload.parts.last().map_or(1, |p| p.number + 1),
+            parts: Vec::new(),
+            received: 0,
+        }))
+    }
+
+    async fn resumable_discard(&self, upload: &Resumable, piece: Piece) {
+        // Its parts were never recorded: the next request stores its own under the same numbers.
+        if let Some(tail) = piece.tail.filter(|t| upload.tail.as_ref() != Some(t)) {
+            if let Err(e) = self.delete(&tail.key).await {
+                tracing::warn!(key = %tail.key, error = %e, "a refused chunk's tail not removed; the sweeper will");
+            }
+        }
+    }
+
+    async fn resumable_complete(&self, upload: &Resumable) -> StorageResult<()> {
+        let parts: Vec<CompletedPart> =
+            upload.parts.iter().map(|p| CompletedPart::builder().part_number(p.number as i32).e_tag(&p.etag).build()).collect();
+        let completed = self
+            .client
+            .complete_multipart_upload()
+            .bucket(&self.bucket)
+            .key(self.full_key(&upload.key))
+            .upload_id(&upload.store_ref)
+            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+            .send()
+            .await
+            .map_err(classify);
+        if let Err(e) = completed {
+            // Completed before, by a request that died before it could record so.
+            if self.size(&upload.key).await? != Some(upload.received) {
+                return Err(e);
+            }
+        }
+        self.delete_prefix(&resumable_prefix(&upload.id)).await
+    }
+
+    async fn resumable_abort(&self, upload: &Resumable) -> StorageResult<()> {
+        if !upload.store_ref.is_empty() {
+            let aborted = self
+                .client
+                .abort_multipart_upload()
+                .bucket(&self.bucket)
+                .key(self.full_key(&upload.key))
+                .upload_id(&upload.store_ref)
+                .send()
+                .await
+                .map_err(classify);
+            match aborted {
+                Ok(_) | Err(StorageError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.delete_prefix(&resumable_prefix(&upload.id)).await
     }
 
     async fn put_file(&self, key: &str, path: &Path) -> StorageResult<u64> {
@@ -386,12 +544,13 @@ impl MediaStore for S3Store {
         Ok(out)
     }
 
-    async fn abort_stale_uploads(&self, older_than_ms: i64) -> StorageResult<usize> {
+    async fn abort_stale_uploads(&self, older_than_ms: i64, keep: &std::collections::HashSet<String>) -> StorageResult<usize> {
         let listed = self.client.list_multipart_uploads().bucket(&self.bucket).prefix(&self.prefix).send().await.map_err(classify)?;
         let mut aborted = 0;
         for upload in listed.uploads() {
             let started = upload.initiated().and_then(|t| t.to_millis().ok()).unwrap_or(i64::MAX);
-            if started < older_than_ms {
+            let kept = upload.key().and_then(|k| k.strip_prefix(&self.prefix)).is_some_and(|k| keep.contains(k));
+            if started < older_than_ms && !kept {
                 if let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) {
                     self.client.abort_multipart_upload().bucket(&self.bucket).key(key).upload_id(id).send().await.map_err(classify)?;
                     aborted += 1;

@@ -18,6 +18,7 @@ mod matrix;
 mod openapi;
 mod pages;
 mod queue;
+mod resumable;
 mod scale;
 mod seaweed;
 mod storage;

@@ -91,7 +91,10 @@ fn schemathesis(app: &TestApp, who: &str, document: &std::path::Path, token: Opt
         .args(["--url", &app.base, "--checks", "all", "--max-examples", &max_examples, "--seed", &seed])
         .args(["--workers", "1", "--request-timeout", "20", "--generation-database", "none", "--report-dir"])
         .arg(report_dir)
-        .current_dir(report_dir);
+        .current_dir(report_dir)
+        // tests/schemathesis/hooks.py: how to send a tus chunk's bytes.
+        .env("PYTHONPATH", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schemathesis"))
+        .env("SCHEMATHESIS_HOOKS", "hooks");
     if let Some(token) = token {
         command.args(["-H", &format!("Authorization: Bearer {token}")]);
     }

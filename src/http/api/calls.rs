@@ -31,7 +31,8 @@ fn parse_time(field: &'static str, value: &str) -> Result<i64, AppError> {
 
 /// A call as curators see it after a change, read again.
 async fn changed_call_json(state: &AppState, call: &Call) -> Result<Json<CallView>, AppError> {
-    Ok(Json(curator_call_view(&calls::reload(state, call).await?)))
+    let call = calls::reload(state, call).await?;
+    Ok(Json(curator_call_view(&call, &calls::limits(state, &call))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -107,7 +108,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, ApiJson(body)
     };
     let initial = calls::parse_state(body.state.as_deref().unwrap_or("open"))?;
     let call = calls::create(&state, viewer.actor(), &body.slug, &raw, initial).await?;
-    Ok((StatusCode::CREATED, Json(curator_call_view(&call))))
+    Ok((StatusCode::CREATED, Json(curator_call_view(&call, &calls::limits(&state, &call)))))
 }
 
 /// A partial edit: fields left out keep their value. `max_works_per_person: null` removes the limit.
@@ -265,7 +266,7 @@ pub async fn set_cover(
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<impl IntoResponse, AppError> {
     let list = calls::list(&state, viewer.actor()).await?;
     let show = if viewer.is_curator() { curator_call_view } else { call_view };
-    Ok(Json(CallList { calls: list.iter().map(show).collect() }))
+    Ok(Json(CallList { calls: list.iter().map(|call| show(call, &calls::limits(&state, call))).collect() }))
 }
 
 /// One call; the results text before publication only to curators.
@@ -278,5 +279,6 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<impl 
     ))]
 pub async fn get(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>) -> Result<impl IntoResponse, AppError> {
     let call = calls::call_for(&state, viewer.actor(), &slug).await?;
-    Ok(Json(if viewer.is_curator() { curator_call_view(&call) } else { call_view(&call) }))
+    let limits = calls::limits(&state, &call);
+    Ok(Json(if viewer.is_curator() { curator_call_view(&call, &limits) } else { call_view(&call, &limits) }))
 }

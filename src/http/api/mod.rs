@@ -3,6 +3,7 @@
 
 pub mod calls;
 pub mod curation;
+pub mod uploads;
 /// The OpenAPI document, generated from these handlers' annotations and types.
 pub mod openapi;
 
@@ -49,7 +50,7 @@ pub struct PageQuery {
 }
 
 /// A new work, as `multipart/form-data`: a poem or story as `text` (or a `.txt`/`.md`
-/// `file`), a photo or film as `file`.
+/// `file`), a photo or film as `file` or as a finished resumable `upload`.
 #[derive(ToSchema)]
 #[allow(dead_code)] // the fields are read one by one from the stream by `upload`
 pub struct SubmissionForm {
@@ -69,6 +70,9 @@ pub struct SubmissionForm {
     text: Option<String>,
     #[schema(value_type = Option<String>, format = Binary)]
     file: Option<Vec<u8>>,
+    /// Instead of `file`: the id of a finished resumable upload (`/api/v1/uploads`) of the
+    /// same person to the same call, which becomes this work's file.
+    upload: Option<String>,
 }
 
 /// A new version, as `multipart/form-data`: the whole form again; without a new `text` or
