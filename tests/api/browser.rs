@@ -74,3 +74,75 @@ async fn chromium_signs_in_through_the_form() {
     }
     app.stop().await;
 }
+
+/// Every page, as a visitor and as an admin (who sees every curator and admin page), on a
+/// 360 px wide phone: none may be wider than the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_360px_phone() {
+    let Some(app) = TestApp::spawn(crate::helpers::Backend::Sqlite).await else { return };
+    let admin = app.person("Giulia Amministratrice", Role::Admin).await;
+    let anna = app.person("Anna Cittadina", Role::Citizen).await;
+    app.open_call(&admin, "il-quartiere", &["photo", "poem", "story"]).await;
+    let poem = "La fontana della piazza\ncanta ogni mattina\nper chi passa di fretta.";
+    let fields = [("call", "il-quartiere"), ("kind", "poem"), ("title", "La fontana"), ("licence", "cc-by-4.0"), ("text", poem)];
+    let poem_id = app.submit_ok(&anna, &fields, None).await;
+    let fields = [("call", "il-quartiere"), ("kind", "photo"), ("title", "La via dei colori"), ("licence", "cc-by-4.0"), ("alt_text", "Una via con case colorate")];
+    let photo_id = app.submit_ok(&anna, &fields, Some(("via.jpg", crate::media_fixtures::jpeg(640, 480)))).await;
+    let fields = [("call", "il-quartiere"), ("kind", "poem"), ("title", "In attesa"), ("licence", "cc0-1.0"), ("text", "Una poesia ancora da leggere.")];
+    let waiting_id = app.submit_ok(&admin, &fields, None).await;
+    for (author, id) in [(&anna, &poem_id), (&anna, &photo_id), (&admin, &waiting_id)] {
+        app.wait_processed(author, id).await;
+    }
+    for id in [&poem_id, &photo_id] {
+        assert_eq!(app.review(&admin, id, "approve", "").await.status(), 200);
+    }
+    app.wait_searchable("fontana", &poem_id).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/reasons"))
+        .bearer_auth(&admin.token)
+        .json(&serde_json::json!({ "label": "Troppo lunga", "text": "Accorcia la poesia a venti versi, per favore." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+
+    let anonymous = ["/", "/signin", "/signup", "/reset-password", "/archive", "/search", "/search?q=fontana", "/calls/il-quartiere"]
+        .map(String::from)
+        .into_iter()
+        .chain([format!("/works/{poem_id}"), format!("/works/{photo_id}")]);
+    let signed_in = [
+        "/",
+        "/search?q=fontana",
+        "/submit",
+        "/submit?call=il-quartiere",
+        "/me/works",
+        "/me/account",
+        "/curate",
+        "/curate/calls",
+        "/curate/calls/new",
+        "/curate/calls/il-quartiere",
+        "/curate/reasons",
+        "/admin/people",
+        "/admin/audit",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain([format!("/works/{poem_id}"), format!("/works/{photo_id}"), format!("/works/{waiting_id}")]);
+    let anonymous = anonymous.collect::<Vec<_>>().join("\n");
+    let signed_in = signed_in.collect::<Vec<_>>().join("\n");
+    let shots = std::env::var("PIAZZA_SCREENSHOT_DIR").unwrap_or_default();
+    run_script(
+        &app,
+        "pages_fit_a_phone",
+        &[
+            ("PIAZZA_EMAIL", &admin.email),
+            ("PIAZZA_PASSWORD", "password-for-tests"),
+            ("PIAZZA_ANONYMOUS_PAGES", &anonymous),
+            ("PIAZZA_SIGNED_IN_PAGES", &signed_in),
+            ("PIAZZA_SCREENSHOT_DIR", &shots),
+        ],
+    )
+    .await;
+    app.stop().await;
+}
