@@ -20,17 +20,24 @@ function measure([width, shown]) {
     for (let at = el; at && at !== document.body; at = at.parentElement) names.unshift(name(at));
     return names.join(' > ');
   };
+  // Whether a scrolling or clipping box contains `el`: only the boxes on its chain of
+  // containing blocks clip it (an absolutely positioned element escapes every box up to
+  // its nearest positioned ancestor; a fixed one, all).
   const clipped = (el) => {
+    let position = getComputedStyle(el).position;
     for (let at = el.parentElement; at && at !== document.body; at = at.parentElement) {
-      if (getComputedStyle(at).overflowX !== 'visible') return true;
+      if (position === 'fixed') return false;
+      const style = getComputedStyle(at);
+      if (position === 'absolute' && style.position === 'static') continue;
+      if (style.overflowX !== 'visible') return true;
+      position = style.position;
     }
     return false;
   };
-  const sticksOut = (el) => el.getBoundingClientRect().right > width + 0.5;
+  const sticksOut = (el) => el.getBoundingClientRect().right > width + 0.5 && !clipped(el);
   const offenders = [];
   for (const el of document.body.querySelectorAll('*')) {
-    if (!sticksOut(el) || clipped(el)) continue;
-    if (el.parentElement !== document.body && sticksOut(el.parentElement)) continue;
+    if (!sticksOut(el) || (el.parentElement !== document.body && sticksOut(el.parentElement))) continue;
     const box = el.getBoundingClientRect();
     offenders.push(`${path(el)} reaches ${Math.round(box.right)} px (${Math.round(box.width)} px wide)`);
   }
