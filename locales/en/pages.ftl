@@ -246,3 +246,9 @@ edit-intro = The curators asked for a change. Change what is needed and send it 
 keep-file = Leave empty to keep the current file.
 send-again = Send again
 what-to-change = What to change
+# args: $seconds
+page-refreshes =
+    { $seconds ->
+        [one] This page refreshes itself every second.
+       *[other] This page refreshes itself every { $seconds } seconds.
+    }

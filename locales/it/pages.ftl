@@ -246,3 +246,9 @@ edit-intro = La redazione ha chiesto una modifica. Cambia quello che serve e inv
 keep-file = Lascia vuoto per tenere il file attuale.
 send-again = Invia di nuovo
 what-to-change = Che cosa cambiare
+# args: $seconds
+page-refreshes =
+    { $seconds ->
+        [one] Questa pagina si aggiorna da sola ogni secondo.
+       *[other] Questa pagina si aggiorna da sola ogni { $seconds } secondi.
+    }

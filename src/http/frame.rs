@@ -21,6 +21,9 @@ pub struct Frame {
     pub is_admin: bool,
     /// The session's synchronizer token, put in every POST form.
     pub csrf: String,
+    /// Seconds after which the page reloads itself (`<meta http-equiv="refresh">`, no
+    /// JavaScript), on a page whose subject is still changing; None on the others.
+    pub refresh_after_s: Option<u32>,
 }
 
 impl Frame {
@@ -33,7 +36,13 @@ impl Frame {
             is_curator: viewer.is_curator(),
             is_admin: viewer.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin),
             csrf: viewer.csrf.clone(),
+            refresh_after_s: None,
         }
+    }
+
+    /// Tells the reader that the page reloads itself, and how often.
+    pub fn refresh_note(&self) -> Option<String> {
+        self.refresh_after_s.map(|seconds| self.t.with("page-refreshes", "seconds", seconds))
     }
 }
 
@@ -74,6 +83,7 @@ impl IntoResponse for PageError {
             is_curator: false,
             is_admin: false,
             csrf: self.csrf,
+            refresh_after_s: None,
         };
         let page = ErrorPage { frame, heading, message };
         let mut response = (status, Html(page.render().unwrap_or_default())).into_response();

@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod architecture;
 mod bad_uploads;
+mod browser;
 mod calls;
 mod cli;
 mod curation;

@@ -126,3 +126,39 @@ async fn pages_speak_italian_first_and_english_on_request(app: &TestApp) {
     assert_eq!(health.status(), 200);
 }
 both!(pages_speak_italian_first_and_english_on_request, pages_speak_italian_first_and_english_on_request);
+
+const REFRESH: &str = "<meta http-equiv=\"refresh\" content=\"5\">";
+
+async fn a_processing_work_page_refreshes_itself(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "in-lavorazione", &["poem"]).await;
+    let fields = [("call", "in-lavorazione"), ("kind", "poem"), ("title", "Ancora in lavorazione"), ("licence", "cc0-1.0"), ("text", "Versi che aspettano.")];
+    let id = app.submit_ok(&anna, &fields, None).await;
+    let client = browser();
+    sign_in(app, &client, &anna.email).await;
+    let page = client.get(app.url(&format!("/works/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("In lavorazione") && page.contains(REFRESH), "a processing work's page reloads itself:\n{page}");
+    let head = &page[..page.find("</head>").expect("a head")];
+    assert!(head.contains(REFRESH), "the refresh is in the head");
+    assert!(page.contains("Questa pagina si aggiorna da sola ogni 5 secondi."), "and says so");
+    let home = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(!home.contains("http-equiv=\"refresh\""), "other pages do not reload themselves");
+    app.leaves_jobs(1, "no runner: the work stays processing, which is what this test looks at");
+}
+crate::both_without_jobs!(a_processing_work_page_refreshes_itself, a_processing_work_page_refreshes_itself);
+
+async fn a_processed_work_page_stays_still(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "lavorate", &["poem"]).await;
+    let fields = [("call", "lavorate"), ("kind", "poem"), ("title", "Pronta"), ("licence", "cc0-1.0"), ("text", "Versi da leggere.")];
+    let id = app.submit_ok(&anna, &fields, None).await;
+    assert_eq!(app.wait_processed(&anna, &id).await["status"], "pending_review");
+    let client = browser();
+    sign_in(app, &client, &anna.email).await;
+    let page = client.get(app.url(&format!("/works/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("In attesa di revisione"), "{page}");
+    assert!(!page.contains("http-equiv=\"refresh\""), "a work waiting for review does not reload itself:\n{page}");
+}
+both!(a_processed_work_page_stays_still, a_processed_work_page_stays_still);

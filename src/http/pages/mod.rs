@@ -10,7 +10,7 @@ use super::upload;
 use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
 use super::views::{cards, cover_url, WorkView};
 use crate::db::now_ms;
-use crate::domain::{Call, Kind, Licence};
+use crate::domain::{Call, Kind, Licence, Status};
 use crate::service::curation::DecisionInput;
 use crate::service::gallery::{self, SearchQuery};
 use crate::service::works as work_ops;
@@ -200,6 +200,10 @@ struct WorkPage {
     reasons: Vec<crate::db::reasons::ReasonTemplate>,
 }
 
+/// How often a work's page reloads itself while the work is processing, so its author sees
+/// the progress and then the outcome without JavaScript.
+const PROCESSING_REFRESH_S: u32 = 5;
+
 pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
         let work = WorkView::detail(work_ops::visible(&state, viewer.actor(), &id).await?);
@@ -219,7 +223,11 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         if viewer.is_curator() {
             reasons = curation::reasons(&state, viewer.actor()).await?;
         }
-        render(WorkPage { frame: Frame::new(&viewer), work, failure_text, is_author, history, revisions, reasons })
+        let mut frame = Frame::new(&viewer);
+        if work.status == Status::Processing.as_str() {
+            frame.refresh_after_s = Some(PROCESSING_REFRESH_S);
+        }
+        render(WorkPage { frame, work, failure_text, is_author, history, revisions, reasons })
     })
     .await
 }
