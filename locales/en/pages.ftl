@@ -47,7 +47,7 @@ field-title = Title
 field-text = Text (for poems and stories)
 field-text-help = Line breaks and stanzas stay as you write them.
 field-file = File (photo, video, or a .txt text)
-field-file-help = Photos: JPEG, PNG, WebP or GIF. Videos: MP4, MOV, WebM or MKV.
+field-file-help = Photos: JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP. Videos: MP4, MOV, 3GP, WebM, MKV, AVI or Ogg.
 field-alt = Description of the photo for blind visitors
 field-alt-help = Required for photos: one sentence saying what can be seen.
 field-description = Notes about the work (optional)
@@ -252,3 +252,10 @@ page-refreshes =
         [one] This page refreshes itself every second.
        *[other] This page refreshes itself every { $seconds } seconds.
     }
+# The limits of a work, beside the file field: "videos up to 200 MB and 10 minutes".
+limit-film = videos up to { $mb } MB and { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}
+limit-photo = photos up to { $mb } MB and { $megapixels } megapixels
+limit-text = poems and stories up to { $chars } characters

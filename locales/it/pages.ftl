@@ -47,7 +47,7 @@ field-title = Titolo
 field-text = Testo (per poesie e racconti)
 field-text-help = Gli a capo e le strofe restano come li scrivi.
 field-file = File (foto, video, oppure un testo .txt)
-field-file-help = Foto: JPEG, PNG, WebP o GIF. Video: MP4, MOV, WebM o MKV.
+field-file-help = Foto: JPEG, PNG, WebP, GIF, HEIC, TIFF o BMP. Video: MP4, MOV, 3GP, WebM, MKV, AVI o Ogg.
 field-alt = Descrizione della foto per chi non vede
 field-alt-help = Obbligatoria per le foto: una frase che dica cosa si vede.
 field-description = Note sull'opera (facoltative)
@@ -252,3 +252,10 @@ page-refreshes =
         [one] Questa pagina si aggiorna da sola ogni secondo.
        *[other] Questa pagina si aggiorna da sola ogni { $seconds } secondi.
     }
+# The limits of a work, beside the file field: "video fino a 200 MB e 10 minuti".
+limit-film = video fino a { $mb } MB e { $minutes ->
+    [one] { $minutes } minuto
+   *[other] { $minutes } minuti
+}
+limit-photo = foto fino a { $mb } MB e { $megapixels } megapixel
+limit-text = poesie e racconti fino a { $chars } caratteri

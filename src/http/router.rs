@@ -38,10 +38,17 @@ fn routes(state: &AppState) -> Router<AppState> {
 
     let uploads = Router::new()
         .route("/api/v1/works", post(api::create_work))
-        .route("/submit", get(pages::submit_form).post(pages::submit))
         .route("/api/v1/works/{id}/resubmit", post(api::resubmit))
-        .route("/works/{id}/edit", get(pages::edit_form).post(pages::resubmit))
         .layer(upload_limit);
+
+    // The forms without JavaScript send the file with the text: a file up to twice the
+    // limit is read through (and not kept) so that the refusal can show the form again
+    // with everything typed, to a browser that has finished sending and so shows it.
+    let form_max = 2 * config.max_upload_bytes + 1024 * 1024;
+    let forms = Router::new()
+        .route("/submit", get(pages::submit_form).post(pages::submit))
+        .route("/works/{id}/edit", get(pages::edit_form).post(pages::resubmit))
+        .layer(DefaultBodyLimit::max(form_max as usize));
 
     // Resumable uploads: each chunk a request of its own, so no chunk waits on a slow
     // link for long; the upload as a whole may take days.
@@ -126,6 +133,7 @@ fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(guarded(state, exports, small, 3600))
         .merge(guarded(state, uploads, slow_but_moving(upload_max), 3600))
+        .merge(guarded(state, forms, slow_but_moving(form_max), 3600))
         .merge(guarded(state, resumable, slow_but_moving(upload_max), 3600))
         .merge(guarded(state, covers, slow_but_moving(cover_max), 600))
         // Slow or stalled clients cannot hold a small request open for long.

@@ -26,8 +26,19 @@ pub fn too_large(max_bytes: u64) -> AppError {
 
 /// Reads every field of a new work's form. Unknown fields are ignored.
 pub async fn read_submission(state: &AppState, multipart: Multipart) -> Result<SubmissionInput, AppError> {
+    let (input, problem) = read_submission_keeping(state, multipart).await;
+    problem.map_or(Ok(input), Err)
+}
+
+/// Reads a new work's form as [`read_submission`] does, but keeps every field it read when
+/// something is wrong, so a page can show the form again as the person filled it in. A
+/// file over the limit is read to its end without being kept, so that the fields after it
+/// arrive too (and the browser, having sent everything, shows the answer).
+pub async fn read_submission_keeping(state: &AppState, multipart: Multipart) -> (SubmissionInput, Option<AppError>) {
     let (id, key) = submissions::new_original();
-    read_form(state, multipart, id, key).await
+    let mut input = SubmissionInput { id: Some(id), ..SubmissionInput::default() };
+    let problem = read_fields(state, multipart, &key, &mut input).await.err();
+    (input, problem)
 }
 
 /// Reads the form of an author's new version of `work`.
@@ -35,21 +46,38 @@ pub async fn read_resubmission(state: &AppState, multipart: Multipart, work: &cr
     read_form(state, multipart, work.id.clone(), submissions::revised_original(work)).await
 }
 
-async fn read_form(state: &AppState, mut multipart: Multipart, id: String, original_key: String) -> Result<SubmissionInput, AppError> {
+async fn read_form(state: &AppState, multipart: Multipart, id: String, original_key: String) -> Result<SubmissionInput, AppError> {
+    let mut input = SubmissionInput { id: Some(id), ..SubmissionInput::default() };
+    read_fields(state, multipart, &original_key, &mut input).await?;
+    Ok(input)
+}
+
+/// Reads the form's fields into `input`. A file over the limit is drained, not kept, and
+/// the reading goes on; the first such problem is returned once every field is read.
+async fn read_fields(state: &AppState, mut multipart: Multipart, original_key: &str, input: &mut SubmissionInput) -> Result<(), AppError> {
     let max_bytes = state.config.max_upload_bytes;
     let max_text = (state.config.max_text_chars * 4 + 4).max(64 * 1024);
-    let mut input = SubmissionInput { id: Some(id), ..SubmissionInput::default() };
-    while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(e, max_bytes))? {
+    let mut problem = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| multipart_error(e, max_bytes))? {
         let name = field.name().unwrap_or("").to_owned();
         match name.as_str() {
             "file" => {
                 if input.file.is_some() {
                     return Err(AppError::unprocessable("too_many_files"));
                 }
-                let file = spool(state, field, max_bytes, &original_key).await?;
-                // An empty file input in a browser form arrives as a nameless empty part.
-                if file.size > 0 || !file.name.is_empty() {
-                    input.file = Some(file);
+                match spool(state, &mut field, max_bytes, original_key).await {
+                    // An empty file input in a browser form arrives as a nameless empty part.
+                    Ok(file) if file.size > 0 || !file.name.is_empty() => input.file = Some(file),
+                    Ok(_) => {}
+                    Err(e) if e.status_code().1 == "file_too_large" => {
+                        // Past the route's body limit nothing more can be read: the file's
+                        // refusal is still what the person must hear.
+                        if let Err(drained) = drain(field).await {
+                            return Err(if drained.status_code().0 == StatusCode::PAYLOAD_TOO_LARGE { e } else { drained });
+                        }
+                        problem.get_or_insert(e);
+                    }
+                    Err(e) => return Err(e),
                 }
             }
             "call" => input.call = read_text(field, 1024).await?,
@@ -63,7 +91,7 @@ async fn read_form(state: &AppState, mut multipart: Multipart, id: String, origi
             _ => drain(field).await?,
         }
     }
-    Ok(input)
+    problem.map_or(Ok(()), Err)
 }
 
 async fn read_text(mut field: Field<'_>, max: usize) -> Result<String, AppError> {
@@ -85,7 +113,7 @@ async fn drain(mut field: Field<'_>) -> Result<(), AppError> {
 
 /// Streams the file part into a temp file under the data dir (where it is checked), and,
 /// for stores that support it, into the store at the same time, stopping at the limit.
-async fn spool(state: &AppState, mut field: Field<'_>, max_bytes: u64, key: &str) -> Result<SpooledFile, AppError> {
+async fn spool(state: &AppState, field: &mut Field<'_>, max_bytes: u64, key: &str) -> Result<SpooledFile, AppError> {
     let name = field.file_name().map(clean_file_name).unwrap_or_default();
     let temp = tempfile::Builder::new().prefix("upload-").tempfile_in(state.config.tmp_dir()).map_err(io_error)?;
     let (file, path) = temp.into_parts();

@@ -27,13 +27,18 @@ pub struct SubmissionLimits {
 
 /// The limits of works sent to `call`.
 pub fn limits(state: &AppState, call: &Call) -> SubmissionLimits {
+    limits_of(state, &call.kinds)
+}
+
+/// The limits of works of `kinds`, whatever the call.
+pub fn limits_of(state: &AppState, kinds: &[crate::domain::Kind]) -> SubmissionLimits {
     let config = &state.config;
     SubmissionLimits {
         max_bytes: config.max_upload_bytes,
         max_duration_s: config.limits.max_duration_s.floor() as u64,
         max_pixels: config.limits.max_image_pixels,
         max_text_chars: config.max_text_chars,
-        types: call.kinds.iter().map(|k| (*k, k.file_types())).collect(),
+        types: kinds.iter().map(|k| (*k, k.file_types())).collect(),
     }
 }
 

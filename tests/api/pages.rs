@@ -162,3 +162,73 @@ async fn a_processed_work_page_stays_still(app: &TestApp) {
     assert!(!page.contains("http-equiv=\"refresh\""), "a work waiting for review does not reload itself:\n{page}");
 }
 both!(a_processed_work_page_stays_still, a_processed_work_page_stays_still);
+
+/// The multipart form a browser sends from /submit, in the page's order: the token first,
+/// then every field the citizen filled in, the file among them.
+fn typed_form(token: &str, kind: &str, title: &str, file: Option<Vec<u8>>) -> Form {
+    let mut form = Form::new()
+        .text("csrf", token.to_owned())
+        .text("call", "racconti")
+        .text("kind", kind.to_owned())
+        .text("title", title.to_owned())
+        .text("text", "Una sera di nebbia sul fiume,\nle luci del ponte tremavano.");
+    if let Some(bytes) = file {
+        form = form.part("file", Part::bytes(bytes).file_name("lungo.mp4"));
+    }
+    form.text("alt_text", "Il ponte di notte").text("description", "Girato dal mio balcone").text("licence", "cc-by-sa-4.0")
+}
+
+/// Everything the citizen typed is in the page again, they are still signed in, and the
+/// error stands next to the field it is about.
+fn keeps_what_was_typed(page: &str, title: &str, kind: &str, field: &str) {
+    if !title.is_empty() {
+        assert!(page.contains(&format!("value=\"{title}\"")), "the title is kept");
+    }
+    assert!(page.contains("Una sera di nebbia sul fiume,\nle luci del ponte tremavano.</textarea>"), "the text is kept");
+    assert!(page.contains("value=\"Il ponte di notte\""), "the alt text is kept");
+    assert!(page.contains("Girato dal mio balcone</textarea>"), "the description is kept");
+    assert!(page.contains("value=\"cc-by-sa-4.0\" selected"), "the licence is kept");
+    assert!(page.contains(&format!("value=\"{kind}\" required checked")), "the kind is kept");
+    assert!(page.contains("Anna"), "the page still shows who is signed in");
+    assert!(page.contains(&format!("id=\"{field}-error\"")), "the error is next to the {field} field");
+    assert!(page.contains(&format!("aria-describedby=\"{field}-error")), "and the field points at it");
+}
+
+async fn a_refused_form_comes_back_with_everything_typed(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "racconti", &["film", "poem"]).await;
+    let citizen = browser();
+    sign_in(app, &citizen, &anna.email).await;
+    let token = app.csrf_token(&citizen).await;
+
+    // A film over the limit: refused, with the limit in words, and nothing kept on disk.
+    let too_large = vec![0u8; (crate::helpers::TEST_MAX_UPLOAD + 200 * 1024) as usize];
+    let r = citizen.post(app.url("/submit")).header("Origin", &app.base).multipart(typed_form(&token, "film", "Il ponte", Some(too_large))).send().await.unwrap();
+    assert_eq!(r.status(), 413);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("3 MB"), "the limit is in the message");
+    keeps_what_was_typed(&page, "Il ponte", "film", "file");
+    let temp: Vec<String> = app.stored_files();
+    assert!(temp.is_empty(), "a refused file leaves nothing: {temp:?}");
+
+    // A poem without a title.
+    let r = citizen.post(app.url("/submit")).header("Origin", &app.base).multipart(typed_form(&token, "poem", "", None)).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    keeps_what_was_typed(&r.text().await.unwrap(), "", "poem", "title");
+    assert_eq!(app.count("work").await, 0);
+}
+both!(a_refused_form_comes_back_with_everything_typed, a_refused_form_comes_back_with_everything_typed);
+
+async fn the_submit_page_tells_the_limits_in_words(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "racconti", &["film", "photo", "poem"]).await;
+    let citizen = browser();
+    sign_in(app, &citizen, &anna.email).await;
+    let page = citizen.get(app.url("/submit")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("video fino a 3 MB e 10 minuti"), "the film limit in words");
+    assert!(page.contains("foto fino a 3 MB e 40 megapixel"), "the photo limit in words");
+    assert!(page.contains("data-max-bytes=\"3145728\""), "and for the page's script");
+}
+both!(the_submit_page_tells_the_limits_in_words, the_submit_page_tells_the_limits_in_words);

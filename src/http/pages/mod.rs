@@ -378,9 +378,97 @@ struct SubmitPage {
     selected_call: String,
     kinds: Vec<(&'static str, &'static str)>,
     licences: Vec<(&'static str, &'static str)>,
-    error: Option<String>,
+    error: Option<FormError>,
     /// The author must confirm their address before sending (accounts).
     not_verified: bool,
+    typed: Typed,
+    limits: LimitsText,
+}
+
+/// A refusal shown in the form, next to the field it is about when there is one.
+struct FormError {
+    message: String,
+    field: Option<&'static str>,
+}
+
+/// What the person typed, shown again when the form is refused.
+#[derive(Default)]
+struct Typed {
+    kind: String,
+    title: String,
+    text: String,
+    description: String,
+    alt_text: String,
+    licence: String,
+    /// A file already uploaded (by the page's script): sending the form again uses it.
+    upload: String,
+}
+
+impl Typed {
+    fn of(input: &submissions::SubmissionInput) -> Self {
+        Self {
+            kind: input.kind.clone(),
+            title: input.title.clone(),
+            text: input.text.clone().unwrap_or_default(),
+            description: input.description.clone(),
+            alt_text: input.alt_text.clone(),
+            licence: input.licence.clone(),
+            upload: input.upload.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The limits of a work, in words for the person and in numbers for the page's script.
+struct LimitsText {
+    words: String,
+    max_bytes: u64,
+    max_duration_s: u64,
+    photo_types: String,
+    film_types: String,
+}
+
+impl LimitsText {
+    fn new(limits: &crate::service::calls::SubmissionLimits, t: T) -> Self {
+        let mb = limits.max_bytes / (1024 * 1024);
+        let film = t.with2("limit-film", "mb", mb, "minutes", limits.max_duration_s.div_ceil(60));
+        let photo = t.with2("limit-photo", "mb", mb, "megapixels", limits.max_pixels / 1_000_000);
+        let text = t.with("limit-text", "chars", limits.max_text_chars as u64);
+        Self {
+            words: format!("{film}; {photo}; {text}."),
+            max_bytes: limits.max_bytes,
+            max_duration_s: limits.max_duration_s,
+            photo_types: Kind::Photo.file_types().join(","),
+            film_types: Kind::Film.file_types().join(","),
+        }
+    }
+}
+
+impl SubmitPage {
+    /// The refusal's message if it is about `field`.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.error.as_ref().filter(|e| e.field == Some(field)).map(|e| e.message.as_str())
+    }
+
+    /// The refusal's message if it is about no one field.
+    fn general_error(&self) -> Option<&str> {
+        self.error.as_ref().filter(|e| e.field.is_none()).map(|e| e.message.as_str())
+    }
+}
+
+/// The field of the submit form a refusal is about, from its code.
+fn field_of(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "invalid_title" => "title",
+        "text_too_long" | "text_required" | "text_empty" => "text",
+        "alt_text_required" => "alt_text",
+        "invalid_description" => "description",
+        "invalid_licence" | "licence_not_offered" => "licence",
+        "invalid_kind" | "kind_not_accepted" | "upload_for_text" => "kind",
+        "unknown_call" | "call_closed" | "call_not_open_yet" | "call_limit_reached" | "upload_for_other_call" => "call",
+        "file_too_large" | "payload_too_large" | "unsupported_format" | "no_video" | "corrupt_file" | "empty_file" | "file_required"
+        | "too_many_files" | "unknown_upload" | "upload_unfinished" | "file_and_upload" | "too_long" | "too_many_pixels" => "file",
+        _ => return None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -389,17 +477,20 @@ pub struct SubmitQuery {
     call: String,
 }
 
-async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, error: Option<String>) -> Result<Response, AppError> {
+async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, error: Option<FormError>, typed: Typed) -> Result<Response, AppError> {
     let t = viewer.lang.texts();
-    let calls = gallery::open_calls(&state, now_ms()).await?.iter().map(|c| CallView::new(c, t)).collect();
+    let open = gallery::open_calls(state, now_ms()).await?;
+    let limits = crate::service::calls::limits_of(state, &Kind::ALL);
     render(SubmitPage {
         frame: Frame::new(viewer),
-        calls,
+        calls: open.iter().map(|c| CallView::new(c, t)).collect(),
         selected_call,
         kinds: Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
         licences: Licence::ALL.iter().map(|l| (l.as_str(), l.label())).collect(),
         error,
         not_verified: viewer.user.as_ref().is_some_and(|u| !u.email_verified),
+        typed,
+        limits: LimitsText::new(&limits, t),
     })
 }
 
@@ -407,7 +498,7 @@ pub async fn submit_form(State(state): State<AppState>, viewer: Viewer, Query(q)
     if viewer.user.is_none() {
         return Ok(Redirect::to("/signin").into_response());
     }
-    page(&viewer, submit_page(&state, &viewer, q.call, None)).await
+    page(&viewer, submit_page(&state, &viewer, q.call, None, Typed::default())).await
 }
 
 pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Multipart) -> PageResult {
@@ -415,13 +506,18 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Mu
         return Ok(Redirect::to("/signin").into_response());
     };
     page(&viewer, async {
-        let input = upload::read_submission(&state, multipart).await?;
-        let call = input.call.clone();
-        let result = match submissions::submit(&state, service::Actor::person(&user), input).await {
-            Ok(id) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
-            Err(e) => Err(e.into()),
+        // What was read is kept even when reading stopped: the form comes back as it was.
+        let (input, problem) = upload::read_submission_keeping(&state, multipart).await;
+        let (call, typed) = (input.call.clone(), Typed::of(&input));
+        let result = match problem {
+            Some(problem) => Err(problem),
+            None => match submissions::submit(&state, service::Actor::person(&user), input).await {
+                Ok(id) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
+                Err(e) => Err(e.into()),
+            },
         };
-        or_form(&viewer, result, |message| submit_page(&state, &viewer, call, Some(message))).await
+        let field = result.as_ref().err().and_then(|e| field_of(e.status_code().1));
+        or_form(&viewer, result, |message| submit_page(&state, &viewer, call, Some(FormError { message, field }), typed)).await
     })
     .await
 }
