@@ -253,9 +253,12 @@ page-refreshes =
        *[other] This page refreshes itself every { $seconds } seconds.
     }
 # The limits of a work, beside the file field: "videos up to 200 MB and 10 minutes".
+# args: $mb, $minutes
 limit-film = videos up to { $mb } MB and { $minutes ->
     [one] { $minutes } minute
    *[other] { $minutes } minutes
 }
+# args: $mb, $megapixels
 limit-photo = photos up to { $mb } MB and { $megapixels } megapixels
+# args: $chars
 limit-text = poems and stories up to { $chars } characters

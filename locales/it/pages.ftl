@@ -253,9 +253,12 @@ page-refreshes =
        *[other] Questa pagina si aggiorna da sola ogni { $seconds } secondi.
     }
 # The limits of a work, beside the file field: "video fino a 200 MB e 10 minuti".
+# args: $mb, $minutes
 limit-film = video fino a { $mb } MB e { $minutes ->
     [one] { $minutes } minuto
    *[other] { $minutes } minuti
 }
+# args: $mb, $megapixels
 limit-photo = foto fino a { $mb } MB e { $megapixels } megapixel
+# args: $chars
 limit-text = poesie e racconti fino a { $chars } caratteri
