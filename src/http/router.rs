@@ -23,7 +23,9 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; s
 
 pub fn router(state: AppState) -> Router {
     let routes = routes(&state);
-    finish(state, routes)
+    let app = finish(state, routes);
+    // A method named in a header must be known before a route is chosen.
+    Router::new().fallback_service(tower::ServiceBuilder::new().map_request(tus::method_override).service(app))
 }
 
 /// Every path, each group with its body rule and time budget.

@@ -399,6 +399,22 @@ async fn the_protocol_keeps_an_upload_consistent(app: &TestApp) {
     assert_eq!(patch(app, &anna, &path, 200_000, past, None).await.status(), 422);
     assert_eq!(offset(app, &anna, &path).await, 200_000);
 
+    // A client behind a proxy that passes only POST names the method it means.
+    let overridden = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(&anna.token)
+        .header("X-HTTP-Method-Override", "PATCH")
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "200000")
+        .header("Content-Type", "application/offset+octet-stream")
+        .body(data[200_000..210_000].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(overridden.status(), 204);
+    assert_eq!(offset(app, &anna, &path).await, 210_000);
+
     // Termination removes it.
     let delete = app.client.delete(app.url(&path)).bearer_auth(&anna.token).header("Tus-Resumable", "1.0.0").send().await.unwrap();
     assert_eq!(delete.status(), 204);

@@ -9,7 +9,7 @@ use crate::service::uploads::{self, Checksum, ChecksumAlgorithm, NewUpload, Uplo
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use utoipa::IntoParams;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -33,6 +33,26 @@ static UPLOAD_METADATA: HeaderName = HeaderName::from_static("upload-metadata");
 static UPLOAD_EXPIRES: HeaderName = HeaderName::from_static("upload-expires");
 static UPLOAD_CHECKSUM: HeaderName = HeaderName::from_static("upload-checksum");
 static UPLOAD_DEFER_LENGTH: HeaderName = HeaderName::from_static("upload-defer-length");
+
+/// tus's `X-HTTP-Method-Override`: a client behind a proxy that lets only GET and POST
+/// through sends its PATCH, DELETE or HEAD on an upload as a POST naming the method. Read
+/// before routing, so the request then goes where that method goes (and passes the same
+/// checks, CSRF included).
+pub fn method_override(mut request: Request) -> Request {
+    if request.method() == Method::POST && request.uri().path().starts_with("/api/v1/uploads/") {
+        let named = request.headers().get("x-http-method-override").and_then(|v| v.to_str().ok()).map(str::trim);
+        let method = match named {
+            Some(m) if m.eq_ignore_ascii_case("PATCH") => Some(Method::PATCH),
+            Some(m) if m.eq_ignore_ascii_case("DELETE") => Some(Method::DELETE),
+            Some(m) if m.eq_ignore_ascii_case("HEAD") => Some(Method::HEAD),
+            _ => None,
+        };
+        if let Some(method) = method {
+            *request.method_mut() = method;
+        }
+    }
+    request
+}
 
 /// Every tus answer names the protocol version.
 pub async fn protocol(request: Request, next: Next) -> Response {
