@@ -20,6 +20,8 @@ enum Body {
     Json(Value),
     Form(Vec<(&'static str, String)>),
     Multipart(Vec<(&'static str, String)>),
+    /// A tus request: its headers, and a chunk's bytes (empty for none).
+    Tus(Vec<(&'static str, String)>, Vec<u8>),
 }
 
 struct Row {
@@ -53,6 +55,7 @@ async fn ask(app: &TestApp, who: Option<&Person>, row: &Row) -> (u16, String) {
         "PATCH" => app.client.patch(&url),
         "PUT" => app.client.put(&url),
         "DELETE" => app.client.delete(&url),
+        "HEAD" => app.client.head(&url),
         other => panic!("method {other}"),
     };
     if let Some(who) = who {
@@ -68,6 +71,13 @@ async fn ask(app: &TestApp, who: Option<&Person>, row: &Row) -> (u16, String) {
                 form = form.text(k.to_string(), v.clone());
             }
             request.multipart(form)
+        }
+        Body::Tus(headers, bytes) => {
+            let mut request = request.header("Tus-Resumable", "1.0.0");
+            for (name, value) in headers {
+                request = request.header(*name, value);
+            }
+            if bytes.is_empty() { request } else { request.body(bytes.clone()) }
         }
     };
     let response = request.send().await.unwrap();
@@ -120,6 +130,20 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
     let r = app.client.delete(app.url(&format!("/api/v1/works/{withdrawn}"))).bearer_auth(&author.token).send().await.unwrap();
     assert_eq!(r.status(), 204);
     let (published_media, pending_media) = (media[0].clone(), media[1].clone());
+    // The author's unfinished resumable upload: only its owner may see or add to it.
+    let r = app
+        .client
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(&author.token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", "1000")
+        .header("Upload-Metadata", "call YXBlcnRh,kind cGhvdG8=")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let upload = r.headers()["location"].to_str().unwrap().to_owned();
+    let chunk = || Body::Tus(vec![("Upload-Offset", "0".into()), ("Content-Type", "application/offset+octet-stream".into())], vec![7u8; 10]);
     app.wait_searchable("matrice", &published).await;
 
     let all_200 = [200; 5];
@@ -205,6 +229,10 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("POST", format!("/api/v1/works/{pending}/report"), Body::Json(json!({ "reason": "brutta" })), [401, 404, 404, 404, 404]),
         row("POST", format!("/api/v1/works/{published}/report"), Body::Json(json!({ "reason": "" })), [401, 422, 422, 422, 422]),
         row("POST", "/api/v1/works", multipart(&[("call", "bozza"), ("kind", "poem"), ("title", "x"), ("licence", "cc0-1.0"), ("text", "x")]), [401, 422, 422, 422, 422]),
+        // resumable uploads: someone else's does not exist; a draft call takes none
+        row("HEAD", upload.clone(), Body::Tus(vec![], vec![]), [401, 200, 404, 404, 404]),
+        row("PATCH", upload.clone(), chunk(), [401, 204, 404, 404, 404]),
+        row("POST", "/api/v1/uploads", Body::Tus(vec![("Upload-Length", "10".into()), ("Upload-Metadata", "call Ym96emE=,kind cG9lbQ==".into())], vec![]), [401, 422, 422, 422, 422]),
         // pages: changing (a bearer token stands in for the browser's session and form token)
         row("POST", "/curate/calls/new", form(&[("slug", "nuova"), ("title", "Nuova"), ("question", "?"), ("opens_at", "2020-01-01T00:00"), ("closes_at", "2099-01-01T00:00")]), curators_422),
         row("POST", "/curate/calls/aperta", form(&[("title", "Aperta"), ("question", "?"), ("opens_at", "2020-01-01T00:00"), ("closes_at", "2099-01-01T00:00")]), curators_422),
@@ -221,6 +249,7 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         // the only allowed changes, the author's, last
         row("POST", format!("/works/{published}/appreciate"), Body::None, [401, 303, 303, 303, 303]),
         row("DELETE", format!("/api/v1/works/{rejected}"), Body::None, [401, 204, 404, 404, 404]),
+        row("DELETE", upload.clone(), Body::Tus(vec![], vec![]), [401, 204, 404, 404, 404]),
     ];
 
     let people = [None, Some(&other), Some(&curator), Some(&admin), Some(&author)];
