@@ -528,3 +528,23 @@ async fn calls_tell_their_limits(app: &TestApp) {
     assert!(types["poem"].as_array().unwrap().is_empty());
 }
 crate::both!(calls_tell_their_limits_before_anything_is_sent, calls_tell_their_limits);
+
+/// The number of open uploads per person is a limit reserved atomically: a crowd of
+/// parallel creations gets exactly that many.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_creations_get_exactly_the_open_upload_limit() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = TestApp::spawn_with(backend, |c| c.max_open_uploads = 3).await else { return };
+        let curator = app.person("Curatrice", Role::Curator).await;
+        let anna = app.person("Anna", Role::Citizen).await;
+        app.open_call(&curator, "corti", &["film"]).await;
+        let meta = metadata("corti", "film", "clip.mp4");
+        let answers = futures_util::future::join_all((0..30).map(|_| create(&app, &app.base, &anna, 1000, &meta))).await;
+        let mut statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+        statuses.sort();
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{backend:?}: {statuses:?}");
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{backend:?}: {statuses:?}");
+        assert_eq!(app.count("upload").await, 3);
+        app.stop().await;
+    }
+}
