@@ -262,3 +262,35 @@ limit-film = videos up to { $mb } MB and { $minutes ->
 limit-photo = photos up to { $mb } MB and { $megapixels } megapixels
 # args: $chars
 limit-text = poems and stories up to { $chars } characters
+
+## The submit page's script: a resumable upload, its progress, and checks before it starts.
+# Where the script puts numbers it formats itself, these messages take placeholders.
+upload-starting = Getting the file ready to send…
+# args: $percent, $sent, $total (megabytes, with a decimal)
+upload-progress = { $percent } % · { $sent } MB of { $total } MB sent
+# args: $minutes
+upload-left-minutes = about { $minutes } minutes left
+upload-left-one-minute = about a minute left
+upload-left-seconds = less than a minute left
+# Said by a screen reader now and then, not at every percent.
+# args: $percent
+upload-announce = Sending: { $percent } %.
+upload-offline = The connection dropped: sending is paused and goes on by itself when the network is back. Keep this page open.
+upload-online = The connection is back: sending goes on from where it stopped.
+upload-retrying = The server did not answer: trying again shortly, from where it stopped.
+upload-sent = File sent. Now sending the work…
+upload-failed = Sending did not work. Check the connection and press “Send the work” again: it goes on from where it stopped.
+upload-gone = The interrupted upload is no longer there (it expired): the file will be sent again from the start.
+# args: $name, $percent
+upload-resume-offer = Sending “{ $name }” stopped at { $percent } %. Choose the same file again and press “Send the work”: it goes on from there.
+# args: $percent
+upload-resuming = Going on from { $percent } %.
+upload-draft-restored = We found what you had written: check it and send it when you are ready.
+upload-start-over = Start again
+upload-kept = The file has already arrived: there is no need to choose it again.
+# args: $size, $max (megabytes)
+upload-too-large = This file is { $size } MB, but files can be up to { $max } MB. Choose a smaller file (for a video: shorter, or recorded at a lower quality).
+# args: $minutes, $max
+upload-too-long = This video is { $minutes } minutes long, but the limit is { $max } minutes. Shorten it and choose it again.
+upload-wrong-type-photo = This file is not a photo we can take. Choose a JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP file, or change the kind of work.
+upload-wrong-type-film = This file is not a video we can take. Choose an MP4, MOV, 3GP, WebM, MKV, AVI or Ogg file, or change the kind of work.

@@ -262,3 +262,35 @@ limit-film = video fino a { $mb } MB e { $minutes ->
 limit-photo = foto fino a { $mb } MB e { $megapixels } megapixel
 # args: $chars
 limit-text = poesie e racconti fino a { $chars } caratteri
+
+## The submit page's script: a resumable upload, its progress, and checks before it starts.
+# Where the script puts numbers it formats itself, these messages take placeholders.
+upload-starting = Preparo l'invio del file…
+# args: $percent, $sent, $total (megabytes, with a decimal)
+upload-progress = { $percent } % · inviati { $sent } MB di { $total } MB
+# args: $minutes
+upload-left-minutes = mancano circa { $minutes } minuti
+upload-left-one-minute = manca circa un minuto
+upload-left-seconds = manca meno di un minuto
+# Said by a screen reader now and then, not at every percent.
+# args: $percent
+upload-announce = Invio al { $percent } %.
+upload-offline = La connessione si è interrotta: l'invio è in pausa e riprende da solo quando torna la rete. Non chiudere questa pagina.
+upload-online = La connessione è tornata: l'invio riprende da dove si era fermato.
+upload-retrying = Il server non ha risposto: riprovo tra poco, da dove si era fermato.
+upload-sent = File inviato. Ora mandiamo l'opera…
+upload-failed = L'invio non è riuscito. Controlla la connessione e premi di nuovo «Invia l'opera»: riprende da dove si era fermato.
+upload-gone = L'invio interrotto non c'è più (era scaduto): il file verrà inviato di nuovo dall'inizio.
+# args: $name, $percent
+upload-resume-offer = L'invio di «{ $name }» si era fermato al { $percent } %. Scegli di nuovo lo stesso file e premi «Invia l'opera»: riprende da lì.
+# args: $percent
+upload-resuming = Riprendo l'invio dal { $percent } %.
+upload-draft-restored = Abbiamo ritrovato quello che avevi scritto: controlla e invia quando vuoi.
+upload-start-over = Ricomincia da capo
+upload-kept = Il file è già stato ricevuto: non serve sceglierlo di nuovo.
+# args: $size, $max (megabytes)
+upload-too-large = Questo file pesa { $size } MB, ma si possono inviare file fino a { $max } MB. Scegli un file più piccolo (per un video: più corto, o registrato a qualità più bassa).
+# args: $minutes, $max
+upload-too-long = Questo video dura { $minutes } minuti, ma il limite è di { $max } minuti. Accorcialo e sceglilo di nuovo.
+upload-wrong-type-photo = Questo file non è una foto che possiamo ricevere. Scegli un file JPEG, PNG, WebP, GIF, HEIC, TIFF o BMP, o cambia il tipo di opera.
+upload-wrong-type-film = Questo file non è un video che possiamo ricevere. Scegli un file MP4, MOV, 3GP, WebM, MKV, AVI o Ogg, o cambia il tipo di opera.

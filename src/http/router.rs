@@ -3,7 +3,8 @@
 use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
 use super::api::{self, calls, curation, uploads as tus};
-use super::pages::{self, accounts as account_pages, curator as curator_pages};
+use super::csp;
+use super::pages::{self, accounts as account_pages, curator as curator_pages, submit as submit_page};
 use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
 use crate::state::AppState;
@@ -18,8 +19,6 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 
-const CSP: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; \
-                   script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn router(state: AppState) -> Router {
     let routes = routes(&state);
@@ -48,7 +47,7 @@ fn routes(state: &AppState) -> Router<AppState> {
     // with everything typed, to a browser that has finished sending and so shows it.
     let form_max = 2 * config.max_upload_bytes + 1024 * 1024;
     let forms = Router::new()
-        .route("/submit", get(pages::submit_form).post(pages::submit))
+        .route("/submit", get(submit_page::submit_form).post(submit_page::submit))
         .route("/works/{id}/edit", get(pages::edit_form).post(pages::resubmit))
         .layer(DefaultBodyLimit::max(form_max as usize));
 
@@ -108,6 +107,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/media/{work_id}/{hash}/{name}", get(media::serve))
         .route("/covers/{call_id}/{hash}", get(media::cover))
         .route("/static/piazza.css", get(pages::stylesheet))
+        .route("/static/submit.js", get(submit_page::script))
         .route("/healthz", get(api::health))
         .route("/api/v1/calls", get(calls::list).post(calls::create))
         .route("/api/v1/calls/{slug}", get(calls::get).patch(calls::edit))
@@ -148,7 +148,7 @@ pub fn finish(state: AppState, routes: Router<AppState>) -> Router {
     routes
         .fallback(pages::not_found)
         .layer(CatchPanicLayer::custom(panicked))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp::PAGES)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

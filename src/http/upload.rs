@@ -65,9 +65,11 @@ async fn read_fields(state: &AppState, mut multipart: Multipart, original_key: &
                 if input.file.is_some() {
                     return Err(AppError::unprocessable("too_many_files"));
                 }
+                // An empty file input in a browser form arrives as a nameless empty part (the
+                // cleaned name of which is never empty, so ask before cleaning).
+                let nameless = field.file_name().is_none_or(str::is_empty);
                 match spool(state, &mut field, max_bytes, original_key).await {
-                    // An empty file input in a browser form arrives as a nameless empty part.
-                    Ok(file) if file.size > 0 || !file.name.is_empty() => input.file = Some(file),
+                    Ok(file) if file.size > 0 || !nameless => input.file = Some(file),
                     Ok(_) => {}
                     Err(e) if e.status_code().1 == "file_too_large" => {
                         // Past the route's body limit nothing more can be read: the file's

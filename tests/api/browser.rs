@@ -146,3 +146,139 @@ async fn pages_fit_a_360px_phone() {
     .await;
     app.stop().await;
 }
+
+/// What every submit-form journey needs: a verified citizen, an open call for films and
+/// photos, and uploads allowed up to 40 MiB and two minutes.
+async fn the_form_for(adjust: impl FnOnce(&mut piazza::config::Config)) -> Option<(TestApp, crate::helpers::Person, crate::helpers::Person, tempfile::TempDir)> {
+    let app = TestApp::spawn_with(crate::helpers::Backend::Sqlite, |c| {
+        c.max_upload_bytes = FORM_LIMIT_MB * 1024 * 1024;
+        c.limits.max_duration_s = 120.0;
+        adjust(c);
+    })
+    .await?;
+    let curator = app.person("Carla Curatrice", Role::Curator).await;
+    let anna = app.person("Anna Cittadina", Role::Citizen).await;
+    app.open_call(&curator, "il-mercato", &["film", "photo", "poem"]).await;
+    Some((app, curator, anna, tempfile::tempdir().unwrap()))
+}
+
+const FORM_LIMIT_MB: u64 = 40;
+
+/// Runs one journey of `tests/browser/submit_form.mjs` as `anna` and returns what it
+/// measured.
+async fn journey(app: &TestApp, anna: &crate::helpers::Person, scenario: &str, env: &[(&str, &str)]) -> Option<serde_json::Value> {
+    let mut all = vec![("PIAZZA_SCENARIO", scenario), ("PIAZZA_EMAIL", anna.email.as_str()), ("PIAZZA_PASSWORD", "password-for-tests"), ("PIAZZA_CALL", "il-mercato")];
+    all.extend_from_slice(env);
+    let printed = run_script(app, "submit_form", &all).await?;
+    let last = printed.lines().last().unwrap_or_default();
+    Some(serde_json::from_str(last).unwrap_or_else(|e| panic!("the script's last line is not JSON ({e}): {printed}")))
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// A 20 MB film: the browser goes offline at about half, the upload pauses, and when the
+/// network is back it goes on by itself; the work arrives and plays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_upload_pauses_offline_and_goes_on() {
+    let Some((app, curator, anna, dir)) = the_form_for(|_| {}).await else { return };
+    let film = write(dir.path(), "mercato.mp4", &crate::resumable::film(dir.path(), 20, 20));
+    if let Some(seen) = journey(&app, &anna, "offline", &[("PIAZZA_FILM", &film)]).await {
+        let id = seen["work"].as_str().unwrap();
+        let (size, bytes) = (seen["size"].as_u64().unwrap(), seen["bytes"].as_u64().unwrap());
+        let at = seen["offline_at"].as_u64().unwrap();
+        assert!((40..=75).contains(&at), "offline at {at} %: {seen}");
+        assert_eq!(seen["creations"], 1, "{seen}");
+        assert!(bytes >= size && bytes < size * 13 / 10, "sent {bytes} bytes for a file of {size}: {seen}");
+        app.wait_processed(&anna, id).await;
+        crate::resumable::plays(&app, &curator, id, 20.0).await;
+    }
+    app.stop().await;
+}
+
+/// The page is reloaded at about half: the typed fields come back from the browser, the
+/// same file goes on from where it stopped (in all under 1.3 times its bytes), and the work
+/// arrives and plays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_upload_goes_on_after_a_reload() {
+    let Some((app, curator, anna, dir)) = the_form_for(|_| {}).await else { return };
+    let film = write(dir.path(), "mercato.mp4", &crate::resumable::film(dir.path(), 20, 20));
+    if let Some(seen) = journey(&app, &anna, "reload", &[("PIAZZA_FILM", &film)]).await {
+        let id = seen["work"].as_str().unwrap();
+        let (size, bytes) = (seen["size"].as_u64().unwrap(), seen["bytes"].as_u64().unwrap());
+        let at = seen["reloaded_at"].as_u64().unwrap();
+        assert!((45..=80).contains(&at), "reloaded at {at} %: {seen}");
+        assert_eq!(seen["creations"], 1, "one upload, resumed: {seen}");
+        assert!(bytes >= size && bytes < size * 13 / 10, "sent {bytes} bytes for a file of {size}: {seen}");
+        let work = app.wait_processed(&anna, id).await;
+        assert_eq!(work["title"], "Il mercato del sabato", "{work}");
+        crate::resumable::plays(&app, &curator, id, 20.0).await;
+    }
+    app.stop().await;
+}
+
+/// A file over the size limit and a film over the duration limit are refused in the
+/// page, in Italian and with the limit, before a byte is sent; the typed title stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_refuses_a_file_over_the_limits_before_sending() {
+    let Some((app, _curator, anna, dir)) = the_form_for(|_| {}).await else { return };
+    let big = dir.path().join("troppo-grande.mp4");
+    std::fs::File::create(&big).unwrap().set_len(FORM_LIMIT_MB * 1024 * 1024 + 1).unwrap();
+    let long = dir.path().join("troppo-lungo.webm");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=teal:s=64x64:r=2", "-t", "190", "-c:v", "libvpx", "-b:v", "20k"])
+        .arg(&long)
+        .status()
+        .expect("ffmpeg is installed (scripts/setup-system installs it)");
+    assert!(status.success());
+    let env = [("PIAZZA_BIG_FILE", big.to_str().unwrap()), ("PIAZZA_LONG_FILM", long.to_str().unwrap()), ("PIAZZA_MAX_MB", "40"), ("PIAZZA_MAX_MINUTES", "2 minuti")];
+    if let Some(seen) = journey(&app, &anna, "refused", &env).await {
+        let too_large = seen["too_large"].as_str().unwrap();
+        assert!(too_large.contains("file più piccolo"), "says what to do: {too_large}");
+        assert!(seen["too_long"].as_str().unwrap().contains("4 minuti"), "says how long the film is: {seen}");
+    }
+    let uploads: i64 = sqlx::query_scalar("select count(*) from upload").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(uploads, 0, "no upload was created");
+    app.stop().await;
+}
+
+/// The server refuses the form after the file arrived (the call asks for alt text): the
+/// page comes back with the upload kept, and sending again sends no byte of the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_keeps_the_upload_when_the_form_is_refused() {
+    let Some((app, curator, anna, dir)) = the_form_for(|_| {}).await else { return };
+    let r = app
+        .client
+        .patch(app.url("/api/v1/calls/il-mercato"))
+        .bearer_auth(&curator.token)
+        .json(&serde_json::json!({ "alt_text_required": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let photo = write(dir.path(), "bancarelle.jpg", &crate::media_fixtures::jpeg(800, 600));
+    if let Some(seen) = journey(&app, &anna, "kept", &[("PIAZZA_PHOTO", &photo)]).await {
+        let work = app.wait_processed(&anna, seen["work"].as_str().unwrap()).await;
+        assert_eq!(work["alt_text"], "Bancarelle di frutta sotto un portico", "{work}");
+    }
+    app.stop().await;
+}
+
+/// With JavaScript off the form is a plain multipart POST: a film arrives, and so does a
+/// poem sent with the file field left empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_sends_a_film_without_javascript() {
+    let Some((app, curator, anna, dir)) = the_form_for(|_| {}).await else { return };
+    let film = write(dir.path(), "breve.mp4", &crate::resumable::film(dir.path(), 4, 2));
+    if let Some(seen) = journey(&app, &anna, "nojs", &[("PIAZZA_FILM", &film)]).await {
+        let id = seen["work"].as_str().unwrap();
+        app.wait_processed(&anna, id).await;
+        crate::resumable::plays(&app, &curator, id, 4.0).await;
+        let poem = app.wait_processed(&anna, seen["poem"].as_str().unwrap()).await;
+        assert_eq!(poem["kind"], "poem", "{poem}");
+    }
+    app.stop().await;
+}

@@ -232,3 +232,33 @@ async fn the_submit_page_tells_the_limits_in_words(app: &TestApp) {
     assert!(page.contains("data-max-bytes=\"3145728\""), "and for the page's script");
 }
 both!(the_submit_page_tells_the_limits_in_words, the_submit_page_tells_the_limits_in_words);
+
+/// The submit page is the one page that runs a script: its own file from this site, no
+/// inline script, and its words from the catalogue in the page's language; every other
+/// page still allows no script at all.
+async fn only_the_submit_page_runs_a_script_of_this_site(app: &TestApp) {
+    let anna = app.person("Anna", Role::Citizen).await;
+    let citizen = browser();
+    sign_in(app, &citizen, &anna.email).await;
+    let r = citizen.get(app.url("/submit")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let page = r.text().await.unwrap();
+    assert!(csp.contains("script-src 'self'"), "{csp}\n{}", &page[page.len().saturating_sub(1500)..]);
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("media-src 'self' blob:"), "{csp}");
+    assert!(page.contains(r#"<script type="module" src="/static/submit.js"></script>"#), "the page loads its script");
+    assert_eq!(page.matches("<script").count(), 1, "and no other script");
+    assert!(page.contains(r#"data-msg-progress="{percent} % · inviati {sent} MB di {total} MB""#), "the script's words, in Italian");
+    let english = citizen.get(app.url("/submit")).header("Accept-Language", "en").send().await.unwrap().text().await.unwrap();
+    assert!(english.contains(r#"data-msg-offline="The connection dropped"#), "and in English");
+    for path in ["/", "/me/works", "/search", "/signin"] {
+        let r = citizen.get(app.url(path)).send().await.unwrap();
+        let csp = r.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'none'"), "{path}: {csp}");
+    }
+    let script = app.client.get(app.url("/static/submit.js")).send().await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert_eq!(script.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert!(script.text().await.unwrap().contains("Tus-Resumable"), "the script speaks tus");
+}
+both!(only_the_submit_page_runs_a_script_of_this_site, only_the_submit_page_runs_a_script_of_this_site);

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 const MIB: u64 = 1024 * 1024;
 
 /// A film of about `megabytes` MB: a test pattern at a fixed high bitrate, with sound.
-fn film(dir: &Path, seconds: u32, megabytes: u32) -> Vec<u8> {
+pub(crate) fn film(dir: &Path, seconds: u32, megabytes: u32) -> Vec<u8> {
     let out = dir.join(format!("film-{seconds}-{megabytes}.mp4"));
     let bitrate = format!("{}k", megabytes * 8 * 1024 / seconds);
     let status = Command::new("ffmpeg")
@@ -168,7 +168,7 @@ async fn submit_upload(app: &TestApp, base: &str, who: &Person, call: &str, uplo
 }
 
 /// The work's web rendition plays: ffprobe reads H.264 video and AAC sound of the length sent.
-async fn plays(app: &TestApp, curator: &Person, id: &str, seconds: f64) {
+pub(crate) async fn plays(app: &TestApp, curator: &Person, id: &str, seconds: f64) {
     let work: Value = app.get_work(Some(curator), id).await.json().await.unwrap();
     let web = work["renditions"].as_array().unwrap().iter().find(|r| r["name"] == "web.mp4").expect("web rendition").clone();
     let (status, _, bytes) = app.get_bytes(Some(curator), web["url"].as_str().unwrap()).await;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod curator;
+pub mod submit;
 
 use super::error::AppError;
 use super::frame::{cookie_header, or_form, page, render, Frame, PageError, PageResult, Pager};
@@ -10,7 +11,7 @@ use super::upload;
 use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
 use super::views::{cards, cover_url, WorkView};
 use crate::db::now_ms;
-use crate::domain::{Call, Kind, Licence, Status};
+use crate::domain::{Call, Kind, Status};
 use crate::service::curation::DecisionInput;
 use crate::service::gallery::{self, SearchQuery};
 use crate::service::works as work_ops;
@@ -368,159 +369,6 @@ pub async fn set_language(State(state): State<AppState>, Form(form): Form<LangFo
     let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", lang.code());
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii"));
     response
-}
-
-#[derive(Template)]
-#[template(path = "submit.html")]
-struct SubmitPage {
-    frame: Frame,
-    calls: Vec<CallView>,
-    selected_call: String,
-    kinds: Vec<(&'static str, &'static str)>,
-    licences: Vec<(&'static str, &'static str)>,
-    error: Option<FormError>,
-    /// The author must confirm their address before sending (accounts).
-    not_verified: bool,
-    typed: Typed,
-    limits: LimitsText,
-}
-
-/// A refusal shown in the form, next to the field it is about when there is one.
-struct FormError {
-    message: String,
-    field: Option<&'static str>,
-}
-
-/// What the person typed, shown again when the form is refused.
-#[derive(Default)]
-struct Typed {
-    kind: String,
-    title: String,
-    text: String,
-    description: String,
-    alt_text: String,
-    licence: String,
-    /// A file already uploaded (by the page's script): sending the form again uses it.
-    upload: String,
-}
-
-impl Typed {
-    fn of(input: &submissions::SubmissionInput) -> Self {
-        Self {
-            kind: input.kind.clone(),
-            title: input.title.clone(),
-            text: input.text.clone().unwrap_or_default(),
-            description: input.description.clone(),
-            alt_text: input.alt_text.clone(),
-            licence: input.licence.clone(),
-            upload: input.upload.clone().unwrap_or_default(),
-        }
-    }
-}
-
-/// The limits of a work, in words for the person and in numbers for the page's script.
-struct LimitsText {
-    words: String,
-    max_bytes: u64,
-    max_duration_s: u64,
-    photo_types: String,
-    film_types: String,
-}
-
-impl LimitsText {
-    fn new(limits: &crate::service::calls::SubmissionLimits, t: T) -> Self {
-        let mb = limits.max_bytes / (1024 * 1024);
-        let film = t.with2("limit-film", "mb", mb, "minutes", limits.max_duration_s.div_ceil(60));
-        let photo = t.with2("limit-photo", "mb", mb, "megapixels", limits.max_pixels / 1_000_000);
-        let text = t.with("limit-text", "chars", limits.max_text_chars as u64);
-        Self {
-            words: format!("{film}; {photo}; {text}."),
-            max_bytes: limits.max_bytes,
-            max_duration_s: limits.max_duration_s,
-            photo_types: Kind::Photo.file_types().join(","),
-            film_types: Kind::Film.file_types().join(","),
-        }
-    }
-}
-
-impl SubmitPage {
-    /// The refusal's message if it is about `field`.
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.error.as_ref().filter(|e| e.field == Some(field)).map(|e| e.message.as_str())
-    }
-
-    /// The refusal's message if it is about no one field.
-    fn general_error(&self) -> Option<&str> {
-        self.error.as_ref().filter(|e| e.field.is_none()).map(|e| e.message.as_str())
-    }
-}
-
-/// The field of the submit form a refusal is about, from its code.
-fn field_of(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "invalid_title" => "title",
-        "text_too_long" | "text_required" | "text_empty" => "text",
-        "alt_text_required" => "alt_text",
-        "invalid_description" => "description",
-        "invalid_licence" | "licence_not_offered" => "licence",
-        "invalid_kind" | "kind_not_accepted" | "upload_for_text" => "kind",
-        "unknown_call" | "call_closed" | "call_not_open_yet" | "call_limit_reached" | "upload_for_other_call" => "call",
-        "file_too_large" | "payload_too_large" | "unsupported_format" | "no_video" | "corrupt_file" | "empty_file" | "file_required"
-        | "too_many_files" | "unknown_upload" | "upload_unfinished" | "file_and_upload" | "film_too_long" | "image_too_large"
-        | "video_too_large" => "file",
-        _ => return None,
-    })
-}
-
-#[derive(Deserialize)]
-pub struct SubmitQuery {
-    #[serde(default)]
-    call: String,
-}
-
-async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, error: Option<FormError>, typed: Typed) -> Result<Response, AppError> {
-    let t = viewer.lang.texts();
-    let open = gallery::open_calls(state, now_ms()).await?;
-    let limits = crate::service::calls::limits_of(state, &Kind::ALL);
-    render(SubmitPage {
-        frame: Frame::new(viewer),
-        calls: open.iter().map(|c| CallView::new(c, t)).collect(),
-        selected_call,
-        kinds: Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
-        licences: Licence::ALL.iter().map(|l| (l.as_str(), l.label())).collect(),
-        error,
-        not_verified: viewer.user.as_ref().is_some_and(|u| !u.email_verified),
-        typed,
-        limits: LimitsText::new(&limits, t),
-    })
-}
-
-pub async fn submit_form(State(state): State<AppState>, viewer: Viewer, Query(q): Query<SubmitQuery>) -> PageResult {
-    if viewer.user.is_none() {
-        return Ok(Redirect::to("/signin").into_response());
-    }
-    page(&viewer, submit_page(&state, &viewer, q.call, None, Typed::default())).await
-}
-
-pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Multipart) -> PageResult {
-    let Some(user) = viewer.user.clone() else {
-        return Ok(Redirect::to("/signin").into_response());
-    };
-    page(&viewer, async {
-        // What was read is kept even when reading stopped: the form comes back as it was.
-        let (input, problem) = upload::read_submission_keeping(&state, multipart).await;
-        let (call, typed) = (input.call.clone(), Typed::of(&input));
-        let result = match problem {
-            Some(problem) => Err(problem),
-            None => match submissions::submit(&state, service::Actor::person(&user), input).await {
-                Ok(id) => Ok(Redirect::to(&format!("/works/{id}")).into_response()),
-                Err(e) => Err(e.into()),
-            },
-        };
-        let field = result.as_ref().err().and_then(|e| field_of(e.status_code().1));
-        or_form(&viewer, result, |message| submit_page(&state, &viewer, call, Some(FormError { message, field }), typed)).await
-    })
-    .await
 }
 
 #[derive(Template)]
