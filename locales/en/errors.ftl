@@ -219,3 +219,33 @@ error-unknown-upload = the uploaded file could not be found: it may have been se
 error-upload-unfinished = the file has not finished uploading ({ $offset } of { $length } bytes): wait until it is complete, then send the form
 error-file-and-upload = send the file either with the form or as an upload, not both
 error-upload-for-other-call = this file was uploaded for another call: choose it again for this one
+
+## Captions
+
+# args: $problem (missing, format, backwards), $line, $timing (the line as written)
+error-captions-invalid-timing =
+    { $problem ->
+        [missing] line { $line } of the captions should be a timing like 00:00:01,000 --> 00:00:04,000, but it is "{ $timing }": check the arrow, and that a blank line separates one caption from the next
+        [format] line { $line } of the captions: the timing "{ $timing }" cannot be read; write each time as hours:minutes:seconds,milliseconds, like 00:00:01,000 --> 00:00:04,000
+       *[backwards] line { $line } of the captions: the caption "{ $timing }" ends before it starts; the second time must be later than the first
+    }
+# args: $line, $timing (the line as written), $previous (the line of an earlier caption)
+error-captions-out-of-order = line { $line } of the captions: the caption "{ $timing }" starts before the one on line { $previous }; put the captions in the order they are shown
+# args: $line, $timing (the line as written), $duration (like "2:05")
+error-captions-past-end = line { $line } of the captions: the caption "{ $timing }" ends after the end of the film or recording, which lasts { $duration }; check the times, and that these are the captions of this work
+error-captions-empty = the captions file has no captions in it: each caption needs its timing and some text
+# args: $problem (encoding, binary), $line
+error-captions-unreadable =
+    { $problem ->
+        [encoding] the captions file cannot be read as text from line { $line }: save it again as UTF-8 (in the editor's "Save as", choose the encoding UTF-8) and send it again
+       *[binary] this does not look like a captions file (line { $line } holds binary data): choose the .srt or .vtt file, saved as text
+    }
+# args: $problem (file, cues, cue-text), $max, $line
+error-captions-too-large =
+    { $problem ->
+        [file] the captions file is too large: at most { $max } MB
+        [cues] the captions file holds too many captions: at most { $max }, and line { $line } starts one more
+       *[cue-text] line { $line } of the captions: this caption is too long, at most { $max } characters; split it into shorter captions
+    }
+# args: $lang (what was sent)
+error-captions-invalid-lang = "{ $lang }" is not a language code: choose the language of the captions, like it for Italian, en for English or fr for French

@@ -219,3 +219,33 @@ error-unknown-upload = Non troviamo il file caricato: forse è già stato inviat
 error-upload-unfinished = Il file non ha finito di caricarsi ({ $offset } byte su { $length }): aspetta che sia completo, poi invia il modulo.
 error-file-and-upload = Invia il file con il modulo oppure come caricamento, non in entrambi i modi.
 error-upload-for-other-call = Questo file è stato caricato per un'altra chiamata: sceglilo di nuovo per questa.
+
+## Sottotitoli
+
+# args: $problem (missing, format, backwards), $line, $timing (la riga com'è scritta)
+error-captions-invalid-timing =
+    { $problem ->
+        [missing] Alla riga { $line } dei sottotitoli ci vuole un tempo come 00:00:01,000 --> 00:00:04,000, invece c'è «{ $timing }»: controlla la freccia, e che una riga vuota separi un sottotitolo dal successivo.
+        [format] Riga { $line } dei sottotitoli: il tempo «{ $timing }» non si riesce a leggere. Scrivi ogni tempo come ore:minuti:secondi,millesimi, per esempio 00:00:01,000 --> 00:00:04,000.
+       *[backwards] Riga { $line } dei sottotitoli: il sottotitolo «{ $timing }» finisce prima di cominciare. Il secondo tempo deve venire dopo il primo.
+    }
+# args: $line, $timing (la riga com'è scritta), $previous (la riga di un sottotitolo precedente)
+error-captions-out-of-order = Riga { $line } dei sottotitoli: il sottotitolo «{ $timing }» comincia prima di quello alla riga { $previous }. Metti i sottotitoli nell'ordine in cui compaiono.
+# args: $line, $timing (la riga com'è scritta), $duration (come «2:05»)
+error-captions-past-end = Riga { $line } dei sottotitoli: il sottotitolo «{ $timing }» finisce dopo la fine del video o della registrazione, che dura { $duration }. Controlla i tempi, e che siano proprio i sottotitoli di quest'opera.
+error-captions-empty = Il file dei sottotitoli non contiene sottotitoli: ognuno ha bisogno del suo tempo e di un testo.
+# args: $problem (encoding, binary), $line
+error-captions-unreadable =
+    { $problem ->
+        [encoding] Il file dei sottotitoli non si riesce a leggere come testo dalla riga { $line }: salvalo di nuovo in UTF-8 (in «Salva con nome» dell'editor, scegli la codifica UTF-8) e invialo ancora.
+       *[binary] Questo non sembra un file di sottotitoli (la riga { $line } contiene dati binari): scegli il file .srt o .vtt, salvato come testo.
+    }
+# args: $problem (file, cues, cue-text), $max, $line
+error-captions-too-large =
+    { $problem ->
+        [file] Il file dei sottotitoli è troppo grande: al massimo { $max } MB.
+        [cues] Il file contiene troppi sottotitoli: al massimo { $max }, e la riga { $line } ne comincia uno in più.
+       *[cue-text] Riga { $line } dei sottotitoli: questo sottotitolo è troppo lungo, al massimo { $max } caratteri. Dividilo in sottotitoli più brevi.
+    }
+# args: $lang (ciò che è stato inviato)
+error-captions-invalid-lang = «{ $lang }» non è un codice di lingua: scegli la lingua dei sottotitoli, per esempio it per l'italiano, en per l'inglese o fr per il francese.

@@ -3,12 +3,15 @@
 
 mod arg;
 mod call;
+/// Caption files (SRT, WebVTT) read, checked against the media and reduced to plain cues.
+mod captions;
 mod fields;
 mod review;
 mod work;
 
 pub use arg::Arg;
 pub use call::{Call, CallFields, CallState, Cover, NewCall, RawCallFields};
+pub use captions::{CaptionLang, Captions, Cue, END_TOLERANCE_MS, LEGACY_ENCODINGS, MAX_CAPTIONS_BYTES, MAX_CUES, MAX_CUE_CHARS};
 pub use fields::{check_new_password, clean_file_name, AltText, Description, PersonName, Slug, Title};
 pub use review::{history_audience, may_reply, may_resubmit, may_see, sees_shortlist, Audience, Decision, Flag, Reader};
 pub use work::{Kind, Licence, Status};
