@@ -124,7 +124,7 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
             alt_text: work.alt_text.clone(),
             text: None,
             file: Some(file),
-            upload: None,
+            ..SubmissionInput::default()
         };
         let id = submissions::submit(state, Actor::person(author), input)
             .await

@@ -27,7 +27,7 @@ const STALL_MS = 90 * 1000;
 const KEEP_MS = 24 * 60 * 60 * 1000;
 /// The screen reader hears the progress at most this often.
 const ANNOUNCE_MS = 20 * 1000;
-const FIELDS = ['title', 'text', 'alt_text', 'description', 'licence', 'call'];
+const FIELDS = ['title', 'text', 'alt_text', 'transcript', 'captions_lang', 'description', 'licence', 'call'];
 /// Refusals about another field than the file, by their code.
 const FIELD_OF = {
   invalid_kind: 'kind', kind_not_accepted: 'kind', upload_for_text: 'kind',
@@ -81,7 +81,7 @@ function enhance(form, status) {
     const draft = store.get(draftName);
     if (!draft || !draft.fields) return;
     // A page the server filled (a refusal, with what was typed) is newer than any draft.
-    const typed = ['title', 'text', 'alt_text', 'description'].some((n) => form.elements.namedItem(n) && form.elements.namedItem(n).value);
+    const typed = ['title', 'text', 'alt_text', 'transcript', 'description'].some((n) => form.elements.namedItem(n) && form.elements.namedItem(n).value);
     if (typed) return;
     let restored = false;
     // A call named in the address (a link from the call's page) is the person's choice now.
@@ -93,7 +93,7 @@ function enhance(form, status) {
       if (field && typeof value === 'string' && value !== '' && field.value !== value) {
         if (field.tagName === 'SELECT' && ![...field.options].some((o) => o.value === value)) continue;
         field.value = value;
-        restored = restored || !['licence', 'call'].includes(name);
+        restored = restored || !['licence', 'call', 'captions_lang'].includes(name);
       }
     }
     const radio = draft.fields.kind && form.querySelector(`input[name=kind][value="${CSS.escape(draft.fields.kind)}"]`);

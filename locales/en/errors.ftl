@@ -249,3 +249,11 @@ error-captions-too-large =
     }
 # args: $lang (what was sent)
 error-captions-invalid-lang = "{ $lang }" is not a language code: choose the language of the captions, like it for Italian, en for English or fr for French
+# args: $problem (too-long, invisible), $max
+error-invalid-transcript =
+    { $problem ->
+        [too-long] the transcript is too long: at most { $max } characters
+       *[invisible] the transcript contains invisible or reserved characters that cannot be shown; type it again instead of pasting it
+    }
+error-captions-required = this call asks for captions on videos, so that people who cannot hear can follow them: add a captions file (SRT or WebVTT); the help page explains how to write one
+error-transcript-required = this call asks for a transcript of sound works, so that people who cannot hear can read them: write what is heard in the "Transcript" field; the help page explains how

@@ -294,3 +294,32 @@ upload-too-large = This file is { $size } MB, but files can be up to { $max } MB
 upload-too-long = This video is { $minutes } minutes long, but the limit is { $max } minutes. Shorten it and choose it again.
 upload-wrong-type-photo = This file is not a photo we can take. Choose a JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP file, or change the kind of work.
 upload-wrong-type-film = This file is not a video we can take. Choose an MP4, MOV, 3GP, WebM, MKV, AVI or Ogg file, or change the kind of work.
+
+## Captions and transcripts
+# The label of a film's captions track in the player.
+# args: $lang (a language code)
+captions-label = Captions ({ $lang })
+transcript = Transcript
+field-captions = Captions (an SRT or WebVTT file, optional)
+field-captions-help = For people who cannot hear: a text file with the times and words of the video. The help page explains how to write one.
+field-captions-lang = Language of the captions
+field-transcript = Transcript (optional)
+field-transcript-help = What is heard in the video, written down: the words, and the sounds that matter. Start new lines wherever you like.
+field-captions-required = Videos must have captions
+field-transcript-required = Sound works must have a transcript
+call-rules = Works everyone can enjoy
+rule-alt-text = Every photo has a description for people who cannot see.
+rule-captions = Every video has captions, for people who cannot hear.
+rule-transcript = Every sound work has a transcript, for people who cannot hear.
+help-accessible-link = How to write captions, transcripts and descriptions
+help-accessible-title = Works everyone can see and hear
+help-accessible-intro = Some people cannot see, others cannot hear. With a few lines of text your work reaches them too.
+help-alt-heading = A photo's description
+help-alt-body = Write in one or two sentences what can be seen, as you would tell a friend on the phone: who or what is there, where, what is happening. There is no need to write "photo of".
+help-captions-heading = A video's captions
+help-captions-body = A captions file is a plain text file (save it as .srt) with, for each sentence, a number, the moment it appears and the moment it goes, and the words. Leave an empty line between sentences. Here is an example:
+help-captions-tools = Many free video editors write them for you; they can also be written in Notepad. Times are hours:minutes:seconds,milliseconds.
+help-transcript-heading = A sound work's transcript
+help-transcript-body = A transcript is the text of what is heard: the words, one by one, and in brackets the sounds that matter (a bell, the wind, laughter). Start new lines wherever you like, as in a poem.
+help-captions-example-1 = Good morning, this is the market square.
+help-captions-example-2 = (the bells ring)

@@ -249,3 +249,11 @@ error-captions-too-large =
     }
 # args: $lang (ciò che è stato inviato)
 error-captions-invalid-lang = «{ $lang }» non è un codice di lingua: scegli la lingua dei sottotitoli, per esempio it per l'italiano, en per l'inglese o fr per il francese.
+# args: $problem (too-long, invisible), $max
+error-invalid-transcript =
+    { $problem ->
+        [too-long] La trascrizione è troppo lunga: al massimo { $max } caratteri.
+       *[invisible] La trascrizione contiene caratteri invisibili o riservati che non si possono mostrare: scrivila di nuovo invece di incollarla.
+    }
+error-captions-required = Questa chiamata chiede i sottotitoli per i video, perché anche chi non sente possa seguirli. Aggiungi un file di sottotitoli (SRT o WebVTT): la pagina di aiuto spiega come scriverlo.
+error-transcript-required = Questa chiamata chiede la trascrizione per le opere sonore, perché anche chi non sente possa leggerle. Scrivi nel campo «Trascrizione» quello che si sente: la pagina di aiuto spiega come.

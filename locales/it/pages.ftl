@@ -294,3 +294,32 @@ upload-too-large = Questo file pesa { $size } MB, ma si possono inviare file fin
 upload-too-long = Questo video dura { $minutes } minuti, ma il limite è di { $max } minuti. Accorcialo e sceglilo di nuovo.
 upload-wrong-type-photo = Questo file non è una foto che possiamo ricevere. Scegli un file JPEG, PNG, WebP, GIF, HEIC, TIFF o BMP, o cambia il tipo di opera.
 upload-wrong-type-film = Questo file non è un video che possiamo ricevere. Scegli un file MP4, MOV, 3GP, WebM, MKV, AVI o Ogg, o cambia il tipo di opera.
+
+## Captions and transcripts
+# The label of a film's captions track in the player.
+# args: $lang (a language code)
+captions-label = Sottotitoli ({ $lang })
+transcript = Trascrizione
+field-captions = Sottotitoli (file SRT o WebVTT, facoltativi)
+field-captions-help = Per chi non sente: un file di testo con i tempi e le parole del video. La pagina di aiuto spiega come scriverlo.
+field-captions-lang = Lingua dei sottotitoli
+field-transcript = Trascrizione (facoltativa)
+field-transcript-help = Quello che si sente nel video, scritto: le parole, e i suoni che contano. Vai a capo dove vuoi.
+field-captions-required = I video devono avere i sottotitoli
+field-transcript-required = Le opere sonore devono avere la trascrizione
+call-rules = Opere accessibili a tutti
+rule-alt-text = Ogni foto ha una descrizione per chi non vede.
+rule-captions = Ogni video ha i sottotitoli, per chi non sente.
+rule-transcript = Ogni opera sonora ha la trascrizione, per chi non sente.
+help-accessible-link = Come si scrivono sottotitoli, trascrizioni e descrizioni
+help-accessible-title = Opere che tutti possono vedere e sentire
+help-accessible-intro = Alcune persone non vedono, altre non sentono. Con poche righe di testo la tua opera arriva anche a loro.
+help-alt-heading = La descrizione di una foto
+help-alt-body = Scrivi in una o due frasi quello che si vede, come lo diresti al telefono a un amico: chi o che cosa c'è, dove, che cosa succede. Non serve scrivere «foto di».
+help-captions-heading = I sottotitoli di un video
+help-captions-body = Un file di sottotitoli è un semplice file di testo (salvalo come .srt) con, per ogni frase, un numero, il momento in cui compare e quello in cui sparisce, e le parole. Lascia una riga vuota fra una frase e l'altra. Ecco un esempio:
+help-captions-tools = Molti programmi gratuiti per il montaggio li scrivono per te; si possono scrivere anche con il Blocco note. I tempi sono ore:minuti:secondi,millesimi.
+help-transcript-heading = La trascrizione di un'opera sonora
+help-transcript-body = La trascrizione è il testo di quello che si sente: le parole, una per una, e fra parentesi i suoni che contano (una campana, il vento, una risata). Vai a capo dove vuoi, come in una poesia.
+help-captions-example-1 = Buongiorno, questa è la piazza del mercato.
+help-captions-example-2 = (suonano le campane)

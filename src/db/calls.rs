@@ -5,13 +5,15 @@ use crate::domain::{Call, CallFields, CallState, Cover, NewCall};
 use sqlx::Row;
 
 const COLUMNS: &str = "id, slug, title, description, question, kinds, opens_at, closes_at, state, max_works_per_person,
-                       licences, alt_text_required, results_text, cover_key, cover_width, cover_height, cover_alt";
+                       licences, alt_text_required, captions_required, transcript_required, results_text, cover_key, cover_width, cover_height, cover_alt";
 
 fn from_row(row: &sqlx::any::AnyRow) -> DbResult<Call> {
     let kinds: String = row.try_get("kinds")?;
     let licences: String = row.try_get("licences")?;
     let state: String = row.try_get("state")?;
     let alt_text_required: i64 = row.try_get("alt_text_required")?;
+    let captions_required: i64 = row.try_get("captions_required")?;
+    let transcript_required: i64 = row.try_get("transcript_required")?;
     let cover_key: Option<String> = row.try_get("cover_key")?;
     let cover = match cover_key {
         Some(key) => Some(Cover {
@@ -35,6 +37,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> DbResult<Call> {
         max_works_per_person: row.try_get("max_works_per_person")?,
         licences: Call::parse_licences_csv(&licences),
         alt_text_required: alt_text_required != 0,
+        captions_required: captions_required != 0,
+        transcript_required: transcript_required != 0,
         results_text: row.try_get("results_text")?,
         cover,
     })
@@ -48,8 +52,9 @@ pub async fn insert(db: &Db, call: &NewCall, created_by: Option<&str>) -> DbResu
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "insert into civic_call (id, slug, title, description, question, kinds, opens_at, closes_at, state, created_by,
-                                 created_at, updated_at, max_works_per_person, licences, alt_text_required, results_text)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15)",
+                                 created_at, updated_at, max_works_per_person, licences, alt_text_required, results_text,
+                                 captions_required, transcript_required)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&id)
     .bind(call.slug.as_str())
@@ -66,6 +71,8 @@ pub async fn insert(db: &Db, call: &NewCall, created_by: Option<&str>) -> DbResu
     .bind(Call::licences_csv(&f.licences))
     .bind(f.alt_text_required as i64)
     .bind(f.results_text.clone().into_inner())
+    .bind(f.captions_required as i64)
+    .bind(f.transcript_required as i64)
     .execute(&mut *tx)
     .await?;
     super::audit::record(&mut tx, created_by, "call.create", call.slug.as_str(), "").await?;
@@ -80,7 +87,8 @@ pub async fn update(db: &Db, call: &Call, f: &CallFields, actor_id: &str) -> DbR
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "update civic_call set title = $1, description = $2, question = $3, kinds = $4, opens_at = $5, closes_at = $6,
-                max_works_per_person = $7, licences = $8, alt_text_required = $9, results_text = $10, updated_at = $11
+                max_works_per_person = $7, licences = $8, alt_text_required = $9, results_text = $10, updated_at = $11,
+                captions_required = $13, transcript_required = $14
          where id = $12",
     )
     .bind(f.title.clone().into_inner())
@@ -95,6 +103,8 @@ pub async fn update(db: &Db, call: &Call, f: &CallFields, actor_id: &str) -> DbR
     .bind(f.results_text.clone().into_inner())
     .bind(now)
     .bind(&call.id)
+    .bind(f.captions_required as i64)
+    .bind(f.transcript_required as i64)
     .execute(&mut *tx)
     .await?;
     let published = sqlx::query("select id from work where call_id = $1 and status = 'published'").bind(&call.id).fetch_all(&mut *tx).await?;

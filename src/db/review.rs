@@ -88,6 +88,10 @@ pub struct Resubmission {
     pub body_text: Option<String>,
     /// Set when the author sent a new file; it is already in the store under the original's key.
     pub new_original: Option<super::works::NewOriginal>,
+    /// A film's transcript as the new version has it (None: none).
+    pub transcript: Option<String>,
+    /// New captions (WebVTT and language), none any more (`Some(None)`), or unchanged (`None`).
+    pub captions: Option<Option<(String, String)>>,
 }
 
 /// Keeps the current version in the history and stores the new one: back to processing
@@ -102,8 +106,9 @@ pub async fn resubmit(db: &Db, work_id: &str, author_id: &str, new: &Resubmissio
         None => None,
     };
     let copied = sqlx::query(
-        "insert into work_revision (work_id, revision, title, description, alt_text, body_text, original_name, review_reason, created_at)
-         select id, revision, title, description, alt_text, body_text, original_name, review_reason, $1
+        "insert into work_revision (work_id, revision, title, description, alt_text, body_text, original_name, review_reason, created_at,
+                                    transcript)
+         select id, revision, title, description, alt_text, body_text, original_name, review_reason, $1, transcript
          from work where id = $2 and author_id = $3 and status = 'changes_requested'",
     )
     .bind(now)
@@ -115,13 +120,17 @@ pub async fn resubmit(db: &Db, work_id: &str, author_id: &str, new: &Resubmissio
         tx.rollback().await?;
         return Ok(None);
     }
-    let reprocess = new.body_text.is_some() || new.new_original.is_some();
+    // New captions become a new rendition: the job writes them.
+    let reprocess = new.body_text.is_some() || new.new_original.is_some() || new.captions.is_some();
+    let captions = new.captions.as_ref().and_then(|c| c.as_ref());
     let original = new.new_original.as_ref();
     sqlx::query(
         "update work set title = $1, description = $2, alt_text = $3, body_text = coalesce($4, body_text),
                 original_key = coalesce($11, original_key), original_name = coalesce($5, original_name), original_mime = coalesce($6, original_mime),
                 original_size = coalesce($7, original_size), status = $8, revision = revision + 1,
-                review_reason = null, updated_at = $9
+                review_reason = null, updated_at = $9, transcript = $12,
+                captions_vtt = case when $13 = 1 then $14 else captions_vtt end,
+                captions_lang = case when $13 = 1 then $15 else captions_lang end
          where id = $10",
     )
     .bind(&new.title)
@@ -135,6 +144,10 @@ pub async fn resubmit(db: &Db, work_id: &str, author_id: &str, new: &Resubmissio
     .bind(now)
     .bind(work_id)
     .bind(original.map(|o| o.key.as_str()))
+    .bind(new.transcript.as_deref())
+    .bind(new.captions.is_some() as i64)
+    .bind(captions.map(|c| c.0.as_str()))
+    .bind(captions.map(|c| c.1.as_str()))
     .execute(&mut *tx)
     .await?;
     if reprocess {

@@ -37,6 +37,10 @@ pub struct Work {
     pub revision: i64,
     pub shortlisted: bool,
     pub featured: bool,
+    pub transcript: Option<String>,
+    /// The captions as WebVTT.
+    pub captions_vtt: Option<String>,
+    pub captions_lang: Option<String>,
 }
 
 /// A stored derivative of a work.
@@ -74,13 +78,17 @@ pub struct NewWork {
     pub licence: Licence,
     pub body_text: Option<String>,
     pub original: Option<NewOriginal>,
+    pub transcript: Option<String>,
+    /// WebVTT and its language.
+    pub captions: Option<(String, String)>,
 }
 
 pub(super) const SELECT: &str = "select w.id, w.call_id, c.slug as call_slug, c.title as call_title, w.author_id,
         u.name as author_name, w.kind, w.title, w.description, w.alt_text, w.licence, w.status,
         w.failure_code, w.failure_message, w.review_reason, w.body_text, w.body_html,
         w.original_key, w.original_name, w.width, w.height, w.duration_ms, w.dominant_color,
-        w.published_at, w.created_at, w.revision, w.shortlisted_at, w.featured_at
+        w.published_at, w.created_at, w.revision, w.shortlisted_at, w.featured_at,
+        w.transcript, w.captions_vtt, w.captions_lang
     from work w join civic_call c on c.id = w.call_id join app_user u on u.id = w.author_id";
 
 pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
@@ -117,6 +125,9 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
         revision: r.try_get("revision")?,
         shortlisted: r.try_get::<Option<i64>, _>("shortlisted_at")?.is_some(),
         featured: r.try_get::<Option<i64>, _>("featured_at")?.is_some(),
+        transcript: r.try_get("transcript")?,
+        captions_vtt: r.try_get("captions_vtt")?,
+        captions_lang: r.try_get("captions_lang")?,
     })
 }
 
@@ -139,8 +150,9 @@ pub async fn insert_from_upload(db: &Db, work: &NewWork, max_attempts: i64, uplo
     let original = work.original.as_ref();
     sqlx::query(
         "insert into work (id, call_id, author_id, kind, title, description, alt_text, licence, status,
-                           body_text, original_key, original_name, original_mime, original_size, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, 'processing', $9, $10, $11, $12, $13, $14, $14)",
+                           body_text, original_key, original_name, original_mime, original_size, created_at, updated_at,
+                           transcript, captions_vtt, captions_lang)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'processing', $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)",
     )
     .bind(&work.id)
     .bind(&work.call_id)
@@ -156,6 +168,9 @@ pub async fn insert_from_upload(db: &Db, work: &NewWork, max_attempts: i64, uplo
     .bind(original.map(|o| o.mime.as_str()))
     .bind(original.map(|o| o.size))
     .bind(now)
+    .bind(work.transcript.as_deref())
+    .bind(work.captions.as_ref().map(|c| c.0.as_str()))
+    .bind(work.captions.as_ref().map(|c| c.1.as_str()))
     .execute(&mut *tx)
     .await?;
     jobs::enqueue(&mut tx, TASK_PROCESS_WORK, &work.id, max_attempts).await?;

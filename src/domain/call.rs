@@ -82,6 +82,10 @@ pub struct Call {
     pub licences: Vec<Licence>,
     /// Photos sent to this call must describe themselves for blind visitors.
     pub alt_text_required: bool,
+    /// Films sent to this call must come with captions, for deaf visitors.
+    pub captions_required: bool,
+    /// Sound works sent to this call must come with a transcript.
+    pub transcript_required: bool,
     /// What the city says when it publishes the results.
     pub results_text: String,
     pub cover: Option<Cover>,
@@ -170,6 +174,8 @@ impl Call {
             max_works_per_person: self.max_works_per_person,
             licences: self.licences.iter().map(|l| l.as_str().to_owned()).collect(),
             alt_text_required: self.alt_text_required,
+            captions_required: self.captions_required,
+            transcript_required: self.transcript_required,
             results_text: self.results_text.clone(),
         }
     }
@@ -204,6 +210,8 @@ pub struct RawCallFields {
     /// Empty: every licence is offered.
     pub licences: Vec<String>,
     pub alt_text_required: bool,
+    pub captions_required: bool,
+    pub transcript_required: bool,
     pub results_text: String,
 }
 
@@ -219,6 +227,8 @@ pub struct CallFields {
     pub max_works_per_person: Option<i64>,
     pub licences: Vec<Licence>,
     pub alt_text_required: bool,
+    pub captions_required: bool,
+    pub transcript_required: bool,
     pub results_text: Description,
 }
 
@@ -264,6 +274,8 @@ impl CallFields {
             max_works_per_person: raw.max_works_per_person,
             licences,
             alt_text_required: raw.alt_text_required,
+            captions_required: raw.captions_required,
+            transcript_required: raw.transcript_required,
             results_text: Description::parse(&raw.results_text)?,
         })
     }
@@ -319,6 +331,8 @@ mod tests {
             max_works_per_person: None,
             licences: fields.licences,
             alt_text_required: true,
+            captions_required: false,
+            transcript_required: false,
             results_text: String::new(),
             cover: None,
         }

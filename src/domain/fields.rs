@@ -86,6 +86,23 @@ impl Description {
     }
 }
 
+/// What is said in a sound work or a film, as its author wrote it down: possibly empty, up
+/// to 20,000 characters (a long interview), line breaks kept as in a poem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transcript(String);
+
+impl Transcript {
+    pub const MAX_CHARS: usize = 20_000;
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        Ok(Self(clean(input, "invalid_transcript", 0, Self::MAX_CHARS)?))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
 /// A short description of a photo for people who cannot see it: required for photos.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AltText(String);

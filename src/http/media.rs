@@ -35,7 +35,9 @@ pub async fn serve(
     let mut response = Response::new(Body::from_stream(object.body));
     let h = response.headers_mut();
     // The stored mime comes from our own encoder, never from the upload.
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&rendition.mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    // Text (captions) says its charset: a browser must not guess one.
+    let mime = if rendition.mime.starts_with("text/") { format!("{}; charset=utf-8", rendition.mime) } else { rendition.mime.clone() };
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));

@@ -88,6 +88,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/people", get(account_pages::people))
         .route("/admin/people/{id}/role", post(account_pages::set_role))
         .route("/archive", get(pages::archive))
+        .route("/help/accessible-works", get(pages::help_accessible))
         .route("/feed.xml", get(pages::feed))
         .route("/calls/{slug}/feed.xml", get(pages::call_feed))
         .route("/curate", get(curator_pages::queue))

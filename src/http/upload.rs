@@ -90,6 +90,9 @@ async fn read_fields(state: &AppState, mut multipart: Multipart, original_key: &
             "alt_text" => input.alt_text = read_text(field, 16 * 1024).await?,
             "text" => input.text = Some(read_text(field, max_text).await?),
             "upload" => input.upload = Some(read_text(field, 64).await?).filter(|u| !u.trim().is_empty()),
+            "transcript" => input.transcript = read_text(field, crate::domain::Transcript::MAX_CHARS * 4 + 4).await?,
+            "captions" => input.captions = Some(read_bounded(field, crate::domain::MAX_CAPTIONS_BYTES + 1).await?),
+            "captions_lang" => input.captions_lang = read_text(field, 64).await?,
             _ => drain(field).await?,
         }
     }
@@ -106,6 +109,17 @@ async fn read_text(mut field: Field<'_>, max: usize) -> Result<String, AppError>
         bytes.extend_from_slice(&chunk);
     }
     String::from_utf8(bytes).map_err(|_| AppError::bad_request("invalid_text").arg("field", name))
+}
+
+/// A small file part in memory: its first `keep` bytes (enough for the checks that follow
+/// to see it is too large), the rest read through.
+async fn read_bounded(mut field: Field<'_>, keep: usize) -> Result<Vec<u8>, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, keep as u64))? {
+        let room = keep.saturating_sub(bytes.len());
+        bytes.extend_from_slice(&chunk[..room.min(chunk.len())]);
+    }
+    Ok(bytes)
 }
 
 async fn drain(mut field: Field<'_>) -> Result<(), AppError> {

@@ -3,6 +3,7 @@
 use crate::db::now_ms;
 use crate::db::works::{RenditionRow, Work};
 use crate::domain::Call;
+use crate::storage::CAPTIONS_NAME;
 use crate::service::works::{History, WorkDetail, WorkList};
 use super::schemas as doc;
 use serde::Serialize;
@@ -20,6 +21,17 @@ pub struct RenditionView {
     pub width: i64,
     pub height: i64,
     pub duration_s: Option<f64>,
+}
+
+/// A film's captions: WebVTT, served as `text/vtt; charset=utf-8`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Captions)]
+pub struct CaptionsView {
+    pub url: String,
+    /// Always `text/vtt`.
+    pub mime: String,
+    /// The captions' language: a primary subtag such as `it` or `en`.
+    pub lang: String,
 }
 
 /// Why processing failed: a stable code and the engine's words for the author.
@@ -82,6 +94,10 @@ pub struct WorkView {
     pub shortlisted: bool,
     /// Featured on the call's page.
     pub featured: bool,
+    /// What is said in the film or the sound work, as its author wrote it (line breaks kept).
+    pub transcript: Option<String>,
+    /// The captions, once the work is processed.
+    pub captions: Option<CaptionsView>,
 }
 
 /// Public URL of a rendition; the content hash in the path lets it be cached forever.
@@ -108,6 +124,11 @@ impl WorkView {
             .as_deref()
             .map(|t| t.lines().take(4).collect::<Vec<_>>().join("\n").chars().take(300).collect())
             .unwrap_or_default();
+        let captions = renditions.iter().find(|r| r.work_id == work.id && r.name == CAPTIONS_NAME).map(|r| CaptionsView {
+            url: rendition_url(r),
+            mime: r.mime.clone(),
+            lang: work.captions_lang.clone().unwrap_or_else(|| crate::domain::CaptionLang::DEFAULT.to_owned()),
+        });
         Self {
             reply: None,
             appreciations: 0,
@@ -150,6 +171,8 @@ impl WorkView {
             revision: work.revision,
             shortlisted: work.shortlisted,
             featured: work.featured,
+            transcript: work.transcript,
+            captions,
         }
     }
 
@@ -290,6 +313,10 @@ pub struct CallView {
     pub licences: Vec<&'static str>,
     /// Photos sent to this call must carry alt text.
     pub alt_text_required: bool,
+    /// Films sent to this call must come with captions.
+    pub captions_required: bool,
+    /// Sound works sent to this call must come with a transcript.
+    pub transcript_required: bool,
     /// The city's words on the results: public from `results` on, always shown to curators.
     pub results_text: String,
     pub cover: Option<CoverView>,
@@ -314,6 +341,8 @@ pub fn call_view(call: &Call, limits: &crate::service::calls::SubmissionLimits) 
         max_works_per_person: call.max_works_per_person,
         licences: call.licences.iter().map(|l| l.as_str()).collect(),
         alt_text_required: call.alt_text_required,
+        captions_required: call.captions_required,
+        transcript_required: call.transcript_required,
         results_text: call.public_results_text().to_owned(),
         cover: call.cover.as_ref().map(|c| CoverView { url: cover_url(call), width: c.width, height: c.height, alt: c.alt.clone() }),
         limits: LimitsView::new(limits),

@@ -5,7 +5,7 @@ use crate::db::jobs::ClaimedJob;
 use crate::db::works::{self, Processed, RenditionRow};
 use crate::domain::{Kind, Status};
 use crate::state::AppState;
-use crate::storage::derivative_key;
+use crate::storage::{derivative_key, CAPTIONS_NAME};
 use piazza_workers::{FailureClass, MediaError, Rendition};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -127,6 +127,13 @@ pub async fn run(state: &AppState, job: &ClaimedJob, progress: Arc<AtomicI64>) -
         Kind::Poem | Kind::Story => unreachable!("text kinds returned above"),
     };
 
+    let mut renditions = renditions;
+    if let Some(vtt) = &work.captions_vtt {
+        // Checked when the work was sent; served from the store like every derivative.
+        let path = out_dir.join(CAPTIONS_NAME);
+        std::fs::write(&path, vtt)?;
+        renditions.push(Rendition { name: CAPTIONS_NAME.into(), path, mime: "text/vtt", width: 0, height: 0, duration_s: None });
+    }
     for rendition in renditions {
         processed.renditions.push(store_rendition(state, &work.id, rendition).await?);
     }

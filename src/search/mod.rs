@@ -190,7 +190,11 @@ impl SearchIndex {
         doc.add_text(f.kind, work.kind.as_str());
         doc.add_text(f.call, &work.call_slug);
         doc.add_text(f.title, &work.title);
-        doc.add_text(f.body, work.body_text.as_deref().unwrap_or(""));
+        // What a film or a sound says is findable too: its transcript and its captions'
+        // words (without timings).
+        let spoken = work.captions_vtt.as_deref().and_then(|vtt| crate::domain::Captions::parse(vtt.as_bytes(), None).ok()).map(|c| c.plain_text());
+        let body = [work.body_text.as_deref(), work.transcript.as_deref(), spoken.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
+        doc.add_text(f.body, &body);
         doc.add_text(f.description, format!("{}\n{}", work.description, work.alt_text));
         doc.add_text(f.author, &work.author_name);
         doc.add_text(f.call_title, &work.call_title);

@@ -6,7 +6,7 @@ use super::{email_not_verified, Actor, ServiceError, ServiceResult};
 use crate::db::users::User;
 use crate::db::works::{self, NewOriginal, NewWork, Work};
 use crate::db::{calls, new_id, now_ms};
-use crate::domain::{self, AltText, Description, DomainError, Kind, Licence, Status, Title};
+use crate::domain::{self, AltText, CaptionLang, Captions, Description, DomainError, Kind, Licence, Status, Title, Transcript};
 use crate::state::AppState;
 use crate::storage::original_key;
 use piazza_workers::sniff::{sniff, Sniffed};
@@ -44,6 +44,12 @@ pub struct SubmissionInput {
     pub file: Option<SpooledFile>,
     /// A finished resumable upload of the author's that holds the file, instead of `file`.
     pub upload: Option<String>,
+    /// What is said in a film or a sound work.
+    pub transcript: String,
+    /// A film's or a sound work's captions file as sent (SRT or WebVTT, any encoding).
+    pub captions: Option<Vec<u8>>,
+    /// The captions' language; empty: Italian.
+    pub captions_lang: String,
 }
 
 /// Where a new work's file goes, chosen before any byte arrives so the upload can stream
@@ -126,7 +132,7 @@ async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInpu
         None => None,
     };
     let id = input.id.clone().unwrap_or_else(new_id);
-    let content = check_content(state, &call, kind, &input, original_key(&id), false).await?;
+    let content = check_content(state, &call, kind, &input, original_key(&id), None).await?;
     let (body_text, alt_text, original) = (content.body_text, content.alt_text, content.original);
 
     let new_work = NewWork {
@@ -140,6 +146,8 @@ async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInpu
         licence,
         body_text,
         original: original.clone(),
+        transcript: Some(content.transcript).filter(|t| !t.is_empty()),
+        captions: content.captions,
     };
     if let (Some(file), Some(original)) = (&input.file, &original) {
         store_original(state, file, original).await?;
@@ -164,6 +172,10 @@ struct Content {
     body_text: Option<String>,
     alt_text: String,
     original: Option<NewOriginal>,
+    /// Empty when none was written.
+    transcript: String,
+    /// The checked captions as WebVTT, and their language.
+    captions: Option<(String, String)>,
 }
 
 /// Checks the text or the file of a work of `kind` sent to `call`. A text work needs its
@@ -174,9 +186,10 @@ async fn check_content(
     kind: Kind,
     input: &SubmissionInput,
     key: String,
-    keep_current: bool,
+    current: Option<&Work>,
 ) -> ServiceResult<Content> {
-    let mut content = Content { body_text: None, alt_text: String::new(), original: None };
+    let keep_current = current.is_some();
+    let mut content = Content { body_text: None, alt_text: String::new(), original: None, transcript: String::new(), captions: None };
     if kind.is_text() {
         let max_bytes = state.config.max_text_chars as u64 * 4 + 4;
         let raw = match (&input.text, &input.file) {
@@ -196,8 +209,16 @@ async fn check_content(
     } else {
         Description::parse(&input.alt_text)?.into_inner()
     };
+    // Films (and, later, sound) may say in words what is heard; photos have their alt text.
+    let timed = kind == Kind::Film;
+    if timed {
+        content.transcript = Transcript::parse(&input.transcript)?.into_inner();
+    }
     let Some(file) = input.file.as_ref() else {
         if keep_current {
+            let duration_ms = current.and_then(|w| w.duration_ms).map(|d| d.max(0) as u64);
+            let has_captions = current.is_some_and(|w| w.captions_vtt.is_some());
+            content.captions = check_captions(state, call, kind, input, duration_ms, has_captions).await?;
             return Ok(content);
         }
         return Err(DomainError::new("file_required").arg("what", if kind == Kind::Photo { "photo" } else { "film" }).into());
@@ -212,10 +233,41 @@ async fn check_content(
     } else {
         let path = file.path.to_path_buf();
         let limits = state.config.limits.clone();
-        state.request_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
+        let info = state.request_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
+        let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
+        content.captions = check_captions(state, call, kind, input, duration_ms, false).await?;
     }
     content.original = Some(NewOriginal { key, name: file.name.clone(), mime: sniffed.mime().to_owned(), size: file.size as i64 });
     Ok(content)
+}
+
+/// The captions sent with a film, checked against its length (when known) and turned into
+/// WebVTT; a call that requires captions refuses a film without them, unless the work
+/// already has some (`has_current`, a resubmission).
+async fn check_captions(
+    state: &AppState,
+    call: &crate::domain::Call,
+    kind: Kind,
+    input: &SubmissionInput,
+    duration_ms: Option<u64>,
+    has_current: bool,
+) -> ServiceResult<Option<(String, String)>> {
+    if kind != Kind::Film {
+        return Ok(None);
+    }
+    let Some(bytes) = input.captions.clone().filter(|b| !b.is_empty()) else {
+        if call.captions_required && !has_current {
+            return Err(DomainError::new("captions_required").into());
+        }
+        return Ok(None);
+    };
+    let lang = CaptionLang::parse(&input.captions_lang)?;
+    // Up to 2 MiB of text to decode and check: CPU work, off the async threads.
+    let parsed = state
+        .request_pool
+        .run(move || Captions::parse_in(&bytes, duration_ms, &lang).map(|c| (c.to_webvtt(), lang.as_str().to_owned())))
+        .await?;
+    Ok(Some(parsed?))
 }
 
 /// Stores a file that was spooled to disk only (not streamed into the store on arrival).
@@ -263,7 +315,7 @@ async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: S
     let title = Title::parse(&input.title)?.into_inner();
     let description = Description::parse(&input.description)?.into_inner();
     let key = crate::storage::revised_original_key(work_id, work.revision + 1);
-    let content = check_content(state, &call, work.kind, &input, key, true).await?;
+    let content = check_content(state, &call, work.kind, &input, key, Some(&work)).await?;
     if let (Some(file), Some(original)) = (&input.file, &content.original) {
         store_original(state, file, original).await?;
     }
@@ -273,6 +325,13 @@ async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: S
         alt_text: content.alt_text,
         body_text: content.body_text,
         new_original: content.original.clone(),
+        transcript: if work.kind == Kind::Film { Some(content.transcript).filter(|t| !t.is_empty()) } else { work.transcript.clone() },
+        // A new film without new captions loses the old ones: they were timed for the old film.
+        captions: match (content.captions, content.original.is_some()) {
+            (Some(captions), _) => Some(Some(captions)),
+            (None, true) => Some(None),
+            (None, false) => None,
+        },
     };
     let outcome = crate::db::review::resubmit(&state.db, work_id, &author.id, &new, state.config.job_max_attempts).await;
     let replaced = match outcome {

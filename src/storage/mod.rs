@@ -128,6 +128,9 @@ pub fn work_of_key(key: &str) -> Option<&str> {
     key.split('/').nth(1).map(|name| name.split('.').next().unwrap_or(name))
 }
 
+/// The name of a work's captions among its derivatives (the WebVTT checked on submission).
+pub const CAPTIONS_NAME: &str = "captions.vtt";
+
 /// Key of one of a work's derivatives: content-addressed, so a retried job with the same
 /// output rewrites the same object, and a stale worker's different output can never
 /// replace the bytes a recorded rendition points at.

@@ -10,6 +10,7 @@ mod architecture;
 mod bad_uploads;
 mod browser;
 mod calls;
+mod captions;
 mod cli;
 mod curation;
 mod dialogue;

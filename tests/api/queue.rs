@@ -21,6 +21,8 @@ async fn text_work(app: &TestApp, call_id: &str, author_id: &str, title: &str) -
         licence: Licence::Cc0,
         body_text: Some(format!("versi di {title}")),
         original: None,
+        transcript: None,
+        captions: None,
     };
     works::insert_with_job(&app.state.db, &work, 5).await.unwrap();
     id

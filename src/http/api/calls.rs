@@ -67,6 +67,12 @@ pub struct CreateCall {
     #[serde(default = "yes")]
     #[schema(default = true)]
     alt_text_required: bool,
+    /// Films must come with captions (default false).
+    #[serde(default)]
+    captions_required: bool,
+    /// Sound works must come with a transcript (default false).
+    #[serde(default)]
+    transcript_required: bool,
     #[serde(default)]
     #[schema(max_length = 5000)]
     results_text: String,
@@ -104,6 +110,8 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, ApiJson(body)
         max_works_per_person: body.max_works_per_person,
         licences: body.licences,
         alt_text_required: body.alt_text_required,
+        captions_required: body.captions_required,
+        transcript_required: body.transcript_required,
         results_text: body.results_text,
     };
     let initial = calls::parse_state(body.state.as_deref().unwrap_or("open"))?;
@@ -132,6 +140,8 @@ pub struct EditCall {
     #[schema(schema_with = crate::http::schemas::licences)]
     licences: Option<Vec<String>>,
     alt_text_required: Option<bool>,
+    captions_required: Option<bool>,
+    transcript_required: Option<bool>,
     #[schema(max_length = 5000)]
     results_text: Option<String>,
 }
@@ -179,6 +189,8 @@ pub async fn edit(
     raw.max_works_per_person = body.max_works_per_person.unwrap_or(raw.max_works_per_person);
     raw.licences = body.licences.unwrap_or(raw.licences);
     raw.alt_text_required = body.alt_text_required.unwrap_or(raw.alt_text_required);
+    raw.captions_required = body.captions_required.unwrap_or(raw.captions_required);
+    raw.transcript_required = body.transcript_required.unwrap_or(raw.transcript_required);
     raw.results_text = body.results_text.unwrap_or(raw.results_text);
     calls::edit(&state, viewer.actor(), &call, &raw).await?;
     changed_call_json(&state, &call).await

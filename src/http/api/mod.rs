@@ -72,7 +72,16 @@ pub struct SubmissionForm {
     file: Option<Vec<u8>>,
     /// Instead of `file`: the id of a finished resumable upload (`/api/v1/uploads`) of the
     /// same person to the same call, which becomes this work's file.
-    upload: Option<String>,
+    upload: Option<String>,    /// Films: what is said in them, line breaks kept.
+    #[schema(max_length = 20000)]
+    transcript: Option<String>,
+    /// Films: captions as SRT or WebVTT (UTF-8, UTF-16 with a BOM, or Latin-1/Windows-1252),
+    /// at most 2 MiB; stored as WebVTT.
+    #[schema(value_type = Option<String>, format = Binary)]
+    captions: Option<Vec<u8>>,
+    /// The captions' language, a language code such as `it` (the default) or `en`.
+    #[schema(max_length = 35)]
+    captions_lang: Option<String>,
 }
 
 /// A new version, as `multipart/form-data`: the whole form again; without a new `text` or
@@ -89,6 +98,16 @@ pub struct ResubmissionForm {
     text: Option<String>,
     #[schema(value_type = Option<String>, format = Binary)]
     file: Option<Vec<u8>>,
+    /// Films: what is said in them, line breaks kept.
+    #[schema(max_length = 20000)]
+    transcript: Option<String>,
+    /// Films: new captions as SRT or WebVTT (UTF-8, UTF-16 with a BOM, or Latin-1/Windows-1252),
+    /// at most 2 MiB; stored as WebVTT.
+    #[schema(value_type = Option<String>, format = Binary)]
+    captions: Option<Vec<u8>>,
+    /// The captions' language, a language code such as `it` (the default) or `en`.
+    #[schema(max_length = 35)]
+    captions_lang: Option<String>,
 }
 
 /// Submits a work to an open call; it is processed in the background.

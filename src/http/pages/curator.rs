@@ -103,6 +103,8 @@ impl CallForm {
             max_works_per_person: max,
             licences: all(&pairs, "licences"),
             alt_text_required: field(&pairs, "alt_text_required") == "on",
+            captions_required: field(&pairs, "captions_required") == "on",
+            transcript_required: field(&pairs, "transcript_required") == "on",
             results_text: field(&pairs, "results_text").to_owned(),
         };
         (Self { slug: field(&pairs, "slug").trim().to_owned(), raw, opens, closes, limit }, check)

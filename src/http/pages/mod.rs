@@ -40,6 +40,8 @@ pub struct CallView {
     pub results_text: String,
     pub max_works_per_person: Option<i64>,
     pub alt_text_required: bool,
+    pub captions_required: bool,
+    pub transcript_required: bool,
     pub licences: Vec<(&'static str, &'static str)>,
 }
 
@@ -60,6 +62,8 @@ impl CallView {
             results_text: call.public_results_text().to_owned(),
             max_works_per_person: call.max_works_per_person,
             alt_text_required: call.alt_text_required,
+            captions_required: call.captions_required,
+            transcript_required: call.transcript_required,
             licences: call.licences.iter().map(|l| (l.as_str(), l.label())).collect(),
         }
     }
@@ -416,6 +420,7 @@ struct EditWorkPage {
     frame: Frame,
     work: crate::db::works::Work,
     error: Option<String>,
+    caption_langs: &'static [(&'static str, &'static str)],
 }
 
 /// The author's form for a new version, after curators asked for changes.
@@ -425,7 +430,7 @@ pub async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): 
     }
     page(&viewer, async {
         let work = submissions::resubmittable(&state, viewer.actor(), &id).await?;
-        render(EditWorkPage { frame: Frame::new(&viewer), work, error: None })
+        render(EditWorkPage { frame: Frame::new(&viewer), work, error: None, caption_langs: submit::CAPTION_LANGS })
     })
     .await
 }
@@ -442,7 +447,7 @@ pub async fn resubmit(State(state): State<AppState>, viewer: Viewer, Path(id): P
             Err(e) => Err(e.into()),
         };
         // The form comes back as it was before this attempt, with what went wrong.
-        or_form(&viewer, result, |message| async { render(EditWorkPage { frame: Frame::new(&viewer), work, error: Some(message) }) }).await
+        or_form(&viewer, result, |message| async { render(EditWorkPage { frame: Frame::new(&viewer), work, error: Some(message), caption_langs: submit::CAPTION_LANGS }) }).await
     })
     .await
 }
@@ -518,6 +523,18 @@ pub async fn audit(State(state): State<AppState>, viewer: Viewer) -> PageResult 
         render(AuditPage { frame: Frame::new(&viewer), events })
     })
     .await
+}
+
+#[derive(Template)]
+#[template(path = "help_accessible.html")]
+struct HelpAccessiblePage {
+    frame: Frame,
+}
+
+/// How to describe a photo, caption a film and transcribe a sound: the page every refusal
+/// for a missing one points at.
+pub async fn help_accessible(viewer: Viewer) -> PageResult {
+    page(&viewer, async { render(HelpAccessiblePage { frame: Frame::new(&viewer) }) }).await
 }
 
 pub async fn not_found(viewer: Viewer) -> PageError {

@@ -36,6 +36,8 @@ struct SubmitPage {
     typed: Typed,
     limits: LimitsText,
     script: ScriptTexts,
+    /// The languages offered for captions, each named in itself.
+    caption_langs: &'static [(&'static str, &'static str)],
     /// Names the browser's saved drafts and unfinished uploads of this person, so that on a
     /// shared computer (a library's) one person's draft is never offered to another.
     draft_key: String,
@@ -58,6 +60,8 @@ struct Typed {
     licence: String,
     /// A file already uploaded (by the page's script): sending the form again uses it.
     upload: String,
+    transcript: String,
+    captions_lang: String,
 }
 
 impl Typed {
@@ -70,6 +74,8 @@ impl Typed {
             alt_text: input.alt_text.clone(),
             licence: input.licence.clone(),
             upload: input.upload.clone().unwrap_or_default(),
+            transcript: input.transcript.clone(),
+            captions_lang: input.captions_lang.clone(),
         }
     }
 }
@@ -121,6 +127,9 @@ fn field_of(code: &str) -> Option<&'static str> {
         "invalid_title" => "title",
         "text_too_long" | "text_required" | "text_empty" => "text",
         "alt_text_required" => "alt_text",
+        "invalid_transcript" | "transcript_required" => "transcript",
+        "captions_required" | "captions_invalid_timing" | "captions_out_of_order" | "captions_past_end" | "captions_empty"
+        | "captions_unreadable" | "captions_too_large" | "captions_invalid_lang" => "captions",
         "invalid_description" => "description",
         "invalid_licence" | "licence_not_offered" => "licence",
         "invalid_kind" | "kind_not_accepted" | "upload_for_text" => "kind",
@@ -153,6 +162,7 @@ async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, e
         typed,
         limits: LimitsText::new(&limits, t),
         script: ScriptTexts::new(viewer.lang),
+        caption_langs: CAPTION_LANGS,
         draft_key: viewer.user.as_ref().map(|u| draft_key(&u.id)).unwrap_or_default(),
     })?;
     response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp::SCRIPTED));
@@ -187,6 +197,21 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Mu
     .await
 }
 
+
+/// The languages a person picks for captions in the form (the API takes any primary
+/// subtag): the city's, its neighbours', and those most spoken by its newer citizens.
+pub(super) const CAPTION_LANGS: &[(&str, &str)] = &[
+    ("it", "Italiano"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("ro", "Română"),
+    ("sq", "Shqip"),
+    ("ar", "العربية"),
+    ("uk", "Українська"),
+    ("zh", "中文"),
+];
 
 /// The messages the page's script shows, with `{name}` where it puts a number. Each is a
 /// catalogue message formatted with those placeholders as its arguments.
