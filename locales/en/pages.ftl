@@ -323,3 +323,7 @@ help-transcript-heading = A sound work's transcript
 help-transcript-body = A transcript is the text of what is heard: the words, one by one, and in brackets the sounds that matter (a bell, the wind, laughter). Start new lines wherever you like, as in a poem.
 help-captions-example-1 = Good morning, this is the market square.
 help-captions-example-2 = (the bells ring)
+# In the curator queue: what a work lacks to reach everyone.
+gap-no-alt-text = No description for people who cannot see
+gap-short-alt-text = Very short description
+gap-no-captions = No captions

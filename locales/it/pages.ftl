@@ -323,3 +323,7 @@ help-transcript-heading = La trascrizione di un'opera sonora
 help-transcript-body = La trascrizione è il testo di quello che si sente: le parole, una per una, e fra parentesi i suoni che contano (una campana, il vento, una risata). Vai a capo dove vuoi, come in una poesia.
 help-captions-example-1 = Buongiorno, questa è la piazza del mercato.
 help-captions-example-2 = (suonano le campane)
+# In the curator queue: what a work lacks to reach everyone.
+gap-no-alt-text = Senza descrizione per chi non vede
+gap-short-alt-text = Descrizione molto breve
+gap-no-captions = Senza sottotitoli

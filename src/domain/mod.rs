@@ -1,6 +1,7 @@
 //! Plain Rust types with the rules of the piazza: what a work, a call and a person are, and
 //! what input is acceptable. No HTTP, SQL or storage here.
 
+mod accessible;
 mod arg;
 mod call;
 /// Caption files (SRT, WebVTT) read, checked against the media and reduced to plain cues.
@@ -9,6 +10,7 @@ mod fields;
 mod review;
 mod work;
 
+pub use accessible::{accessibility_gaps, SHORT_ALT_TEXT_CHARS};
 pub use arg::Arg;
 pub use call::{Call, CallFields, CallState, Cover, NewCall, RawCallFields};
 pub use captions::{CaptionLang, Captions, Cue, END_TOLERANCE_MS, LEGACY_ENCODINGS, MAX_CAPTIONS_BYTES, MAX_CUES, MAX_CUE_CHARS};

@@ -176,6 +176,11 @@ impl WorkView {
         }
     }
 
+    /// What the work lacks to reach everyone (the curator queue marks it).
+    pub fn gaps(&self) -> Vec<&'static str> {
+        crate::domain::Kind::parse(self.kind).map(|kind| crate::domain::accessibility_gaps(kind, &self.alt_text, self.captions.is_some())).unwrap_or_default()
+    }
+
     fn rendition(&self, name: &str) -> Option<&RenditionView> {
         self.renditions.iter().find(|r| r.name == name)
     }

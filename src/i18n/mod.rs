@@ -218,6 +218,16 @@ impl T {
         text_with(self.0, key, &[(name, value.into()), (name2, value2.into())])
     }
 
+    /// What a work lacks to reach everyone, as the curator queue says it.
+    pub fn gap(&self, gap: &str) -> &'static str {
+        match gap {
+            "no-alt-text" => self.get("gap-no-alt-text"),
+            "short-alt-text" => self.get("gap-short-alt-text"),
+            "no-captions" => self.get("gap-no-captions"),
+            _ => "",
+        }
+    }
+
     /// What a kind of work is called.
     pub fn kind(&self, kind: &str) -> &'static str {
         match kind {

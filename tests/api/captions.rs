@@ -144,3 +144,31 @@ async fn spoken_words_are_found_by_search(app: &TestApp) {
     assert!(page.contains("<h2 id=\"transcript-h\">Trascrizione</h2><p>Il vecchio campanaro racconta\nla torre di San Francesco.</p>"), "the page shows the transcript");
 }
 both!(spoken_words_are_found_by_search, spoken_words_are_found_by_search);
+
+/// The queue marks what a work lacks to reach everyone, where its call did not require it.
+async fn the_curator_queue_marks_what_a_work_lacks(app: &TestApp) {
+    let curator = app.person("Curatrice", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "suoni", &["film", "photo"]).await;
+    let r = app.client.patch(app.url("/api/v1/calls/suoni")).bearer_auth(&curator.token).json(&json!({ "alt_text_required": false })).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let dir = tempfile::tempdir().unwrap();
+    let film = crate::resumable::film(dir.path(), 3, 1);
+    let bare = accepted(send_film(app, &anna, "suoni", "Film muto", film.clone(), &[], None).await).await;
+    let captioned = accepted(send_film(app, &anna, "suoni", "Film sottotitolato", film, &[], Some(SRT.into())).await).await;
+    let photo = app
+        .submit_ok(&anna, &[("call", "suoni"), ("kind", "photo"), ("title", "Il molo"), ("licence", "cc0-1.0"), ("alt_text", "il mare")], Some(("molo.jpg", crate::media_fixtures::jpeg(320, 240))))
+        .await;
+    for id in [&bare, &captioned, &photo] {
+        app.wait_processed(&anna, id).await;
+    }
+    let queue = app.client.get(app.url("/curate")).bearer_auth(&curator.token).send().await.unwrap().text().await.unwrap();
+    let item = |title: &str| {
+        let at = queue.find(title).unwrap_or_else(|| panic!("{title} is in the queue"));
+        queue[at..].split("</li>").next().unwrap().to_owned()
+    };
+    assert!(item("Film muto").contains(r#"<span class="gap">Senza sottotitoli</span>"#), "{}", item("Film muto"));
+    assert!(!item("Film sottotitolato").contains("class=\"gap\""), "{}", item("Film sottotitolato"));
+    assert!(item("Il molo").contains(r#"<span class="gap">Descrizione molto breve</span>"#), "{}", item("Il molo"));
+}
+both!(the_curator_queue_marks_what_a_work_lacks, the_curator_queue_marks_what_a_work_lacks);
