@@ -9,7 +9,7 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
 /// The same two cues in every encoding the tests send.
-const SRT: &str = "1\r\n00:00:00,500 --> 00:00:01,500\r\nLa città si sveglia: «perché» è già giorno.\r\n\r\n2\r\n00:00:01,800 --> 00:00:02,600\r\n<i>suonano</i> le campane\r\n";
+pub(crate) const SRT: &str = "1\r\n00:00:00,500 --> 00:00:01,500\r\nLa città si sveglia: «perché» è già giorno.\r\n\r\n2\r\n00:00:01,800 --> 00:00:02,600\r\n<i>suonano</i> le campane\r\n";
 
 fn utf16le_with_bom(text: &str) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xFE];
@@ -22,7 +22,7 @@ fn windows_1252(text: &str) -> Vec<u8> {
     text.chars().map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character")).collect()
 }
 
-async fn send_film(app: &TestApp, who: &Person, call: &str, title: &str, film: Vec<u8>, extra: &[(&str, &str)], captions: Option<Vec<u8>>) -> reqwest::Response {
+pub(crate) async fn send_film(app: &TestApp, who: &Person, call: &str, title: &str, film: Vec<u8>, extra: &[(&str, &str)], captions: Option<Vec<u8>>) -> reqwest::Response {
     let mut form = Form::new().text("call", call.to_owned()).text("kind", "film").text("title", title.to_owned()).text("licence", "cc-by-4.0");
     for (k, v) in extra {
         form = form.text(k.to_string(), v.to_string());

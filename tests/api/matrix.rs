@@ -100,7 +100,7 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
     let other = app.person("Bruno", Role::Citizen).await;
 
     // Fixture: an open call, a draft call with a cover, and the author's works in every state.
-    app.open_call(&curator, "aperta", &["photo", "poem"]).await;
+    app.open_call(&curator, "aperta", &["photo", "poem", "film"]).await;
     let r = app.client.post(app.url("/api/v1/calls")).bearer_auth(&curator.token).json(&json!({
         "slug": "bozza", "title": "Bozza segreta", "question": "?", "kinds": ["poem"], "state": "draft",
         "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z"
@@ -130,6 +130,13 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
     let r = app.client.delete(app.url(&format!("/api/v1/works/{withdrawn}"))).bearer_auth(&author.token).send().await.unwrap();
     assert_eq!(r.status(), 204);
     let (published_media, pending_media) = (media[0].clone(), media[1].clone());
+    // A film with captions, waiting for review: its captions are as private as its film.
+    let dir = tempfile::tempdir().unwrap();
+    let film = crate::resumable::film(dir.path(), 3, 1);
+    let r = crate::captions::send_film(&app, &author, "aperta", "Matrice sottotitolata", film, &[], Some(crate::captions::SRT.into())).await;
+    assert_eq!(r.status(), 202);
+    let captioned = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let pending_captions = app.wait_processed(&author, &captioned).await["captions"]["url"].as_str().unwrap().to_owned();
     // The author's unfinished resumable upload: only its owner may see or add to it.
     let r = app
         .client
@@ -178,6 +185,8 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         // media
         row("GET", published_media.clone(), Body::None, all_200),
         row("GET", pending_media.clone(), Body::None, private),
+        row("GET", pending_captions.clone(), Body::None, private),
+        row("GET", "/help/accessible-works", Body::None, all_200),
         row("GET", draft_cover.clone(), Body::None, [404, 404, 404, 200, 200]),
         // pages: reading
         row("GET", "/", Body::None, all_200),
