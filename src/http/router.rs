@@ -3,7 +3,7 @@
 use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
 use super::api::{self, calls, curation, uploads as tus};
-use super::csp;
+use super::{compress, csp};
 use super::pages::{self, accounts as account_pages, curator as curator_pages, submit as submit_page};
 use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
@@ -149,6 +149,8 @@ pub fn finish(state: AppState, routes: Router<AppState>) -> Router {
     routes
         .fallback(pages::not_found)
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(compress::mark_credentialed))
+        .layer(compress::layer())
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp::PAGES)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

@@ -262,3 +262,51 @@ async fn only_the_submit_page_runs_a_script_of_this_site(app: &TestApp) {
     assert!(script.text().await.unwrap().contains("Tus-Resumable"), "the script speaks tus");
 }
 both!(only_the_submit_page_runs_a_script_of_this_site, only_the_submit_page_runs_a_script_of_this_site);
+
+/// Text goes compressed to whoever asks (brotli, else gzip) — but a signed-in person's page,
+/// which holds their CSRF token, never is (BREACH); the stylesheet and the script, which hold
+/// no secret, always; pictures never. A picture the browser already holds costs a 304.
+async fn text_is_compressed_where_it_holds_no_secret_and_media_revalidate(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "racconti", &["photo", "poem"]).await;
+    let encoding = |r: &reqwest::Response| r.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_owned());
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = plain.get(app.url("/calls/racconti")).header("Accept-Encoding", "br, gzip").send().await.unwrap();
+    assert_eq!(encoding(&r).as_deref(), Some("br"), "an anonymous page, brotli");
+    assert!(r.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"));
+    let r = plain.get(app.url("/calls/racconti")).header("Accept-Encoding", "gzip").send().await.unwrap();
+    assert_eq!(encoding(&r).as_deref(), Some("gzip"), "gzip where brotli is not offered");
+    let r = plain.get(app.url("/calls/racconti")).send().await.unwrap();
+    assert_eq!(encoding(&r), None, "nothing when nothing is offered");
+
+    let citizen = browser();
+    sign_in(app, &citizen, &anna.email).await;
+    for path in ["/submit", "/me/works"] {
+        let r = citizen.get(app.url(path)).header("Accept-Encoding", "br, gzip").send().await.unwrap();
+        assert_eq!((r.status().as_u16(), encoding(&r)), (200, None), "{path}: a signed-in page is sent as it is");
+    }
+    let r = plain.get(app.url("/api/v1/me/works")).bearer_auth(&anna.token).header("Accept-Encoding", "br").send().await.unwrap();
+    assert_eq!(encoding(&r), None, "nor an answer to a token");
+    for path in ["/static/piazza.css", "/static/submit.js"] {
+        let r = citizen.get(app.url(path)).header("Accept-Encoding", "br, gzip").send().await.unwrap();
+        assert_eq!(encoding(&r).as_deref(), Some("br"), "{path} holds no secret");
+    }
+
+    let id = app
+        .submit_ok(&anna, &[("call", "racconti"), ("kind", "photo"), ("title", "Il ponte"), ("licence", "cc0-1.0"), ("alt_text", "Il ponte sul fiume di sera")], Some(("p.jpg", media_fixtures::jpeg(640, 480))))
+        .await;
+    let work = app.wait_processed(&anna, &id).await;
+    assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
+    let url = work["renditions"][0]["url"].as_str().unwrap().to_owned();
+    let r = plain.get(app.url(&url)).header("Accept-Encoding", "br, gzip").send().await.unwrap();
+    assert_eq!((r.status().as_u16(), encoding(&r)), (200, None), "a picture is not compressed again");
+    let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let r = plain.get(app.url(&url)).header("If-None-Match", &etag).send().await.unwrap();
+    assert_eq!(r.status(), 304, "the browser's copy is still good");
+    assert_eq!(r.headers()["etag"].to_str().unwrap(), etag);
+    assert!(r.bytes().await.unwrap().is_empty());
+    let r = plain.get(app.url(&url)).header("If-None-Match", "\"something-else\"").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+both!(text_is_compressed_where_it_holds_no_secret_and_media_revalidate, text_is_compressed_where_it_holds_no_secret_and_media_revalidate);
