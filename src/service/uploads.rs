@@ -315,7 +315,7 @@ where
     let lock = Lock::take(state, owner, &upload, offset).await?;
     // The rest runs as its own task: a client that goes away mid-chunk ends this request,
     // and what arrived must still be recorded.
-    let task = tokio::spawn(write_piece(state.clone(), upload, lock, checksum, body));
+    let task = tokio::spawn(write_piece(state.clone(), upload, lock, announced, checksum, body));
     task.await.map_err(|e| ServiceError::Internal(anyhow::anyhow!("an upload's writer failed: {e}")))?
 }
 
@@ -330,13 +330,20 @@ enum Ended {
     LockLost,
 }
 
-async fn write_piece<S, E>(state: AppState, upload: Upload, lock: Lock, checksum: Option<Checksum>, mut body: S) -> ServiceResult<UploadStatus>
+async fn write_piece<S, E>(
+    state: AppState,
+    upload: Upload,
+    lock: Lock,
+    announced: Option<u64>,
+    checksum: Option<Checksum>,
+    mut body: S,
+) -> ServiceResult<UploadStatus>
 where
     S: Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
 {
     let before = resumable(&state, &upload).await?;
     let remaining = (upload.length - upload.received) as u64;
-    let mut writer = match state.store.resumable_writer(&before).await {
+    let mut writer = match state.store.resumable_writer(&before, announced).await {
         Ok(writer) => writer,
         Err(e) => {
             lock.release(&state, &upload.id).await;

@@ -117,7 +117,7 @@ impl MediaStore for LocalStore {
         Ok(String::new())
     }
 
-    async fn resumable_writer(&self, upload: &Resumable) -> StorageResult<Box<dyn PieceWriter>> {
+    async fn resumable_writer(&self, upload: &Resumable, _announced: Option<u64>) -> StorageResult<Box<dyn PieceWriter>> {
         let mut file = tokio::fs::OpenOptions::new().write(true).open(self.resumable_path(&upload.id)?).await.map_err(not_found_as)?;
         // Bytes past the recorded offset belong to a request that never recorded them.
         file.set_len(upload.received).await?;

@@ -92,8 +92,9 @@ pub trait MediaStore: Send + Sync {
     /// temporary objects. Returns the store's handle of it (kept in `Resumable::store_ref`).
     async fn resumable_start(&self, id: &str, key: &str) -> StorageResult<String>;
 
-    /// A writer that adds the bytes of one request after what `upload` holds.
-    async fn resumable_writer(&self, upload: &Resumable) -> StorageResult<Box<dyn PieceWriter>>;
+    /// A writer that adds the bytes of one request after what `upload` holds; `announced`
+    /// is how many the request says it brings (its `Content-Length`), if it says.
+    async fn resumable_writer(&self, upload: &Resumable, announced: Option<u64>) -> StorageResult<Box<dyn PieceWriter>>;
 
     /// Forgets a piece that will not be recorded (its checksum did not match, or its
     /// request lost the upload's lock): `upload` is the state before it.

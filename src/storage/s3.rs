@@ -281,6 +281,62 @@ impl UploadSink for S3Sink {
 /// chunks clients commonly send, each request is one part and no tail.
 const PIECE_PART: usize = 8 * 1024 * 1024;
 
+/// A request's bytes on their way into one part while they still arrive, for a request
+/// whose announced bytes (after the previous tail) make exactly one part: the store takes
+/// the chunk while the client sends it, instead of after, and the client waits only for
+/// the last bytes' round trip. Bytes are kept in the piece's buffer as well, so a request
+/// that breaks off, or a part that fails, is stored from there as it would be without.
+struct StreamedPart {
+    /// The bytes after the first; closed early, the part is incomplete and never stored.
+    sender: Option<tokio::sync::mpsc::Sender<bytes::Bytes>>,
+    size: u64,
+    sent: u64,
+    /// The part's ETag once the store has it.
+    upload: tokio::task::JoinHandle<StorageResult<String>>,
+}
+
+impl Drop for StreamedPart {
+    /// An unfinished part is abandoned mid-body, so the store never completes it.
+    fn drop(&mut self) {
+        self.upload.abort();
+    }
+}
+
+/// The body of a streamed part: its first bytes (the previous tail), then whatever the
+/// request hands on, with its length declared up front as S3 wants.
+struct StreamedBody {
+    first: Option<bytes::Bytes>,
+    rest: tokio::sync::mpsc::Receiver<bytes::Bytes>,
+    remaining: u64,
+}
+
+impl http_body::Body for StreamedBody {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        let next = match self.first.take() {
+            Some(first) => Some(first),
+            None => std::task::ready!(self.rest.poll_recv(cx)),
+        };
+        if let Some(bytes) = &next {
+            self.remaining = self.remaining.saturating_sub(bytes.len() as u64);
+        }
+        std::task::Poll::Ready(next.map(|bytes| Ok(http_body::Frame::data(bytes))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.remaining == 0
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.remaining)
+    }
+}
+
 /// One request's bytes of a resumable upload: the previous tail and the new bytes go up as
 /// parts of the multipart upload; what is too short for a part stays a temporary object.
 struct S3Piece {
@@ -296,9 +352,33 @@ struct S3Piece {
     next_part: i64,
     parts: Vec<StoredPart>,
     received: u64,
+    streaming: Option<StreamedPart>,
 }
 
 impl S3Piece {
+    /// Starts sending the buffer and the `size - buffer.len()` bytes still to come as the
+    /// next part.
+    fn stream_part(&mut self, size: u64) {
+        let (sender, rest) = tokio::sync::mpsc::channel(4);
+        let first = (!self.buffer.is_empty()).then(|| bytes::Bytes::copy_from_slice(&self.buffer));
+        let body = StreamedBody { first, rest, remaining: size };
+        let request = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
+            .part_number(self.next_part as i32)
+            .content_length(size as i64)
+            .body(ByteStream::new(aws_smithy_types::body::SdkBody::from_body_1_x(body)));
+        let upload = tokio::spawn(async move {
+            // Unsigned, like every part: signing would hash, and so hold back, the body.
+            let part = request.customize().disable_payload_signing().send().await.map_err(classify)?;
+            Ok(part.e_tag().unwrap_or_default().to_owned())
+        });
+        self.streaming = Some(StreamedPart { sender: Some(sender), size, sent: self.buffer.len() as u64, upload });
+    }
+
     async fn flush_part(&mut self) -> StorageResult<()> {
         let body = self.buffer.split().freeze();
         let size = body.len() as u64;
@@ -329,6 +409,21 @@ impl PieceWriter for S3Piece {
     async fn write(&mut self, chunk: bytes::Bytes) -> StorageResult<()> {
         self.buffer.extend_from_slice(&chunk);
         self.received += chunk.len() as u64;
+        if let Some(streamed) = self.streaming.as_mut() {
+            let len = chunk.len() as u64;
+            let passed = match &streamed.sender {
+                Some(sender) if streamed.sent + len <= streamed.size => sender.send(chunk).await.is_ok(),
+                _ => false,
+            };
+            if passed {
+                streamed.sent += len;
+                // The whole piece is one part, however full the buffer.
+                return Ok(());
+            }
+            // The part failed (its receiver is gone), or more came than was announced: it
+            // is abandoned, and the buffer, which has every byte, goes up as without it.
+            self.streaming = None;
+        }
         if self.buffer.len() >= PIECE_PART {
             self.flush_part().await?;
         }
@@ -336,6 +431,23 @@ impl PieceWriter for S3Piece {
     }
 
     async fn close(mut self: Box<Self>, last: bool) -> StorageResult<Piece> {
+        if let Some(mut streamed) = self.streaming.take() {
+            if streamed.sent == streamed.size {
+                streamed.sender = None;
+                match (&mut streamed.upload).await {
+                    Ok(Ok(etag)) => {
+                        let size = self.buffer.len() as u64;
+                        self.buffer.clear();
+                        self.parts.push(StoredPart { number: self.next_part, etag, size });
+                        self.next_part += 1;
+                        return Ok(Piece { received: self.received, parts: std::mem::take(&mut self.parts), tail: None });
+                    }
+                    Ok(Err(e)) => tracing::info!(error = %e, "a streamed part failed; sending it again from the buffer"),
+                    Err(e) => tracing::info!(error = %e, "a streamed part's task failed; sending it again from the buffer"),
+                }
+            }
+            // Broken off or failed: dropping it abandons the part; the buffer goes up below.
+        }
         let mut tail = None;
         if last || self.buffer.len() as u64 >= S3_MIN_PART {
             if !self.buffer.is_empty() {
@@ -375,7 +487,7 @@ impl MediaStore for S3Store {
         created.upload_id().map(str::to_owned).ok_or_else(|| StorageError::Io(std::io::Error::other("the object store gave no upload id")))
     }
 
-    async fn resumable_writer(&self, upload: &Resumable) -> StorageResult<Box<dyn PieceWriter>> {
+    async fn resumable_writer(&self, upload: &Resumable, announced: Option<u64>) -> StorageResult<Box<dyn PieceWriter>> {
         let mut buffer = bytes::BytesMut::with_capacity(PIECE_PART + 256 * 1024);
         if let Some(tail) = &upload.tail {
             let object = self.client.get_object().bucket(&self.bucket).key(self.full_key(&tail.key)).send().await.map_err(classify)?;
@@ -390,7 +502,7 @@ impl MediaStore for S3Store {
         // A new name for every request's tail: the recorded one is never overwritten, so a
         // request that cannot record what it stored leaves the upload as it was.
         let tail_name = format!("{}tail-{}", resumable_prefix(&upload.id), uuid::Uuid::new_v4().simple());
-        Ok(Box::new(S3Piece {
+        let mut piece = Box::new(S3Piece {
             client: self.client.clone(),
             bucket: self.bucket.clone(),
             key: self.full_key(&upload.key),
@@ -401,7 +513,15 @@ impl MediaStore for S3Store {
             next_part: upload.parts.last().map_or(1, |p| p.number + 1),
             parts: Vec::new(),
             received: 0,
-        }))
+            streaming: None,
+        });
+        // A piece that will be one part, as with the 8 MiB chunks clients commonly send,
+        // goes up while it arrives.
+        let size = announced.map(|n| piece.buffer.len() as u64 + n);
+        if let Some(size) = size.filter(|size| (S3_MIN_PART..=PIECE_PART as u64).contains(size)) {
+            piece.stream_part(size);
+        }
+        Ok(piece)
     }
 
     async fn resumable_discard(&self, upload: &Resumable, piece: Piece) {

@@ -24,5 +24,6 @@ mod resumable;
 mod scale;
 mod seaweed;
 mod storage;
+mod tus_js;
 mod upgrade;
 mod vp9;

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const MIB: u64 = 1024 * 1024;
+pub(crate) const MIB: u64 = 1024 * 1024;
 
 /// A film of about `megabytes` MB: a test pattern at a fixed high bitrate, with sound.
 pub(crate) fn film(dir: &Path, seconds: u32, megabytes: u32) -> Vec<u8> {
@@ -62,11 +62,11 @@ async fn create_ok(app: &TestApp, who: &Person, length: u64, call: &str) -> Stri
     location
 }
 
-async fn head(app: &TestApp, base: &str, who: &Person, path: &str) -> reqwest::Response {
+pub(crate) async fn head(app: &TestApp, base: &str, who: &Person, path: &str) -> reqwest::Response {
     app.client.head(format!("{base}{path}")).bearer_auth(&who.token).header("Tus-Resumable", "1.0.0").send().await.unwrap()
 }
 
-async fn offset(app: &TestApp, who: &Person, path: &str) -> u64 {
+pub(crate) async fn offset(app: &TestApp, who: &Person, path: &str) -> u64 {
     let response = head(app, &app.base, who, path).await;
     assert_eq!(response.status(), 200);
     response.headers()["upload-offset"].to_str().unwrap().parse().unwrap()
@@ -152,12 +152,12 @@ fn which(program: &str) -> String {
 }
 
 /// The upload's id, from its address.
-fn id_of(path: &str) -> &str {
+pub(crate) fn id_of(path: &str) -> &str {
     path.rsplit('/').next().unwrap()
 }
 
 /// Makes the finished upload a work through `base`.
-async fn submit_upload(app: &TestApp, base: &str, who: &Person, call: &str, upload: &str, title: &str) -> reqwest::Response {
+pub(crate) async fn submit_upload(app: &TestApp, base: &str, who: &Person, call: &str, upload: &str, title: &str) -> reqwest::Response {
     let form = reqwest::multipart::Form::new()
         .text("call", call.to_owned())
         .text("kind", "film")
