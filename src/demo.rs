@@ -3,7 +3,7 @@
 //! Running it twice changes nothing.
 
 use crate::db::{now_ms, works};
-use crate::domain::{CallState, RawCallFields, Role, Status};
+use crate::domain::{CallState, Kind, RawCallFields, Role, Status};
 use crate::service::curation::{self, DecisionInput};
 use crate::service::submissions::{self, SpooledFile, SubmissionInput};
 use crate::service::{calls, operator, works as work_ops, Actor};
@@ -58,6 +58,9 @@ struct DemoWork {
     alt_text: String,
     #[serde(default)]
     description: String,
+    /// A sound's transcript, a text file beside the samples.
+    #[serde(default)]
+    transcript_file: Option<String>,
     /// Shown in the call's "featured" section.
     #[serde(default)]
     featured: bool,
@@ -112,6 +115,15 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
         if works::find_by_author_and_title(&state.db, &author.id, &call.id, &work.title).await?.is_some() {
             continue;
         }
+        // A demo loaded before the call took this kind keeps its call as it was.
+        if Kind::parse(&work.kind).is_ok_and(|kind| !call.kinds.contains(&kind)) {
+            tracing::info!(title = %work.title, kind = %work.kind, "the demo call does not take this kind; skipped");
+            continue;
+        }
+        let transcript = match &work.transcript_file {
+            Some(name) => std::fs::read_to_string(samples.join(name)).with_context(|| format!("reading {name}"))?,
+            None => String::new(),
+        };
         let source = samples.join(&work.file);
         let file = spool_copy(state, &source).with_context(|| format!("reading {}", source.display()))?;
         let input = SubmissionInput {
@@ -124,6 +136,7 @@ pub async fn load(state: &AppState, samples: &Path) -> anyhow::Result<()> {
             alt_text: work.alt_text.clone(),
             text: None,
             file: Some(file),
+            transcript,
             ..SubmissionInput::default()
         };
         let id = submissions::submit(state, Actor::person(author), input)

@@ -121,18 +121,19 @@ function enhance(form, status) {
     if (max > 0 && file.size > max) {
       return msg('too-large', { size: mb(file.size), max: whole.format(Math.floor(max / (1024 * 1024))) });
     }
-    const types = (fileInput.dataset[`types${kind === 'photo' ? 'Photo' : 'Film'}`] || '').split(',');
-    const endings = (fileInput.dataset[`extensions${kind === 'photo' ? 'Photo' : 'Film'}`] || '').split(',');
+    const named = kind.charAt(0).toUpperCase() + kind.slice(1);
+    const types = (fileInput.dataset[`types${named}`] || '').split(',');
+    const endings = (fileInput.dataset[`extensions${named}`] || '').split(',');
     const ending = (file.name.split('.').pop() || '').toLowerCase();
     if (!types.includes(file.type) && !endings.includes(ending)) {
-      return msg(kind === 'photo' ? 'wrong-type-photo' : 'wrong-type-film');
+      return msg(`wrong-type-${kind}`);
     }
     const maxSeconds = Number(fileInput.dataset.maxDurationS || 0);
-    if (kind === 'film' && maxSeconds > 0) {
+    if ((kind === 'film' || kind === 'audio') && maxSeconds > 0) {
       const seconds = await duration(file);
       // A second's grace: containers round their durations.
       if (seconds > maxSeconds + 1) {
-        return msg('too-long', { minutes: whole.format(Math.ceil(seconds / 60)), max: whole.format(Math.floor(maxSeconds / 60)) });
+        return msg(kind === 'audio' ? 'too-long-audio' : 'too-long', { minutes: whole.format(Math.ceil(seconds / 60)), max: whole.format(Math.floor(maxSeconds / 60)) });
       }
     }
     return '';
@@ -204,7 +205,7 @@ function enhance(form, status) {
     const kept = document.getElementById('upload-kept');
     if (kept) kept.remove();
     const kind = currentKind();
-    if (kind === 'photo' || kind === 'film') {
+    if (kind === 'photo' || kind === 'film' || kind === 'audio') {
       const problem = await problemWith(file, kind);
       if (problem) showError(problem);
     }
@@ -461,7 +462,7 @@ function enhance(form, status) {
     }
     const file = fileInput.files && fileInput.files[0];
     const kind = currentKind();
-    if (!file || !(kind === 'photo' || kind === 'film')) {
+    if (!file || !(kind === 'photo' || kind === 'film' || kind === 'audio')) {
       // A text, or a form the server already holds the file for: sent as it is.
       store.remove(draftName);
       return;

@@ -106,11 +106,12 @@ error-call-limit-reached =
         [one] one work
        *[other] { $sent } works
     } to "{ $title }": each person may send at most { $max }
-# args: $what (photo, film or cover)
+# args: $what (photo, film, audio or cover)
 error-file-required =
     { $what ->
         [photo] attach the photo file
         [cover] choose the picture for the call's cover
+        [audio] attach the sound file (a recording, a voice memo too)
        *[film] attach the film file
     }
 error-text-required = write the text of your work, or attach it as a .txt file
@@ -122,7 +123,7 @@ error-text-not-plain = the text contains invisible control characters; it does n
 error-empty-file = the file is empty
 # args: $limit_mb
 error-file-too-large = the file is too large: the limit is { $limit_mb } MB
-error-unsupported-format = this file is not in a format we can read: send photos as JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP and films as MP4, MOV, WebM, MKV, AVI or Ogg
+error-unsupported-format = this file is not in a format we can read: send photos as JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP, films as MP4, MOV, WebM, MKV, AVI or Ogg and sounds as MP3, M4A, WAV, FLAC, Ogg, Opus or AMR
 error-image-too-large = the photo has too many pixels: send a smaller version
 error-video-too-large = this film's picture is too large: please upload it at a lower resolution
 error-corrupt-file = the file is damaged or incomplete: try sending it again from the original
@@ -257,3 +258,6 @@ error-invalid-transcript =
     }
 error-captions-required = this call asks for captions on videos, so that people who cannot hear can follow them: add a captions file (SRT or WebVTT); the help page explains how to write one
 error-transcript-required = this call asks for a transcript of sound works, so that people who cannot hear can read them: write what is heard in the "Transcript" field; the help page explains how
+# args: $kinds (what the call accepts, a list)
+error-sound-not-accepted = this file has only sound, no picture, and this call does not take sound works: it takes { $kinds }
+error-audio-has-picture = this file has pictures too: send it as a film

@@ -28,6 +28,7 @@ by = by
 in-call = for the call
 licence = Licence
 your-browser-no-video = Your browser cannot play this video.
+your-browser-no-audio = Your browser cannot play this sound: download it here.
 search-title = Search the piazza
 search-label = Words to search for
 search-button = Search
@@ -46,8 +47,8 @@ field-kind = Kind of work
 field-title = Title
 field-text = Text (for poems and stories)
 field-text-help = Line breaks and stanzas stay as you write them.
-field-file = File (photo, video, or a .txt text)
-field-file-help = Photos: JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP. Videos: MP4, MOV, 3GP, WebM, MKV, AVI or Ogg.
+field-file = File (photo, video, sound, or a .txt text)
+field-file-help = Photos: JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP. Videos: MP4, MOV, 3GP, WebM, MKV, AVI or Ogg. Sounds: MP3, M4A, WAV, FLAC, Ogg, Opus or AMR.
 field-alt = Description of the photo for blind visitors
 field-alt-help = Required for photos: one sentence saying what can be seen.
 field-description = Notes about the work (optional)
@@ -84,6 +85,7 @@ kind-poem = Poem
 kind-story = Story
 kind-photo = Photo
 kind-film = Film
+kind-audio = Sound
 status-processing = Processing
 status-pending-review = Waiting for review
 status-published = Published
@@ -327,3 +329,12 @@ help-captions-example-2 = (the bells ring)
 gap-no-alt-text = No description for people who cannot see
 gap-short-alt-text = Very short description
 gap-no-captions = No captions
+gap-no-transcript = No transcript
+# args: $minutes, $max
+upload-too-long-audio = This recording is { $minutes } minutes long, but the limit is { $max } minutes. Shorten it and choose it again.
+upload-wrong-type-audio = This file is not a sound we can take. Choose an MP3, M4A, WAV, FLAC, Ogg, Opus or AMR file (a voice memo too), or change the kind of work.
+# args: $mb, $minutes
+limit-audio = sounds up to { $mb } MB and { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}

@@ -106,11 +106,12 @@ error-call-limit-reached =
         [one] un'opera
        *[other] { $sent } opere
     } a «{ $title }»: ogni persona può inviarne al massimo { $max }.
-# args: $what (photo, film o cover)
+# args: $what (photo, film, audio o cover)
 error-file-required =
     { $what ->
         [photo] Allega il file della foto.
         [cover] Scegli l'immagine di copertina della chiamata.
+        [audio] Allega il file del suono (una registrazione, anche un messaggio vocale).
        *[film] Allega il file del video.
     }
 error-text-required = Scrivi il testo dell'opera, oppure allegalo come file .txt.
@@ -122,7 +123,7 @@ error-text-not-plain = Il testo contiene caratteri di controllo invisibili: non 
 error-empty-file = Il file è vuoto.
 # args: $limit_mb
 error-file-too-large = Il file è troppo grande: il limite è { $limit_mb } MB.
-error-unsupported-format = Questo file non è in un formato che possiamo leggere. Per le foto usa JPEG, PNG, WebP, GIF, HEIC, TIFF o BMP; per i video MP4, MOV, WebM, MKV, AVI o Ogg.
+error-unsupported-format = Questo file non è in un formato che possiamo leggere. Per le foto usa JPEG, PNG, WebP, GIF, HEIC, TIFF o BMP; per i video MP4, MOV, WebM, MKV, AVI o Ogg; per i suoni MP3, M4A, WAV, FLAC, Ogg, Opus o AMR.
 error-image-too-large = La foto ha troppi pixel: inviane una versione più piccola.
 error-video-too-large = L'immagine del video è troppo grande: invialo a una risoluzione più bassa.
 error-corrupt-file = Il file è danneggiato o incompleto: prova a inviarlo di nuovo dall'originale.
@@ -257,3 +258,6 @@ error-invalid-transcript =
     }
 error-captions-required = Questa chiamata chiede i sottotitoli per i video, perché anche chi non sente possa seguirli. Aggiungi un file di sottotitoli (SRT o WebVTT): la pagina di aiuto spiega come scriverlo.
 error-transcript-required = Questa chiamata chiede la trascrizione per le opere sonore, perché anche chi non sente possa leggerle. Scrivi nel campo «Trascrizione» quello che si sente: la pagina di aiuto spiega come.
+# args: $kinds (what the call accepts, a list)
+error-sound-not-accepted = Questo file ha solo il suono, senza immagini, e questa chiamata non accetta opere sonore: accetta { $kinds }.
+error-audio-has-picture = Questo file ha anche le immagini: invialo come video.

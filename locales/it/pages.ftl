@@ -28,6 +28,7 @@ by = di
 in-call = per la chiamata
 licence = Licenza
 your-browser-no-video = Il tuo browser non riproduce questo video.
+your-browser-no-audio = Il tuo browser non riproduce questo suono: scaricalo qui.
 search-title = Cerca nella piazza
 search-label = Parole da cercare
 search-button = Cerca
@@ -46,8 +47,8 @@ field-kind = Tipo di opera
 field-title = Titolo
 field-text = Testo (per poesie e racconti)
 field-text-help = Gli a capo e le strofe restano come li scrivi.
-field-file = File (foto, video, oppure un testo .txt)
-field-file-help = Foto: JPEG, PNG, WebP, GIF, HEIC, TIFF o BMP. Video: MP4, MOV, 3GP, WebM, MKV, AVI o Ogg.
+field-file = File (foto, video, suono, oppure un testo .txt)
+field-file-help = Foto: JPEG, PNG, WebP, GIF, HEIC, TIFF o BMP. Video: MP4, MOV, 3GP, WebM, MKV, AVI o Ogg. Suoni: MP3, M4A, WAV, FLAC, Ogg, Opus o AMR.
 field-alt = Descrizione della foto per chi non vede
 field-alt-help = Obbligatoria per le foto: una frase che dica cosa si vede.
 field-description = Note sull'opera (facoltative)
@@ -84,6 +85,7 @@ kind-poem = Poesia
 kind-story = Racconto
 kind-photo = Foto
 kind-film = Video
+kind-audio = Suono
 status-processing = In lavorazione
 status-pending-review = In attesa di revisione
 status-published = Pubblicata
@@ -327,3 +329,12 @@ help-captions-example-2 = (suonano le campane)
 gap-no-alt-text = Senza descrizione per chi non vede
 gap-short-alt-text = Descrizione molto breve
 gap-no-captions = Senza sottotitoli
+gap-no-transcript = Senza trascrizione
+# args: $minutes, $max
+upload-too-long-audio = Questa registrazione dura { $minutes } minuti, ma il limite è di { $max } minuti. Accorciala e sceglila di nuovo.
+upload-wrong-type-audio = Questo file non è un suono che possiamo ricevere. Scegli un file MP3, M4A, WAV, FLAC, Ogg, Opus o AMR (anche un messaggio vocale), o cambia il tipo di opera.
+# args: $mb, $minutes
+limit-audio = suoni fino a { $mb } MB e { $minutes ->
+    [one] { $minutes } minuto
+   *[other] { $minutes } minuti
+}

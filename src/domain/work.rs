@@ -1,16 +1,18 @@
 use super::DomainError;
 
-/// The four kinds of creative work a citizen can send.
+/// The five kinds of creative work a citizen can send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Poem,
     Story,
     Photo,
     Film,
+    /// Sound without a picture: spoken poetry, a soundscape, an interview, a voice memo.
+    Audio,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Poem, Kind::Story, Kind::Photo, Kind::Film];
+    pub const ALL: [Kind; 5] = [Kind::Poem, Kind::Story, Kind::Photo, Kind::Film, Kind::Audio];
 
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         match s.trim() {
@@ -18,6 +20,7 @@ impl Kind {
             "story" => Ok(Self::Story),
             "photo" => Ok(Self::Photo),
             "film" => Ok(Self::Film),
+            "audio" => Ok(Self::Audio),
             other => Err(DomainError::new("invalid_kind").arg("value", other.chars().take(40).collect::<String>())),
         }
     }
@@ -28,6 +31,7 @@ impl Kind {
             Self::Story => "story",
             Self::Photo => "photo",
             Self::Film => "film",
+            Self::Audio => "audio",
         }
     }
 
@@ -39,6 +43,12 @@ impl Kind {
             Self::Poem | Self::Story => &[],
             Self::Photo => &["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif", "image/tiff", "image/bmp"],
             Self::Film => &["video/mp4", "video/quicktime", "video/3gpp", "video/webm", "video/x-matroska", "video/x-msvideo", "video/ogg"],
+            // Phones name voice memos in many ways; video containers carry sound-only files too.
+            Self::Audio => &[
+                "audio/mpeg", "audio/mp4", "audio/x-m4a", "audio/aac", "audio/wav", "audio/x-wav", "audio/wave", "audio/flac",
+                "audio/x-flac", "audio/ogg", "audio/opus", "audio/webm", "audio/amr", "audio/3gpp", "video/3gpp", "video/mp4",
+                "video/webm", "video/x-matroska", "audio/x-matroska",
+            ],
         }
     }
 
@@ -48,6 +58,7 @@ impl Kind {
             Self::Poem | Self::Story => &[],
             Self::Photo => &["jpg", "jpeg", "png", "webp", "gif", "heic", "heif", "tif", "tiff", "bmp"],
             Self::Film => &["mp4", "m4v", "mov", "3gp", "webm", "mkv", "avi", "ogv"],
+            Self::Audio => &["mp3", "m4a", "aac", "wav", "flac", "ogg", "oga", "opus", "weba", "webm", "amr", "3gp", "3ga", "mp4", "mkv", "mka"],
         }
     }
 
@@ -58,7 +69,13 @@ impl Kind {
             Self::Story => "kind-story",
             Self::Photo => "kind-photo",
             Self::Film => "kind-film",
+            Self::Audio => "kind-audio",
         }
+    }
+
+    /// Films and sounds play in time: they take captions and a transcript.
+    pub fn is_timed(self) -> bool {
+        matches!(self, Self::Film | Self::Audio)
     }
 
     /// Poems and stories are text, typed or uploaded as a .txt/.md file.

@@ -178,7 +178,7 @@ impl WorkView {
 
     /// What the work lacks to reach everyone (the curator queue marks it).
     pub fn gaps(&self) -> Vec<&'static str> {
-        crate::domain::Kind::parse(self.kind).map(|kind| crate::domain::accessibility_gaps(kind, &self.alt_text, self.captions.is_some())).unwrap_or_default()
+        crate::domain::Kind::parse(self.kind).map(|kind| crate::domain::accessibility_gaps(kind, &self.alt_text, self.captions.is_some(), self.transcript.is_some())).unwrap_or_default()
     }
 
     fn rendition(&self, name: &str) -> Option<&RenditionView> {
@@ -215,6 +215,21 @@ impl WorkView {
     /// The 360p rendition for small screens and slow connections, if there is one.
     pub fn video_low_url(&self) -> String {
         self.rendition("web-360.mp4").map(|r| r.url.clone()).unwrap_or_default()
+    }
+
+    /// A sound's Opus in WebM (`sound.webm`).
+    pub fn sound_webm_url(&self) -> String {
+        self.rendition("sound.webm").map(|r| r.url.clone()).unwrap_or_default()
+    }
+
+    /// A sound's AAC in MP4 (`sound.m4a`), for browsers without Opus.
+    pub fn sound_m4a_url(&self) -> String {
+        self.rendition("sound.m4a").map(|r| r.url.clone()).unwrap_or_default()
+    }
+
+    /// A sound's waveform picture, with its size.
+    pub fn waveform(&self) -> Option<&RenditionView> {
+        self.rendition("waveform.png")
     }
 
     pub fn poster_url(&self) -> String {

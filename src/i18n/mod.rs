@@ -224,6 +224,7 @@ impl T {
             "no-alt-text" => self.get("gap-no-alt-text"),
             "short-alt-text" => self.get("gap-short-alt-text"),
             "no-captions" => self.get("gap-no-captions"),
+            "no-transcript" => self.get("gap-no-transcript"),
             _ => "",
         }
     }
@@ -235,6 +236,7 @@ impl T {
             "story" => self.get("kind-story"),
             "photo" => self.get("kind-photo"),
             "film" => self.get("kind-film"),
+            "audio" => self.get("kind-audio"),
             _ => "",
         }
     }

@@ -124,6 +124,19 @@ pub async fn run(state: &AppState, job: &ClaimedJob, progress: Arc<AtomicI64>) -
             };
             (vec![outputs.web, outputs.web_360, outputs.poster_jpeg, outputs.poster_webp], processed)
         }
+        Kind::Audio => {
+            let out = out_dir.clone();
+            let outputs = state.media_pool.run(move || piazza_workers::sound::process_sound(&original, &out, &limits)).await??;
+            tracing::info!(
+                work = %work.id,
+                input_lufs = outputs.loudness.input_i,
+                output_lufs = outputs.loudness.output_i,
+                output_dbtp = outputs.loudness.output_tp,
+                "sound normalised"
+            );
+            let processed = Processed { duration_ms: Some((outputs.info.duration_s * 1000.0).round() as i64), ..Processed::default() };
+            (vec![outputs.opus, outputs.aac, outputs.waveform], processed)
+        }
         Kind::Poem | Kind::Story => unreachable!("text kinds returned above"),
     };
 

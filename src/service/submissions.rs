@@ -6,7 +6,7 @@ use super::{email_not_verified, Actor, ServiceError, ServiceResult};
 use crate::db::users::User;
 use crate::db::works::{self, NewOriginal, NewWork, Work};
 use crate::db::{calls, new_id, now_ms};
-use crate::domain::{self, AltText, CaptionLang, Captions, Description, DomainError, Kind, Licence, Status, Title, Transcript};
+use crate::domain::{self, AltText, Arg, CaptionLang, Captions, Description, DomainError, Kind, Licence, Status, Title, Transcript};
 use crate::state::AppState;
 use crate::storage::original_key;
 use piazza_workers::sniff::{sniff, Sniffed};
@@ -133,7 +133,7 @@ async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInpu
     };
     let id = input.id.clone().unwrap_or_else(new_id);
     let content = check_content(state, &call, kind, &input, original_key(&id), None).await?;
-    let (body_text, alt_text, original) = (content.body_text, content.alt_text, content.original);
+    let (kind, body_text, alt_text, original) = (content.kind, content.body_text, content.alt_text, content.original);
 
     let new_work = NewWork {
         id: id.clone(),
@@ -169,6 +169,8 @@ async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInpu
 
 /// A work's content, checked: its text, or its file's type and header.
 struct Content {
+    /// The kind the work is: a sound sent as a film is a sound work.
+    kind: Kind,
     body_text: Option<String>,
     alt_text: String,
     original: Option<NewOriginal>,
@@ -189,7 +191,7 @@ async fn check_content(
     current: Option<&Work>,
 ) -> ServiceResult<Content> {
     let keep_current = current.is_some();
-    let mut content = Content { body_text: None, alt_text: String::new(), original: None, transcript: String::new(), captions: None };
+    let mut content = Content { kind, body_text: None, alt_text: String::new(), original: None, transcript: String::new(), captions: None };
     if kind.is_text() {
         let max_bytes = state.config.max_text_chars as u64 * 4 + 4;
         let raw = match (&input.text, &input.file) {
@@ -209,9 +211,8 @@ async fn check_content(
     } else {
         Description::parse(&input.alt_text)?.into_inner()
     };
-    // Films (and, later, sound) may say in words what is heard; photos have their alt text.
-    let timed = kind == Kind::Film;
-    if timed {
+    // Films and sounds may say in words what is heard; photos have their alt text.
+    if kind.is_timed() {
         content.transcript = Transcript::parse(&input.transcript)?.into_inner();
     }
     let Some(file) = input.file.as_ref() else {
@@ -219,26 +220,76 @@ async fn check_content(
             let duration_ms = current.and_then(|w| w.duration_ms).map(|d| d.max(0) as u64);
             let has_captions = current.is_some_and(|w| w.captions_vtt.is_some());
             content.captions = check_captions(state, call, kind, input, duration_ms, has_captions).await?;
+            check_transcript(call, kind, &content)?;
             return Ok(content);
         }
-        return Err(DomainError::new("file_required").arg("what", if kind == Kind::Photo { "photo" } else { "film" }).into());
+        let what = match kind {
+            Kind::Photo => "photo",
+            Kind::Audio => "audio",
+            _ => "film",
+        };
+        return Err(DomainError::new("file_required").arg("what", what).into());
     };
     if file.size == 0 {
         return Err(MediaError::permanent("empty_file", "the file is empty").into());
     }
     let sniffed = sniff(&file.head);
-    check_type(kind, sniffed)?;
-    if kind == Kind::Photo {
-        probe_photo(state, file).await?;
+    let path = file.path.to_path_buf();
+    let limits = state.config.limits.clone();
+    // A sound without a picture sent as a film is a sound work, where the call takes them.
+    let kind = if kind == Kind::Film && is_sound(state, sniffed, &path).await? {
+        if !call.kinds.contains(&Kind::Audio) {
+            let kinds = call.kinds.iter().map(|k| k.key()).collect();
+            return Err(DomainError::new("sound_not_accepted").arg("kinds", Arg::Keys(kinds)).into());
+        }
+        Kind::Audio
     } else {
-        let path = file.path.to_path_buf();
-        let limits = state.config.limits.clone();
-        let info = state.request_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
-        let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
-        content.captions = check_captions(state, call, kind, input, duration_ms, false).await?;
+        kind
+    };
+    content.kind = kind;
+    check_type(kind, sniffed)?;
+    match kind {
+        Kind::Photo => probe_photo(state, file).await?,
+        Kind::Film => {
+            let info = state.request_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
+            let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
+            content.captions = check_captions(state, call, kind, input, duration_ms, false).await?;
+        }
+        Kind::Audio => {
+            if sniffed.is_film() && !is_sound(state, sniffed, &path).await? {
+                return Err(MediaError::permanent("audio_has_picture", "this file has a picture: send it as a film").into());
+            }
+            let info = state.request_pool.run(move || piazza_workers::sound::probe_sound(&path, &limits)).await??;
+            let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
+            content.captions = check_captions(state, call, kind, input, duration_ms, false).await?;
+        }
+        Kind::Poem | Kind::Story => unreachable!("texts returned above"),
     }
+    check_transcript(call, kind, &content)?;
     content.original = Some(NewOriginal { key, name: file.name.clone(), mime: sniffed.mime().to_owned(), size: file.size as i64 });
     Ok(content)
+}
+
+/// Whether a file is sound without a picture: an audio format, or a film container with
+/// only sound in it (the streams decide, read on the request pool).
+async fn is_sound(state: &AppState, sniffed: Sniffed, path: &std::path::Path) -> ServiceResult<bool> {
+    if sniffed.is_audio() {
+        return Ok(true);
+    }
+    if !sniffed.is_film() {
+        return Ok(false);
+    }
+    let (path, limits) = (path.to_path_buf(), state.config.limits.clone());
+    Ok(state.request_pool.run(move || piazza_workers::sound::is_sound_only(&path, &limits)).await??)
+}
+
+/// A call that requires transcripts refuses a sound work without one (its captions, which
+/// carry the same words, count as one).
+fn check_transcript(call: &crate::domain::Call, kind: Kind, content: &Content) -> ServiceResult<()> {
+    if kind == Kind::Audio && call.transcript_required && content.transcript.is_empty() && content.captions.is_none() {
+        return Err(DomainError::new("transcript_required").into());
+    }
+    Ok(())
 }
 
 /// The captions sent with a film, checked against its length (when known) and turned into
@@ -252,11 +303,12 @@ async fn check_captions(
     duration_ms: Option<u64>,
     has_current: bool,
 ) -> ServiceResult<Option<(String, String)>> {
-    if kind != Kind::Film {
+    if !kind.is_timed() {
         return Ok(None);
     }
     let Some(bytes) = input.captions.clone().filter(|b| !b.is_empty()) else {
-        if call.captions_required && !has_current {
+        // Captions are required of films; a sound's words are its transcript.
+        if kind == Kind::Film && call.captions_required && !has_current {
             return Err(DomainError::new("captions_required").into());
         }
         return Ok(None);
@@ -316,6 +368,11 @@ async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: S
     let description = Description::parse(&input.description)?.into_inner();
     let key = crate::storage::revised_original_key(work_id, work.revision + 1);
     let content = check_content(state, &call, work.kind, &input, key, Some(&work)).await?;
+    if content.kind != work.kind {
+        // A film's new version without a picture: a work keeps its kind (a streamed file
+        // is removed by `resubmit`, as for every refusal).
+        return Err(MediaError::permanent("no_video", "this file has no picture: only sound").into());
+    }
     if let (Some(file), Some(original)) = (&input.file, &content.original) {
         store_original(state, file, original).await?;
     }
@@ -360,6 +417,8 @@ fn check_type(kind: Kind, sniffed: Sniffed) -> Result<(), MediaError> {
     let ok = match kind {
         Kind::Photo => sniffed.is_photo(),
         Kind::Film => sniffed.is_film(),
+        // Audio formats, and film containers (MP4, MKV, WebM, Ogg) holding only sound.
+        Kind::Audio => sniffed.is_audio() || sniffed.is_film(),
         Kind::Poem | Kind::Story => true,
     };
     if ok {
@@ -369,6 +428,7 @@ fn check_type(kind: Kind, sniffed: Sniffed) -> Result<(), MediaError> {
         (Kind::Photo, s) if s.is_film() => "this file is a video: choose \"film\" as the kind of work".to_owned(),
         (Kind::Film, s) if s.is_photo() => "this file is a picture: choose \"photo\" as the kind of work".to_owned(),
         (Kind::Photo, _) => "this file is not a photo we can read; send a JPEG, PNG, WebP, GIF, HEIC, TIFF or BMP picture".to_owned(),
+        (Kind::Audio, _) => "this file is not a sound we can read; send MP3, M4A, WAV, FLAC, Ogg, Opus or AMR".to_owned(),
         _ => "this file is not a film we can read; send an MP4, MOV, WebM, MKV, AVI or Ogg video".to_owned(),
     };
     Err(MediaError::permanent("unsupported_format", message))

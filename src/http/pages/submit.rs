@@ -87,24 +87,29 @@ struct LimitsText {
     max_duration_s: u64,
     photo_types: String,
     film_types: String,
+    audio_types: String,
     photo_extensions: String,
     film_extensions: String,
+    audio_extensions: String,
 }
 
 impl LimitsText {
     fn new(limits: &crate::service::calls::SubmissionLimits, t: T) -> Self {
         let mb = limits.max_bytes / (1024 * 1024);
         let film = t.with2("limit-film", "mb", mb, "minutes", limits.max_duration_s.div_ceil(60));
+        let sound = t.with2("limit-audio", "mb", mb, "minutes", limits.max_duration_s.div_ceil(60));
         let photo = t.with2("limit-photo", "mb", mb, "megapixels", limits.max_pixels / 1_000_000);
         let text = t.with("limit-text", "chars", limits.max_text_chars as u64);
         Self {
-            words: format!("{film}; {photo}; {text}."),
+            words: format!("{film}; {sound}; {photo}; {text}."),
             max_bytes: limits.max_bytes,
             max_duration_s: limits.max_duration_s,
             photo_types: Kind::Photo.file_types().join(","),
             film_types: Kind::Film.file_types().join(","),
+            audio_types: Kind::Audio.file_types().join(","),
             photo_extensions: Kind::Photo.file_extensions().join(","),
             film_extensions: Kind::Film.file_extensions().join(","),
+            audio_extensions: Kind::Audio.file_extensions().join(","),
         }
     }
 }
@@ -134,7 +139,7 @@ fn field_of(code: &str) -> Option<&'static str> {
         "invalid_licence" | "licence_not_offered" => "licence",
         "invalid_kind" | "kind_not_accepted" | "upload_for_text" => "kind",
         "unknown_call" | "call_closed" | "call_not_open_yet" | "call_limit_reached" | "upload_for_other_call" => "call",
-        "file_too_large" | "payload_too_large" | "unsupported_format" | "no_video" | "corrupt_file" | "empty_file" | "file_required"
+        "file_too_large" | "payload_too_large" | "unsupported_format" | "no_video" | "audio_has_picture" | "sound_not_accepted" | "corrupt_file" | "empty_file" | "file_required"
         | "too_many_files" | "unknown_upload" | "upload_unfinished" | "file_and_upload" | "film_too_long" | "image_too_large"
         | "video_too_large" => "file",
         _ => return None,
@@ -238,8 +243,10 @@ impl ScriptTexts {
             ("draft-restored", text_with(lang, "upload-draft-restored", &[])),
             ("too-large", text_with(lang, "upload-too-large", &[slot("size"), slot("max")])),
             ("too-long", text_with(lang, "upload-too-long", &[slot("minutes"), slot("max")])),
+            ("too-long-audio", text_with(lang, "upload-too-long-audio", &[slot("minutes"), slot("max")])),
             ("wrong-type-photo", text_with(lang, "upload-wrong-type-photo", &[])),
             ("wrong-type-film", text_with(lang, "upload-wrong-type-film", &[])),
+            ("wrong-type-audio", text_with(lang, "upload-wrong-type-audio", &[])),
         ];
         Self(texts)
     }
