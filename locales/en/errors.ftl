@@ -260,4 +260,3 @@ error-captions-required = this call asks for captions on videos, so that people 
 error-transcript-required = this call asks for a transcript of sound works, so that people who cannot hear can read them: write what is heard in the "Transcript" field; the help page explains how
 # args: $kinds (what the call accepts, a list)
 error-sound-not-accepted = this file has only sound, no picture, and this call does not take sound works: it takes { $kinds }
-error-audio-has-picture = this file has pictures too: send it as a film

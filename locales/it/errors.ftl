@@ -260,4 +260,3 @@ error-captions-required = Questa chiamata chiede i sottotitoli per i video, perc
 error-transcript-required = Questa chiamata chiede la trascrizione per le opere sonore, perché anche chi non sente possa leggerle. Scrivi nel campo «Trascrizione» quello che si sente: la pagina di aiuto spiega come.
 # args: $kinds (what the call accepts, a list)
 error-sound-not-accepted = Questo file ha solo il suono, senza immagini, e questa chiamata non accetta opere sonore: accetta { $kinds }.
-error-audio-has-picture = Questo file ha anche le immagini: invialo come video.

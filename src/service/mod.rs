@@ -112,7 +112,7 @@ impl From<MediaError> for ServiceError {
     fn from(e: MediaError) -> Self {
         if e.is_permanent() {
             let refusal = match e.code {
-                "unsupported_format" | "no_video" | "audio_has_picture" => Refusal::Unsupported,
+                "unsupported_format" | "no_video" | "no_audio" | "sound_has_picture" => Refusal::Unsupported,
                 _ => Refusal::Invalid,
             };
             // The engine's own words (sizes, limits) stay in the log and the work's record;

@@ -256,9 +256,7 @@ async fn check_content(
             content.captions = check_captions(state, call, kind, input, duration_ms, false).await?;
         }
         Kind::Audio => {
-            if sniffed.is_film() && !is_sound(state, sniffed, &path).await? {
-                return Err(MediaError::permanent("audio_has_picture", "this file has a picture: send it as a film").into());
-            }
+            // A picture in the file is refused here (`sound_has_picture`): send it as a film.
             let info = state.request_pool.run(move || piazza_workers::sound::probe_sound(&path, &limits)).await??;
             let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
             content.captions = check_captions(state, call, kind, input, duration_ms, false).await?;
@@ -273,7 +271,7 @@ async fn check_content(
 /// Whether a file is sound without a picture: an audio format, or a film container with
 /// only sound in it (the streams decide, read on the request pool).
 async fn is_sound(state: &AppState, sniffed: Sniffed, path: &std::path::Path) -> ServiceResult<bool> {
-    if sniffed.is_audio() {
+    if sniffed.is_audio_format() {
         return Ok(true);
     }
     if !sniffed.is_film() {
@@ -418,7 +416,7 @@ fn check_type(kind: Kind, sniffed: Sniffed) -> Result<(), MediaError> {
         Kind::Photo => sniffed.is_photo(),
         Kind::Film => sniffed.is_film(),
         // Audio formats, and film containers (MP4, MKV, WebM, Ogg) holding only sound.
-        Kind::Audio => sniffed.is_audio() || sniffed.is_film(),
+        Kind::Audio => sniffed.is_audio(),
         Kind::Poem | Kind::Story => true,
     };
     if ok {

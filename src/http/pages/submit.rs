@@ -139,7 +139,7 @@ fn field_of(code: &str) -> Option<&'static str> {
         "invalid_licence" | "licence_not_offered" => "licence",
         "invalid_kind" | "kind_not_accepted" | "upload_for_text" => "kind",
         "unknown_call" | "call_closed" | "call_not_open_yet" | "call_limit_reached" | "upload_for_other_call" => "call",
-        "file_too_large" | "payload_too_large" | "unsupported_format" | "no_video" | "audio_has_picture" | "sound_not_accepted" | "corrupt_file" | "empty_file" | "file_required"
+        "file_too_large" | "payload_too_large" | "unsupported_format" | "no_video" | "no_audio" | "sound_has_picture" | "sound_too_long" | "sound_not_accepted" | "corrupt_file" | "empty_file" | "file_required"
         | "too_many_files" | "unknown_upload" | "upload_unfinished" | "file_and_upload" | "film_too_long" | "image_too_large"
         | "video_too_large" => "file",
         _ => return None,
