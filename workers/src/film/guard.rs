@@ -21,14 +21,14 @@ const PROTOCOL_WHITELIST: &str = "file";
 
 /// An opened input whose every blocking read is bounded by a deadline (FFmpeg's interrupt
 /// callback aborts it: see [`ffi::DeadlineInput`]).
-pub(super) struct Guarded(DeadlineInput);
+pub(crate) struct Guarded(DeadlineInput);
 
 impl Guarded {
-    pub(super) fn input(&self) -> &Input {
+    pub(crate) fn input(&self) -> &Input {
         self.0.input()
     }
 
-    pub(super) fn input_mut(&mut self) -> &mut Input {
+    pub(crate) fn input_mut(&mut self) -> &mut Input {
         self.0.input_mut()
     }
 
@@ -36,7 +36,7 @@ impl Guarded {
         Instant::now() >= self.0.deadline()
     }
 
-    pub(super) fn check_deadline(&self) -> Result<(), MediaError> {
+    pub(crate) fn check_deadline(&self) -> Result<(), MediaError> {
         if self.expired() {
             Err(timed_out())
         } else {
@@ -45,14 +45,14 @@ impl Guarded {
     }
 }
 
-pub(super) fn deadline_from(limits: &Limits) -> Instant {
+pub(crate) fn deadline_from(limits: &Limits) -> Instant {
     let now = Instant::now();
     now.checked_add(limits.timeout)
         .or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600)))
         .unwrap_or(now)
 }
 
-pub(super) fn path_url(path: &Path) -> Result<CString, MediaError> {
+pub(crate) fn path_url(path: &Path) -> Result<CString, MediaError> {
     use std::os::unix::ffi::OsStrExt;
     // The explicit `file:` scheme stops FFmpeg from reading a protocol out of the name.
     let mut url = b"file:".to_vec();
@@ -61,7 +61,7 @@ pub(super) fn path_url(path: &Path) -> Result<CString, MediaError> {
 }
 
 /// The only way an input is opened.
-pub(super) fn open_guarded(path: &Path, deadline: Instant) -> Result<Guarded, MediaError> {
+pub(crate) fn open_guarded(path: &Path, deadline: Instant) -> Result<Guarded, MediaError> {
     let url = path_url(path)?;
     let expired = || Instant::now() >= deadline;
     let options = [("protocol_whitelist", PROTOCOL_WHITELIST), ("format_whitelist", FORMAT_WHITELIST)];

@@ -38,19 +38,19 @@
 //! and `mux` are the stages `transcode` runs in one pass; `seek` and `poster` find and
 //! write the poster.
 
-mod audio;
+pub(crate) mod audio;
 mod colour;
-mod decode;
-mod encode;
-mod errors;
-mod ffi;
-mod graph;
-mod guard;
-mod mux;
+pub(crate) mod decode;
+pub(crate) mod encode;
+pub(crate) mod errors;
+pub(crate) mod ffi;
+pub(crate) mod graph;
+pub(crate) mod guard;
+pub(crate) mod mux;
 mod poster;
 mod probe;
 mod seek;
-mod time;
+pub(crate) mod time;
 mod transcode;
 mod video;
 
