@@ -129,7 +129,7 @@ const AUDIO_360_BIT_RATE: usize = 96_000;
 
 static INIT: Once = Once::new();
 
-fn init() {
+pub(crate) fn init() {
     INIT.call_once(|| {
         // init() only registers devices and sets up nothing fallible that we depend on.
         let _ = ffmpeg::init();
