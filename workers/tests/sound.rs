@@ -351,3 +351,23 @@ fn sound_amr_and_3gp_voice_memos_are_read() {
         check_loudness(&out);
     }
 }
+
+#[test]
+fn sound_and_film_subtitle_tracks_are_offered_as_subrip() {
+    use piazza_workers::film::text_subtitles;
+    let tmp = TempDir::new().unwrap();
+    let srt = tmp.path().join("in.srt");
+    std::fs::write(&srt, "1\n00:00:00,500 --> 00:00:01,200\n<i>Buongiorno</i>, piazza\n\n2\n00:00:01,500 --> 00:00:02,750\nprima riga\nseconda riga\n").unwrap();
+    let mkv = tmp.path().join("subs.mkv");
+    ffmpeg(&["-f", "lavfi", "-i", "sine=duration=3", "-i", s(&srt), "-map", "0:a", "-map", "1:s", "-c:a", "flac", "-c:s", "srt", "-metadata:s:s:0", "language=ita", s(&mkv)]);
+    let mp4 = tmp.path().join("subs.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc=size=160x120:duration=3", "-i", s(&srt), "-map", "0:v", "-map", "1:s", "-c:v", "libx264", "-preset", "ultrafast", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng", s(&mp4)]);
+    let expected = "1\n00:00:00,500 --> 00:00:01,200\nBuongiorno, piazza\n\n2\n00:00:01,500 --> 00:00:02,750\nprima riga\nseconda riga\n\n";
+    let (text, lang) = text_subtitles(&mkv, &Limits::default()).unwrap().expect("a track");
+    assert_eq!((text.as_str(), lang.as_deref()), (expected, Some("ita")));
+    let (text, lang) = text_subtitles(&mp4, &Limits::default()).unwrap().expect("a track");
+    assert_eq!((text.as_str(), lang.as_deref()), (expected, Some("eng")));
+    let none = tmp.path().join("none.mkv");
+    ffmpeg(&["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "flac", s(&none)]);
+    assert!(text_subtitles(&none, &Limits::default()).unwrap().is_none());
+}

@@ -50,6 +50,7 @@ pub(crate) mod mux;
 mod poster;
 mod probe;
 mod seek;
+mod subtitles;
 pub(crate) mod time;
 mod transcode;
 mod video;
@@ -69,6 +70,7 @@ use probe::plan;
 use transcode::{transcode, Target};
 
 pub use colour::tone_mapping_available;
+pub use subtitles::text_subtitles;
 
 /// What the probe found out about a film.
 #[derive(Debug, Clone, Serialize)]
