@@ -175,10 +175,10 @@ fn sound_quiet_and_loud_memos_come_out_at_minus_16_lufs() {
     let quiet = tmp.path().join("quiet.wav");
     ffmpeg(&["-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=6", "-af", "volume=-14dB", "-c:a", "pcm_f32le", s(&quiet)]);
     let loud = tmp.path().join("loud.flac");
-    ffmpeg(&["-f", "lavfi", "-i", "anoisesrc=d=6:c=pink:a=1:r=48000", "-ac", "2", "-af", "volume=8dB,alimiter=limit=0.99:level=false", s(&loud)]);
+    ffmpeg(&["-f", "lavfi", "-i", "anoisesrc=d=6:c=pink:a=1:r=48000", "-ac", "2", "-af", "volume=12dB,alimiter=limit=0.99:level=false", s(&loud)]);
     for (input, level) in [(&quiet, -35.0), (&loud, -8.0)] {
         let (i, _) = ebur128(input);
-        assert!((i - level).abs() < 1.5, "{input:?} reads {i}, meant {level}");
+        assert!((i - level).abs() < 1.0, "{input:?} reads {i}, meant {level}");
         let dir = out_dir(&tmp);
         let out = process_sound(input, &dir, &Limits::default()).unwrap();
         assert!((out.loudness.input_i - i).abs() < 0.3, "engine {:?} vs ffmpeg {i}", out.loudness);
@@ -370,4 +370,15 @@ fn sound_and_film_subtitle_tracks_are_offered_as_subrip() {
     let none = tmp.path().join("none.mkv");
     ffmpeg(&["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "flac", s(&none)]);
     assert!(text_subtitles(&none, &Limits::default()).unwrap().is_none());
+}
+
+#[test]
+fn sound_time_budget_is_enforced() {
+    let tmp = TempDir::new().unwrap();
+    let input = tmp.path().join("a.flac");
+    ffmpeg(&["-f", "lavfi", "-i", "sine=duration=2", "-c:a", "flac", s(&input)]);
+    let no_time = Limits { timeout: std::time::Duration::ZERO, ..Limits::default() };
+    let dir = out_dir(&tmp);
+    assert_eq!(process_sound(&input, &dir, &no_time).unwrap_err().code, "processing_timeout");
+    assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "nothing left behind");
 }
