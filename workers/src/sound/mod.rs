@@ -12,7 +12,9 @@
 //! sample peaks are true peaks) with its ceiling at −2 dBFS, a decibel of room below the
 //! −1 dBTP target for what the lossy encoders add. Limiting takes away loudness, so then
 //! the gained and limited sound is measured once more (without encoding) and the gain
-//! corrected, at most twice. The same meter measures what goes to the encoders.
+//! corrected, at most twice. Each rendition is then encoded and decoded again to be
+//! measured: an encoder's low-pass can take a decibel or two from noisy sound (rain,
+//! wind, white noise), and such a rendition is encoded once more with the gain corrected.
 //!
 //! Renditions: Opus in WebM (64 kb/s stereo, 48 kb/s mono; cues at the front) and AAC-LC
 //! in MP4 (128 kb/s stereo, 96 kb/s mono; `faststart`), both 48 kHz, mono kept mono and
@@ -186,11 +188,11 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
     let input_i = meter.integrated();
     let input_tp = meter.true_peak_db();
 
-    // The gain, and whether a limiter must hold the peaks under the ceiling.
+    // The gain; a limiter holds the peaks under the ceiling whenever a gain would push
+    // them above it.
     let mut gain = input_i.map_or(0.0, |i| (TARGET_LUFS - i).clamp(-MAX_GAIN_DB, MAX_GAIN_DB));
-    let limited = input_tp + gain > CEILING_DB - 0.5;
     let chain = |gain: f64| {
-        let limiter = if limited {
+        let limiter = if input_tp + gain > CEILING_DB - 0.5 {
             format!(
                 ",aresample=192000,alimiter=limit={:.4}:level=false:latency=true,aresample={AUDIO_RATE},\
                  aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts={layout}",
@@ -201,7 +203,7 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
         };
         format!("{to_48k},volume={gain:.2}dB{limiter}")
     };
-    if limited && input_i.is_some() {
+    if input_tp + gain > CEILING_DB - 0.5 && input_i.is_some() {
         for _ in 0..2 {
             let mut check = Meter::new(plan.out_channels as usize);
             decode_through(input, deadline, &plan, limits, AudioGraphSpec { spec: format!("{}[out0]", chain(gain)), frame_sizes: vec![0] }, &mut |_, frame, _| {
@@ -216,41 +218,37 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
         }
     }
 
-    // Pass 2: apply and encode, the sound split to Opus (packed float) and AAC (planar).
+    // Pass 2, once per rendition: apply and encode, then decode what was written and
+    // measure it. The encoders' low-pass takes away what lies above it, which on noisy
+    // sound (rain, wind) can be a decibel or two; such a rendition is encoded once more
+    // with the gain corrected by what was lost.
     let (opus_rate, aac_rate) = bit_rates(plan.out_channels);
-    let mut opus_out = open_output_as(opus_path, "webm")?;
-    let mut opus = AudioEnc::open_as(&mut opus_out, find_encoder("libopus")?, opus_rate, plan.out_channels, format::Sample::F32(format::sample::Type::Packed))?;
-    let mut aac_out = open_output_as(aac_path, "mp4")?;
-    let mut aac = AudioEnc::open_as(&mut aac_out, find_encoder("aac")?, aac_rate, plan.out_channels, format::Sample::F32(format::sample::Type::Planar))?;
-    let mut opts = Dictionary::new();
-    opts.set("fflags", "+bitexact");
-    opts.set("cues_to_front", "1");
-    opus_out.write_header_with(opts).map_err(mux_error)?;
-    let mut opts = Dictionary::new();
-    opts.set("fflags", "+bitexact");
-    opts.set("movflags", "+faststart");
-    aac_out.write_header_with(opts).map_err(mux_error)?;
-
-    let spec = format!(
-        "{},asplit=2[o][a];[o]aformat=sample_fmts=flt[out0];[a]aformat=sample_fmts=fltp[out1]",
-        chain(gain)
-    );
-    let mut out_meter = Meter::new(plan.out_channels as usize);
-    decode_through(input, deadline, &plan, limits, AudioGraphSpec { spec, frame_sizes: vec![opus.frame_size, aac.frame_size] }, &mut |sink, frame, tb| {
-        if sink == 0 {
-            opus.encode(&mut opus_out, frame, tb)
-        } else {
-            out_meter.add(&planes(frame, plan.out_channels));
-            aac.encode(&mut aac_out, frame, tb)
+    let renditions = [
+        Encoding { path: opus_path, muxer: "webm", codec: "libopus", bit_rate: opus_rate, sample: format::Sample::F32(format::sample::Type::Packed) },
+        Encoding { path: aac_path, muxer: "mp4", codec: "aac", bit_rate: aac_rate, sample: format::Sample::F32(format::sample::Type::Planar) },
+    ];
+    let mut output_i: Option<f64> = None;
+    let mut output_tp = f64::NEG_INFINITY;
+    for encoding in &renditions {
+        let mut rendition_gain = gain;
+        let mut measured = (None, f64::NEG_INFINITY);
+        for attempt in 0..2 {
+            encode(input, deadline, &plan, limits, &chain(rendition_gain), encoding)?;
+            measured = measure_file(encoding.path, deadline, limits)?;
+            match measured.0 {
+                Some(i) if attempt == 0 && input_i.is_some() && (i - TARGET_LUFS).abs() > CLOSE_ENOUGH_LU + 0.2 => {
+                    rendition_gain = (rendition_gain + TARGET_LUFS - i).clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
+                }
+                _ => break,
+            }
         }
-    })?;
-    opus.finish(&mut opus_out)?;
-    aac.finish(&mut aac_out)?;
-    if Instant::now() >= deadline {
-        return Err(crate::film::errors::timed_out());
+        if let Some(i) = measured.0 {
+            if output_i.map_or(true, |o| (i - TARGET_LUFS).abs() > (o - TARGET_LUFS).abs()) {
+                output_i = Some(i);
+            }
+        }
+        output_tp = output_tp.max(measured.1);
     }
-    opus_out.write_trailer().map_err(mux_error)?;
-    aac_out.write_trailer().map_err(mux_error)?;
     peaks.write_png(waveform_path)?;
 
     let mut info = plan.info;
@@ -258,8 +256,8 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
     let loudness = Loudness {
         input_i: input_i.unwrap_or(f64::NEG_INFINITY),
         input_tp,
-        output_i: out_meter.integrated().unwrap_or(f64::NEG_INFINITY),
-        output_tp: out_meter.true_peak_db(),
+        output_i: output_i.unwrap_or(f64::NEG_INFINITY),
+        output_tp,
     };
     Ok(SoundOutputs {
         opus: rendition(OPUS_NAME, opus_path, "audio/webm", (0, 0), Some(duration_s)),
@@ -268,6 +266,53 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
         info,
         loudness,
     })
+}
+
+/// One rendition to write.
+struct Encoding<'a> {
+    path: &'a Path,
+    muxer: &'static str,
+    codec: &'static str,
+    bit_rate: usize,
+    /// The sample format the encoder takes.
+    sample: format::Sample,
+}
+
+/// Decodes the input through `chain` (which ends in 48 kHz planar float) into one
+/// rendition, without any metadata of the input.
+fn encode(input: &Path, deadline: Instant, plan: &SoundPlan, limits: &Limits, chain: &str, to: &Encoding<'_>) -> Result<(), MediaError> {
+    let mut octx = open_output_as(to.path, to.muxer)?;
+    let mut enc = AudioEnc::open_as(&mut octx, find_encoder(to.codec)?, to.bit_rate, plan.out_channels, to.sample)?;
+    let mut opts = Dictionary::new();
+    // bitexact: the muxers write no encoder name of their own either.
+    opts.set("fflags", "+bitexact");
+    if to.muxer == "mp4" {
+        opts.set("movflags", "+faststart");
+    } else {
+        opts.set("cues_to_front", "1");
+    }
+    octx.write_header_with(opts).map_err(mux_error)?;
+    let sample = crate::film::ffi::sample_format_name(to.sample).unwrap_or_default();
+    let spec = AudioGraphSpec { spec: format!("{chain},aformat=sample_fmts={sample}[out0]"), frame_sizes: vec![enc.frame_size] };
+    decode_through(input, deadline, plan, limits, spec, &mut |_, frame, tb| enc.encode(&mut octx, frame, tb))?;
+    enc.finish(&mut octx)?;
+    if Instant::now() >= deadline {
+        return Err(crate::film::errors::timed_out());
+    }
+    octx.write_trailer().map_err(mux_error)
+}
+
+/// (integrated loudness, true peak) of a rendition as it decodes.
+fn measure_file(path: &Path, deadline: Instant, limits: &Limits) -> Result<(Option<f64>, f64), MediaError> {
+    let plan = plan(&open_guarded_with(path, deadline, SOUND_DEMUXERS)?, limits)?;
+    let layout = if plan.out_channels == 1 { "mono" } else { "stereo" };
+    let spec = format!("[in]aresample={AUDIO_RATE},aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts={layout}[out0]");
+    let mut meter = Meter::new(plan.out_channels as usize);
+    decode_through(path, deadline, &plan, limits, AudioGraphSpec { spec, frame_sizes: vec![0] }, &mut |_, frame, _| {
+        meter.add(&planes(frame, plan.out_channels));
+        Ok(())
+    })?;
+    Ok((meter.integrated(), meter.true_peak_db()))
 }
 
 /// The channels of a planar float frame as slices.
