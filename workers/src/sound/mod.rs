@@ -111,6 +111,8 @@ const WAVEFORM_NAME: &str = "waveform.png";
 const TARGET_LUFS: f64 = -16.0;
 /// The limiter's ceiling (sample peaks at 192 kHz), a decibel under the −1 dBTP target.
 const CEILING_DB: f64 = -2.0;
+/// The most a rendition's true peak may reach, in dBTP.
+const MAX_TRUE_PEAK_DBTP: f64 = -1.0;
 /// Gains stay within this many decibels: beyond, a recording is mostly noise or silence.
 const MAX_GAIN_DB: f64 = 40.0;
 /// A gained and limited result this close to the target needs no correction.
@@ -191,12 +193,12 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
     // The gain; a limiter holds the peaks under the ceiling whenever a gain would push
     // them above it.
     let mut gain = input_i.map_or(0.0, |i| (TARGET_LUFS - i).clamp(-MAX_GAIN_DB, MAX_GAIN_DB));
-    let chain = |gain: f64| {
-        let limiter = if input_tp + gain > CEILING_DB - 0.5 {
+    let chain = |gain: f64, ceiling: f64| {
+        let limiter = if input_tp + gain > ceiling - 0.5 {
             format!(
                 ",aresample=192000,alimiter=limit={:.4}:level=false:latency=true,aresample={AUDIO_RATE},\
                  aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts={layout}",
-                10f64.powf(CEILING_DB / 20.0)
+                10f64.powf(ceiling / 20.0)
             )
         } else {
             String::new()
@@ -206,7 +208,7 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
     if input_tp + gain > CEILING_DB - 0.5 && input_i.is_some() {
         for _ in 0..2 {
             let mut check = Meter::new(plan.out_channels as usize);
-            decode_through(input, deadline, &plan, limits, AudioGraphSpec { spec: format!("{}[out0]", chain(gain)), frame_sizes: vec![0] }, &mut |_, frame, _| {
+            decode_through(input, deadline, &plan, limits, AudioGraphSpec { spec: format!("{}[out0]", chain(gain, CEILING_DB)), frame_sizes: vec![0] }, &mut |_, frame, _| {
                 check.add(&planes(frame, plan.out_channels));
                 Ok(())
             })?;
@@ -230,16 +232,21 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
     let mut output_i: Option<f64> = None;
     let mut output_tp = f64::NEG_INFINITY;
     for encoding in &renditions {
-        let mut rendition_gain = gain;
+        let (mut rendition_gain, mut ceiling) = (gain, CEILING_DB);
         let mut measured = (None, f64::NEG_INFINITY);
         for attempt in 0..2 {
-            encode(input, deadline, &plan, limits, &chain(rendition_gain), encoding)?;
+            encode(input, deadline, &plan, limits, &chain(rendition_gain, ceiling), encoding)?;
             measured = measure_file(encoding.path, deadline, limits)?;
-            match measured.0 {
-                Some(i) if attempt == 0 && input_i.is_some() && (i - TARGET_LUFS).abs() > CLOSE_ENOUGH_LU + 0.2 => {
-                    rendition_gain = (rendition_gain + TARGET_LUFS - i).clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
-                }
-                _ => break,
+            let (i, tp) = measured;
+            let off = i.filter(|_| input_i.is_some()).map_or(0.0, |i| TARGET_LUFS - i);
+            // The encoder's overshoot past −1 dBTP comes off the limiter's ceiling.
+            let over = tp - MAX_TRUE_PEAK_DBTP;
+            if attempt > 0 || (off.abs() <= CLOSE_ENOUGH_LU + 0.2 && over <= 0.0) {
+                break;
+            }
+            rendition_gain = (rendition_gain + off).clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
+            if over > 0.0 {
+                ceiling -= over + 0.3;
             }
         }
         if let Some(i) = measured.0 {
