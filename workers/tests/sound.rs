@@ -227,7 +227,7 @@ fn sound_tags_and_cover_art_are_found_and_none_reach_the_renditions() {
         let input = tmp.path().join(name);
         ffmpeg(&[
             "-f", "lavfi", "-i", "sine=frequency=330:duration=2", "-i", s(&picture),
-            "-map", "0:a", "-map", "1:v", "-c:a", codec, "-c:v", if name.ends_with(".m4a") { "png" } else { "png" },
+            "-map", "0:a", "-map", "1:v", "-c:a", codec, "-c:v", "png",
             "-disposition:v", "attached_pic",
             "-metadata", "title=Piazza test title", "-metadata", "artist=Maria Rossi",
             "-metadata", "album=Quartiere", "-metadata", "date=2024", "-metadata", "comment=registrato in via Roma",
@@ -341,13 +341,15 @@ fn sound_amr_and_3gp_voice_memos_are_read() {
     let mut bytes = b"#!AMR\n".to_vec();
     let mut x: u32 = 0x1234_5678;
     for _ in 0..150 {
-        bytes.push(0x3C); // frame type 7 (12.2 kb/s), quality bit set
-        for _ in 0..31 {
+        // Frame type 7 (12.2 kb/s) with the quality bit set, then pseudo-random parameters.
+        let mut frame = vec![0x3C];
+        frame.extend((0..31).map(|_| {
             x ^= x << 13;
             x ^= x >> 17;
             x ^= x << 5;
-            bytes.push((x >> 24) as u8);
-        }
+            (x >> 24) as u8
+        }));
+        bytes.extend(frame);
     }
     std::fs::write(&amr, bytes).unwrap();
     let gp = tmp.path().join("memo.3gp");

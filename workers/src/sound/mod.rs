@@ -250,7 +250,7 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
             }
         }
         if let Some(i) = measured.0 {
-            if output_i.map_or(true, |o| (i - TARGET_LUFS).abs() > (o - TARGET_LUFS).abs()) {
+            if output_i.is_none_or(|o| (i - TARGET_LUFS).abs() > (o - TARGET_LUFS).abs()) {
                 output_i = Some(i);
             }
         }
