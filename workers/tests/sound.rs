@@ -162,6 +162,9 @@ fn sound_every_input_family_becomes_opus_and_aac() {
         ffmpeg(&all);
         let info = probe_sound(&input, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((info.tracks, info.chosen_track, info.cover_art), (1, 0, false), "{name}");
+        assert!((info.duration_s - 3.0).abs() <= 0.1, "{name}: {info:?}");
+        let expected_channels = if *name == "six.wav" { 6 } else { *channels as u32 };
+        assert_eq!(info.channels, expected_channels, "{name}: {info:?}");
         let dir = tmp.path().join(format!("out-{name}"));
         std::fs::create_dir_all(&dir).unwrap();
         let out = process_sound(&input, &dir, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -394,4 +397,17 @@ fn sound_time_budget_is_enforced() {
     let dir = out_dir(&tmp);
     assert_eq!(process_sound(&input, &dir, &no_time).unwrap_err().code, "processing_timeout");
     assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "nothing left behind");
+}
+
+#[test]
+fn sound_of_silence_is_kept_as_it_is() {
+    let tmp = TempDir::new().unwrap();
+    let input = tmp.path().join("silence.wav");
+    ffmpeg(&["-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono", "-t", "2", s(&input)]);
+    let out = process_sound(&input, &out_dir(&tmp), &Limits::default()).unwrap();
+    assert!(out.loudness.input_i.is_infinite() && out.loudness.output_i.is_infinite(), "{:?}", out.loudness);
+    assert!((out.info.duration_s - 2.0).abs() <= 0.1);
+    let png = image::open(&out.waveform.path).unwrap().to_rgba8();
+    let inked = png.pixels().filter(|p| p[3] > 0).count();
+    assert_eq!(inked, 800 * 2, "a flat line");
 }
