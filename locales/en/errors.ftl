@@ -129,6 +129,9 @@ error-video-too-large = this film's picture is too large: please upload it at a 
 error-corrupt-file = the file is damaged or incomplete: try sending it again from the original
 error-no-video = this file has no picture, only sound
 error-film-too-long = the film is too long
+error-no-audio = this file has no sound: send a recording with sound in it, or send a picture as a photo
+error-sound-too-long = the recording is too long: shorten it and send it again
+error-sound-has-picture = this file has moving pictures as well as sound: send it as a film, or send only the sound
 error-not-awaiting-changes = this work can be changed only when the curators ask for changes
 
 ## Processing

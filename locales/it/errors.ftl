@@ -129,6 +129,9 @@ error-video-too-large = L'immagine del video è troppo grande: invialo a una ris
 error-corrupt-file = Il file è danneggiato o incompleto: prova a inviarlo di nuovo dall'originale.
 error-no-video = Questo file non ha immagini, solo audio.
 error-film-too-long = Il video è troppo lungo.
+error-no-audio = Questo file non contiene audio: invia una registrazione con il suono, oppure invia un'immagine come foto.
+error-sound-too-long = La registrazione è troppo lunga: accorciala e inviala di nuovo.
+error-sound-has-picture = Questo file contiene immagini in movimento oltre al suono: invialo come video, oppure invia solo l'audio.
 error-not-awaiting-changes = Puoi modificare l'opera solo quando la redazione ti chiede delle modifiche.
 
 ## Elaborazione

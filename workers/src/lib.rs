@@ -22,6 +22,8 @@ pub mod limits;
 pub mod photo;
 /// ThumbHash placeholder and average colour.
 mod placeholder;
+/// Sound works: probing, loudness-normalised Opus/WebM and AAC/M4A renditions, the waveform.
+pub mod sound;
 /// Deciding what a file is from its first bytes, never from its name.
 pub mod sniff;
 /// Poems and stories: UTF-8 checks and rendering to inert HTML that keeps the layout.

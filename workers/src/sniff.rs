@@ -20,6 +20,15 @@ pub enum Sniffed {
     Matroska,
     Avi,
     Ogg,
+    /// MPEG audio (MP3): an ID3v2 tag or an MPEG audio frame header.
+    Mp3,
+    /// AAC in ADTS frames.
+    Adts,
+    /// RIFF WAVE.
+    Wav,
+    Flac,
+    /// AMR narrow- or wideband (`#!AMR`), as phones record voice memos.
+    Amr,
     Unknown,
 }
 
@@ -35,6 +44,17 @@ impl Sniffed {
         matches!(self, Self::IsoMedia | Self::Matroska | Self::Avi | Self::Ogg)
     }
 
+    /// May hold a sound work: the audio formats, and the containers shared with films
+    /// (ISO media, Matroska, Ogg), where the streams decide (`sound::is_sound_only`).
+    pub fn is_audio(self) -> bool {
+        self.is_audio_format() || matches!(self, Self::IsoMedia | Self::Matroska | Self::Ogg)
+    }
+
+    /// A format that holds only sound.
+    pub fn is_audio_format(self) -> bool {
+        matches!(self, Self::Mp3 | Self::Adts | Self::Wav | Self::Flac | Self::Amr)
+    }
+
     pub fn mime(self) -> &'static str {
         match self {
             Self::Jpeg => "image/jpeg",
@@ -48,6 +68,11 @@ impl Sniffed {
             Self::Matroska => "video/x-matroska",
             Self::Avi => "video/x-msvideo",
             Self::Ogg => "video/ogg",
+            Self::Mp3 => "audio/mpeg",
+            Self::Adts => "audio/aac",
+            Self::Wav => "audio/wav",
+            Self::Flac => "audio/flac",
+            Self::Amr => "audio/amr",
             Self::Unknown => "application/octet-stream",
         }
     }
@@ -70,6 +95,18 @@ pub fn sniff(head: &[u8]) -> Sniffed {
         Sniffed::Bmp
     } else if at(0, b"RIFF") && at(8, b"AVI ") {
         Sniffed::Avi
+    } else if at(0, b"RIFF") && at(8, b"WAVE") {
+        Sniffed::Wav
+    } else if at(0, b"fLaC") {
+        Sniffed::Flac
+    } else if at(0, b"#!AMR\n") || at(0, b"#!AMR-WB\n") {
+        Sniffed::Amr
+    } else if at(0, b"ID3") && head.get(3).is_some_and(|v| (2..=4).contains(v)) {
+        Sniffed::Mp3
+    } else if is_adts(head) {
+        Sniffed::Adts
+    } else if is_mpeg_audio(head) {
+        Sniffed::Mp3
     } else if at(0, &[0x1A, 0x45, 0xDF, 0xA3]) {
         Sniffed::Matroska
     } else if at(0, b"OggS") {
@@ -87,6 +124,27 @@ pub fn sniff(head: &[u8]) -> Sniffed {
         Sniffed::IsoMedia
     } else {
         Sniffed::Unknown
+    }
+}
+
+/// An ADTS header: 12 sync bits, layer 0, and a sampling frequency index that exists.
+fn is_adts(head: &[u8]) -> bool {
+    match head {
+        [0xFF, b1, b2, ..] => b1 & 0xF6 == 0xF0 && (b2 >> 2) & 0x0F < 13,
+        _ => false,
+    }
+}
+
+/// An MPEG audio frame header: 11 sync bits, a version and layer that exist, and a bit
+/// rate and sample rate index that are not the forbidden ones.
+fn is_mpeg_audio(head: &[u8]) -> bool {
+    match head {
+        [0xFF, b1, b2, ..] => {
+            let version = (b1 >> 3) & 0x3;
+            let layer = (b1 >> 1) & 0x3;
+            b1 & 0xE0 == 0xE0 && version != 1 && layer != 0 && b2 >> 4 != 0xF && (b2 >> 2) & 0x3 != 3
+        }
+        _ => false,
     }
 }
 
@@ -118,5 +176,27 @@ mod tests {
         assert_eq!(sniff(b"ffconcat version 1.0\n"), Sniffed::Unknown);
         assert_eq!(sniff(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"), Sniffed::Unknown);
         assert_eq!(sniff(b""), Sniffed::Unknown);
+    }
+
+    #[test]
+    fn recognises_audio_signatures_and_shares_containers_with_films() {
+        assert_eq!(sniff(b"ID3\x04\0\0\0\0\x01\x00TIT2"), Sniffed::Mp3);
+        assert_eq!(sniff(b"\xFF\xFB\x90\x64\0\0\0\0"), Sniffed::Mp3, "MPEG-1 layer III");
+        assert_eq!(sniff(b"\xFF\xF1\x50\x80\x02\x1F\xFC"), Sniffed::Adts);
+        assert_eq!(sniff(b"RIFF\x24\x08\0\0WAVEfmt "), Sniffed::Wav);
+        assert_eq!(sniff(b"fLaC\0\0\0\x22"), Sniffed::Flac);
+        assert_eq!(sniff(b"#!AMR\n\x3C"), Sniffed::Amr);
+        assert_eq!(sniff(b"#!AMR-WB\n"), Sniffed::Amr);
+        assert_eq!(sniff(b"\0\0\0\x20ftypM4A \0\0\x02\0"), Sniffed::IsoMedia, "streams decide");
+        // A forbidden bit rate index, a reserved version: not audio.
+        assert_eq!(sniff(b"\xFF\xFB\xF0\x64"), Sniffed::Unknown);
+        assert_eq!(sniff(b"\xFF\xEB\x90\x64"), Sniffed::Unknown);
+        for audio in [Sniffed::Mp3, Sniffed::Adts, Sniffed::Wav, Sniffed::Flac, Sniffed::Amr] {
+            assert!(audio.is_audio() && audio.is_audio_format() && !audio.is_film() && !audio.is_photo(), "{audio:?}");
+        }
+        for shared in [Sniffed::IsoMedia, Sniffed::Matroska, Sniffed::Ogg] {
+            assert!(shared.is_audio() && shared.is_film() && !shared.is_audio_format(), "{shared:?}");
+        }
+        assert!(!Sniffed::Avi.is_audio() && !Sniffed::Jpeg.is_audio());
     }
 }

@@ -1,5 +1,6 @@
-//! The audio path: decoded sound through one filter graph (48 kHz stereo) to every
-//! output's AAC encoder, each at its own bit rate.
+//! The audio path: decoded sound through one filter graph to whoever takes the filtered
+//! frames. A film's graph brings the sound to 48 kHz stereo for every output's AAC
+//! encoder; a sound work's graphs measure it first and then split it to Opus and AAC.
 
 use ffmpeg::codec;
 use ffmpeg::filter;
@@ -8,37 +9,35 @@ use ffmpeg::{Packet, Rational};
 use ffmpeg_next as ffmpeg;
 
 use super::decode::{DecodeErrors, DURATION_SLACK_S};
-use super::encode::Muxed;
 use super::errors::{is_again, ours, too_long};
-use super::graph::{audio_graph, audio_key, AudioKey};
+use super::graph::{audio_graph, audio_key, AudioGraphSpec, AudioKey, SINKS};
 use super::time::{rational_f64, rescale};
 use crate::{Limits, MediaError};
 
-/// The sound decoder and the filter graph feeding every output's AAC encoder.
-pub(super) struct AudioPath {
+/// Takes each filtered frame: the index of the sink it came out of, the frame, and the
+/// sink's time base.
+pub(crate) type Deliver<'a> = dyn FnMut(usize, &mut frame::Audio, Rational) -> Result<(), MediaError> + 'a;
+
+/// The sound decoder and the filter graph its frames go through.
+pub(crate) struct AudioPath {
     decoder: codec::decoder::Audio,
     in_tb: Rational,
     origin: i64,
+    spec: AudioGraphSpec,
     graph: Option<(filter::Graph, AudioKey)>,
-    frame_size: u32,
     next_in_pts: Option<i64>,
     errors: DecodeErrors,
 }
 
 impl AudioPath {
-    /// `origin`: the start of the presentation in `in_tb`; `frame_size`: the samples per
-    /// frame the encoders want (0: any).
-    pub(super) fn new(decoder: codec::decoder::Audio, in_tb: Rational, origin: i64, frame_size: u32) -> Self {
-        Self { decoder, in_tb, origin, graph: None, frame_size, next_in_pts: None, errors: DecodeErrors::default() }
+    /// `origin`: the start of the presentation in `in_tb`; `spec`: the graph to build
+    /// (again whenever the decoded sound changes rate, format or channels).
+    pub(crate) fn new(decoder: codec::decoder::Audio, in_tb: Rational, origin: i64, spec: AudioGraphSpec) -> Self {
+        Self { decoder, in_tb, origin, spec, graph: None, next_in_pts: None, errors: DecodeErrors::default() }
     }
 
-    fn filter_and_encode(
-        &mut self,
-        frame: Option<&mut frame::Audio>,
-        outs: &mut [Muxed],
-        limits: &Limits,
-    ) -> Result<(), MediaError> {
-        let Some(frame) = frame else { return self.flush_graph(outs) };
+    fn filter(&mut self, frame: Option<&mut frame::Audio>, deliver: &mut Deliver<'_>, limits: &Limits) -> Result<(), MediaError> {
+        let Some(frame) = frame else { return self.flush_graph(deliver) };
         if frame.samples() == 0 {
             return Ok(());
         }
@@ -56,8 +55,8 @@ impl AudioPath {
         }
         let key = audio_key(frame);
         if self.graph.as_ref().map(|(_, k)| *k) != Some(key) {
-            self.flush_graph(outs)?;
-            let graph = audio_graph(key, self.in_tb, self.frame_size)?;
+            self.flush_graph(deliver)?;
+            let graph = audio_graph(key, self.in_tb, &self.spec)?;
             self.graph = Some((graph, key));
         }
         let (graph, _) = self.graph.as_mut().expect("built above");
@@ -67,10 +66,10 @@ impl AudioPath {
             .source()
             .add(frame)
             .map_err(|e| ours("audio filters", e))?;
-        self.pull(outs)
+        self.pull(deliver)
     }
 
-    fn flush_graph(&mut self, outs: &mut [Muxed]) -> Result<(), MediaError> {
+    fn flush_graph(&mut self, deliver: &mut Deliver<'_>) -> Result<(), MediaError> {
         if let Some((graph, _)) = self.graph.as_mut() {
             graph
                 .get("in")
@@ -78,40 +77,36 @@ impl AudioPath {
                 .source()
                 .flush()
                 .map_err(|e| ours("audio filters", e))?;
-            self.pull(outs)?;
+            self.pull(deliver)?;
             self.graph = None;
         }
         Ok(())
     }
 
-    /// Every output encodes the same filtered sound (at its own bit rate).
-    fn pull(&mut self, outs: &mut [Muxed]) -> Result<(), MediaError> {
+    /// Hands out whatever every sink has ready.
+    fn pull(&mut self, deliver: &mut Deliver<'_>) -> Result<(), MediaError> {
         let Some((graph, _)) = self.graph.as_mut() else { return Ok(()) };
-        let mut sink = graph.get("out").expect("abuffersink");
-        let sink_tb = sink.sink().time_base();
-        loop {
-            let mut filtered = frame::Audio::empty();
-            match sink.sink().frame(&mut filtered) {
-                Ok(()) => {}
-                Err(ffmpeg::Error::Eof) => return Ok(()),
-                Err(e) if is_again(&e) => return Ok(()),
-                Err(e) => return Err(ours("audio filters", e)),
-            }
-            let pts = filtered.pts();
-            for out in outs.iter_mut() {
-                if let Some(audio) = out.audio.as_mut() {
-                    filtered.set_pts(pts);
-                    audio.encode(&mut out.octx, &mut filtered, sink_tb)?;
+        for (index, name) in SINKS.iter().enumerate().take(self.spec.frame_sizes.len()) {
+            let mut sink = graph.get(name).expect("abuffersink");
+            let sink_tb = sink.sink().time_base();
+            loop {
+                let mut filtered = frame::Audio::empty();
+                match sink.sink().frame(&mut filtered) {
+                    Ok(()) => deliver(index, &mut filtered, sink_tb)?,
+                    Err(ffmpeg::Error::Eof) => break,
+                    Err(e) if is_again(&e) => break,
+                    Err(e) => return Err(ours("audio filters", e)),
                 }
             }
         }
+        Ok(())
     }
 
-    fn receive_decoded(&mut self, outs: &mut [Muxed], limits: &Limits) -> Result<(), MediaError> {
+    fn receive_decoded(&mut self, deliver: &mut Deliver<'_>, limits: &Limits) -> Result<(), MediaError> {
         loop {
             let mut decoded = frame::Audio::empty();
             match self.decoder.receive_frame(&mut decoded) {
-                Ok(()) => self.filter_and_encode(Some(&mut decoded), outs, limits)?,
+                Ok(()) => self.filter(Some(&mut decoded), deliver, limits)?,
                 Err(ffmpeg::Error::Eof) => return Ok(()),
                 Err(e) if is_again(&e) => return Ok(()),
                 Err(_) => {
@@ -122,22 +117,17 @@ impl AudioPath {
         }
     }
 
-    pub(super) fn send(&mut self, packet: &Packet, outs: &mut [Muxed], limits: &Limits) -> Result<(), MediaError> {
+    pub(crate) fn send(&mut self, packet: &Packet, deliver: &mut Deliver<'_>, limits: &Limits) -> Result<(), MediaError> {
         if self.decoder.send_packet(packet).is_err() {
             self.errors.count()?;
         }
-        self.receive_decoded(outs, limits)
+        self.receive_decoded(deliver, limits)
     }
 
-    pub(super) fn finish(&mut self, outs: &mut [Muxed], limits: &Limits) -> Result<(), MediaError> {
+    /// Drains the decoder and the graph; the encoders are the caller's to finish.
+    pub(crate) fn finish(&mut self, deliver: &mut Deliver<'_>, limits: &Limits) -> Result<(), MediaError> {
         let _ = self.decoder.send_eof();
-        self.receive_decoded(outs, limits)?;
-        self.filter_and_encode(None, outs, limits)?;
-        for out in outs.iter_mut() {
-            if let Some(audio) = out.audio.as_mut() {
-                audio.finish(&mut out.octx)?;
-            }
-        }
-        Ok(())
+        self.receive_decoded(deliver, limits)?;
+        self.filter(None, deliver, limits)
     }
 }

@@ -14,9 +14,9 @@ use crate::{Limits, MediaError};
 /// Decode errors tolerated (a damaged packet here and there) before the file is refused.
 const MAX_DECODE_ERRORS: u32 = 16;
 /// Slack allowed when checking decoded timestamps against the duration limit.
-pub(super) const DURATION_SLACK_S: f64 = 1.0;
+pub(crate) const DURATION_SLACK_S: f64 = 1.0;
 
-pub(super) fn open_decoder(
+pub(crate) fn open_decoder(
     input: &Input,
     index: usize,
     limits: &Limits,
@@ -37,11 +37,11 @@ pub(super) fn open_decoder(
 
 /// Decode errors seen so far in one stream.
 #[derive(Debug, Default)]
-pub(super) struct DecodeErrors(u32);
+pub(crate) struct DecodeErrors(u32);
 
 impl DecodeErrors {
     /// Counts one more error: past [`MAX_DECODE_ERRORS`] the film is refused as damaged.
-    pub(super) fn count(&mut self) -> Result<(), MediaError> {
+    pub(crate) fn count(&mut self) -> Result<(), MediaError> {
         self.0 += 1;
         if self.0 > MAX_DECODE_ERRORS {
             Err(corrupt())
@@ -51,14 +51,14 @@ impl DecodeErrors {
     }
 }
 
-pub(super) enum Read {
+pub(crate) enum Read {
     Packet(Packet),
     End,
 }
 
 /// Reads the next packet; read errors other than the deadline end the input, like
 /// FFmpeg's own tools do (a truncated file keeps what could be read).
-pub(super) fn read_packet(src: &mut Guarded) -> Result<Read, MediaError> {
+pub(crate) fn read_packet(src: &mut Guarded) -> Result<Read, MediaError> {
     let mut again = 0;
     loop {
         src.check_deadline()?;

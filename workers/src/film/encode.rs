@@ -16,9 +16,9 @@ use super::time::{rational_f64, rescale};
 use crate::MediaError;
 
 /// Sample rate of the renditions' sound.
-pub(super) const AUDIO_RATE: i32 = 48_000;
+pub(crate) const AUDIO_RATE: i32 = 48_000;
 
-pub(super) fn find_encoder(name: &str) -> Result<ffmpeg::Codec, MediaError> {
+pub(crate) fn find_encoder(name: &str) -> Result<ffmpeg::Codec, MediaError> {
     codec::encoder::find_by_name(name).ok_or_else(|| ours(name, "encoder not installed on the server"))
 }
 
@@ -143,47 +143,65 @@ impl VideoEnc {
     }
 }
 
-pub(super) struct AudioEnc {
+pub(crate) struct AudioEnc {
     encoder: codec::encoder::audio::Encoder,
     enc_tb: Rational,
     /// Samples per frame the encoder wants (0: any).
     pub frame_size: u32,
     ost: usize,
     next_pts: Option<i64>,
+    /// The codec's name, for the operator's log.
+    name: String,
 }
 
 impl AudioEnc {
-    pub(super) fn open(octx: &mut Output, aac: ffmpeg::Codec, bit_rate: usize) -> Result<Self, MediaError> {
+    /// A film's AAC encoder: 48 kHz stereo, planar float.
+    pub(crate) fn open(octx: &mut Output, aac: ffmpeg::Codec, bit_rate: usize) -> Result<Self, MediaError> {
+        Self::open_as(octx, aac, bit_rate, 2, format::Sample::F32(format::sample::Type::Planar))
+    }
+
+    /// An encoder of `codec` (AAC, Opus...) at 48 kHz taking `channels` (1: mono, else
+    /// stereo) in `sample_format` (the one the codec wants).
+    pub(crate) fn open_as(
+        octx: &mut Output,
+        codec: ffmpeg::Codec,
+        bit_rate: usize,
+        channels: u32,
+        sample_format: format::Sample,
+    ) -> Result<Self, MediaError> {
+        let name = codec.name().to_string();
+        let name = name.as_str();
         let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
-        let mut aenc = codec::Context::new_with_codec(aac)
+        let mut aenc = codec::Context::new_with_codec(codec)
             .encoder()
             .audio()
-            .map_err(|e| encoder_failed("aac", e))?;
+            .map_err(|e| encoder_failed(name, e))?;
+        let (layout, channels) = if channels == 1 { (ChannelLayout::MONO, 1) } else { (ChannelLayout::STEREO, 2) };
         aenc.set_rate(AUDIO_RATE);
-        aenc.set_format(format::Sample::F32(format::sample::Type::Planar));
-        aenc.set_channel_layout(ChannelLayout::STEREO);
-        aenc.set_channels(2);
+        aenc.set_format(sample_format);
+        aenc.set_channel_layout(layout);
+        aenc.set_channels(channels);
         aenc.set_bit_rate(bit_rate);
         aenc.set_time_base(Rational::new(1, AUDIO_RATE));
         if global_header {
             aenc.set_flags(codec::Flags::GLOBAL_HEADER);
         }
-        let encoder = aenc.open().map_err(|e| encoder_failed("aac", e))?;
+        let encoder = aenc.open().map_err(|e| encoder_failed(name, e))?;
         let enc_tb = encoder.time_base();
         let frame_size = encoder.frame_size();
         let ost = {
-            let mut ost = octx.add_stream(aac).map_err(|e| encoder_failed("aac", e))?;
+            let mut ost = octx.add_stream(codec).map_err(|e| encoder_failed(name, e))?;
             ost.set_parameters(&encoder);
             ost.set_time_base(enc_tb);
             ost.index()
         };
         if !ffi::clear_codec_tag(octx, ost) {
-            return Err(ours("mp4 muxer", "output stream missing"));
+            return Err(ours("muxer", "output stream missing"));
         }
-        Ok(Self { encoder, enc_tb, frame_size, ost, next_pts: None })
+        Ok(Self { encoder, enc_tb, frame_size, ost, next_pts: None, name: name.to_string() })
     }
 
-    pub(super) fn encode(&mut self, octx: &mut Output, frame: &mut frame::Audio, sink_tb: Rational) -> Result<(), MediaError> {
+    pub(crate) fn encode(&mut self, octx: &mut Output, frame: &mut frame::Audio, sink_tb: Rational) -> Result<(), MediaError> {
         let mut pts = frame
             .pts()
             .map(|p| rescale(p, sink_tb, self.enc_tb))
@@ -197,12 +215,12 @@ impl AudioEnc {
         let samples = i64::try_from(frame.samples()).unwrap_or(0);
         self.next_pts = Some(pts + samples);
         frame.set_pts(Some(pts));
-        self.encoder.send_frame(frame).map_err(|e| ours("aac encoder", e))?;
+        self.encoder.send_frame(frame).map_err(|e| ours(&self.name, e))?;
         write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, None)
     }
 
-    pub(super) fn finish(&mut self, octx: &mut Output) -> Result<(), MediaError> {
-        self.encoder.send_eof().map_err(|e| ours("aac encoder", e))?;
+    pub(crate) fn finish(&mut self, octx: &mut Output) -> Result<(), MediaError> {
+        self.encoder.send_eof().map_err(|e| ours(&self.name, e))?;
         write_packets(&mut self.encoder, octx, self.ost, self.enc_tb, None)
     }
 }

@@ -27,21 +27,21 @@ use super::colour::Colour;
 ///
 /// FFmpeg keeps a raw pointer to `deadline` in the interrupt callback, so the `Input`
 /// (which closes the format context) is always dropped before the box.
-pub(super) struct DeadlineInput {
+pub(crate) struct DeadlineInput {
     input: Option<Input>,
     deadline: Box<Instant>,
 }
 
 impl DeadlineInput {
-    pub(super) fn input(&self) -> &Input {
+    pub(crate) fn input(&self) -> &Input {
         self.input.as_ref().expect("input is present until drop")
     }
 
-    pub(super) fn input_mut(&mut self) -> &mut Input {
+    pub(crate) fn input_mut(&mut self) -> &mut Input {
         self.input.as_mut().expect("input is present until drop")
     }
 
-    pub(super) fn deadline(&self) -> Instant {
+    pub(crate) fn deadline(&self) -> Instant {
         *self.deadline
     }
 }
@@ -66,7 +66,7 @@ unsafe extern "C" fn deadline_passed(opaque: *mut c_void) -> c_int {
 
 /// Why [`open_input`] failed; the caller decides whose fault it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum OpenFailure {
+pub(crate) enum OpenFailure {
     OutOfMemory,
     /// `avformat_open_input` refused the file: no allowed protocol or demuxer, unreadable,
     /// or interrupted by the deadline.
@@ -79,7 +79,7 @@ pub(super) enum OpenFailure {
 
 /// Opens `url` with the format `options`, with an interrupt callback that aborts every
 /// blocking operation once `deadline` has passed, and reads the stream information.
-pub(super) fn open_input(url: &CStr, deadline: Instant, options: &[(&str, &str)]) -> Result<DeadlineInput, OpenFailure> {
+pub(crate) fn open_input(url: &CStr, deadline: Instant, options: &[(&str, &str)]) -> Result<DeadlineInput, OpenFailure> {
     let deadline = Box::new(deadline);
 
     // SAFETY: avformat_alloc_context has no preconditions; null is checked below.
@@ -145,7 +145,7 @@ pub(super) fn open_input(url: &CStr, deadline: Instant, options: &[(&str, &str)]
 }
 
 /// Only the streams in `keep` are demuxed: the others are skipped by the demuxer.
-pub(super) fn discard_streams_except(input: &mut Input, keep: &[usize]) {
+pub(crate) fn discard_streams_except(input: &mut Input, keep: &[usize]) {
     // SAFETY: the context is open for as long as `input` is borrowed; only the first
     // nb_streams entries of `streams` are read, each a valid AVStream.
     unsafe {
@@ -169,7 +169,7 @@ fn stream_ptr(input: &Input, index: usize) -> Option<*mut sys::AVStream> {
 }
 
 /// Presentation start of the input in AV_TIME_BASE units (None when the container does not say).
-pub(super) fn start_time(input: &Input) -> Option<i64> {
+pub(crate) fn start_time(input: &Input) -> Option<i64> {
     // SAFETY: the context is open for as long as `input` is borrowed.
     let start = unsafe { (*input.as_ptr()).start_time };
     (start != sys::AV_NOPTS_VALUE).then_some(start)
@@ -177,7 +177,7 @@ pub(super) fn start_time(input: &Input) -> Option<i64> {
 
 /// FFmpeg's best guess at a stream's sample aspect ratio, from the stream and the codec
 /// (0/1 when unknown).
-pub(super) fn sample_aspect_ratio(input: &Input, index: usize) -> Rational {
+pub(crate) fn sample_aspect_ratio(input: &Input, index: usize) -> Rational {
     let Some(st) = stream_ptr(input, index) else { return Rational::new(0, 1) };
     // SAFETY: ctx and st are valid while `input` is borrowed; av_guess_sample_aspect_ratio
     // only reads them (the context is declared mutable in C but is not written) and
@@ -186,14 +186,14 @@ pub(super) fn sample_aspect_ratio(input: &Input, index: usize) -> Rational {
 }
 
 /// Whether the container has an index of key frames for this stream.
-pub(super) fn has_index(input: &Input, index: usize) -> bool {
+pub(crate) fn has_index(input: &Input, index: usize) -> bool {
     // SAFETY: st is a valid stream of the open context (stream_ptr checked the index).
     stream_ptr(input, index).is_some_and(|st| unsafe { sys::avformat_index_get_entries_count(st) } > 0)
 }
 
 /// Timestamps (stream time base) of the index entries nearest to `ts`: the one at or
 /// before it and the one at or after it, when the container has them.
-pub(super) fn indexed_key_frames_around(input: &Input, index: usize, ts: i64) -> Vec<i64> {
+pub(crate) fn indexed_key_frames_around(input: &Input, index: usize, ts: i64) -> Vec<i64> {
     let Some(st) = stream_ptr(input, index) else { return Vec::new() };
     if !has_index(input, index) {
         return Vec::new();
@@ -211,7 +211,7 @@ pub(super) fn indexed_key_frames_around(input: &Input, index: usize, ts: i64) ->
 
 /// Seeks stream `index` to a key frame with a timestamp in `min..=max` as near `ts` as
 /// possible. When the container cannot seek, reading goes on from where it was.
-pub(super) fn seek(input: &mut Input, index: usize, min: i64, ts: i64, max: i64) {
+pub(crate) fn seek(input: &mut Input, index: usize, min: i64, ts: i64, max: i64) {
     let Ok(stream) = c_int::try_from(index) else { return };
     // SAFETY: the context is open and exclusively borrowed; FFmpeg checks the stream index
     // and the timestamps itself. A failed seek is harmless: decoding goes on from where
@@ -249,7 +249,7 @@ pub(super) fn video_parameters(params: &codec::Parameters) -> VideoParameters {
 }
 
 /// (sample rate, channel count) of an audio stream's codec parameters.
-pub(super) fn audio_parameters(params: &codec::Parameters) -> (i32, i32) {
+pub(crate) fn audio_parameters(params: &codec::Parameters) -> (i32, i32) {
     // SAFETY: the parameters are valid for as long as `params` is borrowed; only plain
     // fields are read.
     unsafe {
@@ -270,7 +270,7 @@ fn pixel_format(raw: c_int) -> Option<sys::AVPixelFormat> {
 }
 
 /// Bits per luma sample of a pixel format (0 when unknown).
-pub(super) fn pixel_depth(format: sys::AVPixelFormat) -> u32 {
+pub(crate) fn pixel_depth(format: sys::AVPixelFormat) -> u32 {
     // SAFETY: av_pix_fmt_desc_get returns null or a pointer to a static descriptor;
     // comp[0] exists in every descriptor (the array has 4 entries) and is read only
     // when the format has at least one component.
@@ -286,7 +286,7 @@ pub(super) fn pixel_depth(format: sys::AVPixelFormat) -> u32 {
 
 /// Sets what a decoder about to be opened needs besides the stream's parameters: the
 /// packets' time base and FFmpeg's own guard against pictures larger than `max_pixels`.
-pub(super) fn limit_decoder(ctx: &mut codec::Context, pkt_timebase: Rational, max_pixels: i64) {
+pub(crate) fn limit_decoder(ctx: &mut codec::Context, pkt_timebase: Rational, max_pixels: i64) {
     // SAFETY: the codec context is valid and exclusively borrowed; plain fields are written.
     unsafe {
         let p = ctx.as_mut_ptr();
@@ -296,7 +296,7 @@ pub(super) fn limit_decoder(ctx: &mut codec::Context, pkt_timebase: Rational, ma
 }
 
 /// Counter-clockwise degrees of a display matrix, as FFmpeg reads it (may be NaN).
-pub(super) fn display_rotation_ccw(matrix: &[i32; 9]) -> f64 {
+pub(crate) fn display_rotation_ccw(matrix: &[i32; 9]) -> f64 {
     // SAFETY: av_display_rotation_get reads exactly 9 int32_t from the pointer.
     unsafe { sys::av_display_rotation_get(matrix.as_ptr()) }
 }
@@ -327,14 +327,14 @@ pub(super) fn set_frame_colour(frame: &mut frame::Video, colour: Colour) {
 }
 
 /// How long the input said a decoded picture lasts (its packet's duration; 0 when unknown).
-pub(super) fn packet_duration(frame: &frame::Video) -> i64 {
+pub(crate) fn packet_duration(frame: &frame::Video) -> i64 {
     // SAFETY: the frame is valid for as long as it is borrowed; a plain field is read.
     unsafe { (*frame.as_ptr()).pkt_duration }
 }
 
 /// (channel mask, channel count) of decoded sound; the mask is 0 unless the layout is in
 /// native order (a bit per channel).
-pub(super) fn channel_layout(frame: &frame::Audio) -> (u64, i32) {
+pub(crate) fn channel_layout(frame: &frame::Audio) -> (u64, i32) {
     // SAFETY: the frame is valid for as long as it is borrowed; `u.mask` is the member of
     // the union that AV_CHANNEL_ORDER_NATIVE says is set, and is read only then.
     unsafe {
@@ -345,7 +345,7 @@ pub(super) fn channel_layout(frame: &frame::Audio) -> (u64, i32) {
 }
 
 /// FFmpeg's name of a sample format (`fltp`, `s16`...), None for none or an unknown one.
-pub(super) fn sample_format_name(format: format::Sample) -> Option<String> {
+pub(crate) fn sample_format_name(format: format::Sample) -> Option<String> {
     // SAFETY: av_get_sample_fmt_name returns null or a static NUL-terminated string.
     unsafe {
         let name = sys::av_get_sample_fmt_name(format.into());
@@ -358,7 +358,7 @@ pub(super) fn sample_format_name(format: format::Sample) -> Option<String> {
 
 /// Why [`open_output`] failed.
 #[derive(Debug)]
-pub(super) enum OutputFailure {
+pub(crate) enum OutputFailure {
     /// This FFmpeg has no such muxer (or could not allocate the context).
     NoMuxer,
     /// The file could not be opened for writing.
@@ -366,7 +366,7 @@ pub(super) enum OutputFailure {
 }
 
 /// Creates the file at `url` and a context writing it with the muxer named `muxer`.
-pub(super) fn open_output(muxer: &CStr, url: &CStr) -> Result<Output, OutputFailure> {
+pub(crate) fn open_output(muxer: &CStr, url: &CStr) -> Result<Output, OutputFailure> {
     let mut ctx: *mut sys::AVFormatContext = ptr::null_mut();
     // SAFETY: ctx is an out-pointer; muxer and url are NUL-terminated; null is checked.
     let ret = unsafe { sys::avformat_alloc_output_context2(&mut ctx, ptr::null(), muxer.as_ptr(), url.as_ptr()) };
@@ -387,7 +387,7 @@ pub(super) fn open_output(muxer: &CStr, url: &CStr) -> Result<Output, OutputFail
 
 /// Clears the codec tag of output stream `index` so the muxer picks its own; false when
 /// there is no such stream.
-pub(super) fn clear_codec_tag(octx: &mut Output, index: usize) -> bool {
+pub(crate) fn clear_codec_tag(octx: &mut Output, index: usize) -> bool {
     let Some(mut stream) = octx.stream_mut(index) else { return false };
     // SAFETY: the stream and its codecpar (allocated with the stream) are valid and
     // exclusively borrowed through `octx`; a plain field is written.

@@ -1,5 +1,6 @@
 //! Filter graphs: the video graph (scaling, colour, rotation, then one branch per size)
-//! and the audio graph (to 48 kHz stereo), their descriptions and how they are built.
+//! and the audio graphs (the film's to 48 kHz stereo; sound works' own), their
+//! descriptions and how they are built.
 
 use ffmpeg::ffi as sys;
 use ffmpeg::filter;
@@ -70,11 +71,11 @@ pub(super) fn video_spec(colour: Colour, rotation: i32, sizes: &[(u32, u32)], pi
     spec
 }
 
-pub(super) const SINKS: [&str; 2] = ["out0", "out1"];
+pub(crate) const SINKS: [&str; 2] = ["out0", "out1"];
 
 /// Builds the graph `spec` (see [`video_spec`]) for frames like `frame`. A failure is
 /// ours: the frame was decoded, the graph is what we wrote.
-pub(super) fn video_graph(frame: &frame::Video, in_tb: Rational, spec: &str, outputs: usize) -> Result<filter::Graph, MediaError> {
+pub(crate) fn video_graph(frame: &frame::Video, in_tb: Rational, spec: &str, outputs: usize) -> Result<filter::Graph, MediaError> {
     build_video_graph(frame, in_tb, spec, outputs).map_err(|e| ours(&format!("building the video filter graph `{spec}`"), e))
 }
 
@@ -113,7 +114,7 @@ fn build_video_graph(frame: &frame::Video, in_tb: Rational, spec: &str, outputs:
 
 /// Sends one decoded frame through the single-output graph `spec` and returns the picture
 /// that comes out. Every failure is ours: the frame was decoded.
-pub(super) fn filter_one(frame: &frame::Video, tb: Rational, spec: &str) -> Result<frame::Video, MediaError> {
+pub(crate) fn filter_one(frame: &frame::Video, tb: Rational, spec: &str) -> Result<frame::Video, MediaError> {
     let failed = |e: ffmpeg::Error| ours(&format!("video filters `{spec}`"), e);
     let mut graph = video_graph(frame, tb, spec, 1)?;
     let mut input = frame.clone();
@@ -127,9 +128,9 @@ pub(super) fn filter_one(frame: &frame::Video, tb: Rational, spec: &str) -> Resu
 }
 
 /// (sample rate, sample format, channel mask, channel count) a graph was built for.
-pub(super) type AudioKey = (u32, format::Sample, u64, i32);
+pub(crate) type AudioKey = (u32, format::Sample, u64, i32);
 
-pub(super) fn audio_key(frame: &frame::Audio) -> AudioKey {
+pub(crate) fn audio_key(frame: &frame::Audio) -> AudioKey {
     let (mask, channels) = ffi::channel_layout(frame);
     (frame.rate(), frame.format(), mask, channels)
 }
@@ -144,13 +145,28 @@ fn source_channel_mask(mask: u64, channels: i32) -> u64 {
     }
 }
 
-/// Builds the graph bringing sound like `key` to 48 kHz stereo. Sound the decoder gave
-/// without a rate, channels or sample format is the film's fault; any other failure ours.
-pub(super) fn audio_graph(key: AudioKey, in_tb: Rational, frame_size: u32) -> Result<filter::Graph, MediaError> {
+/// The film's sound graph: to 48 kHz stereo in the AAC encoder's sample format.
+pub(crate) fn film_audio_spec() -> String {
+    format!("[in]aresample={AUDIO_RATE},aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo[out0]")
+}
+
+/// A sound graph to build for each kind of decoded sound: `spec` goes from `[in]` to
+/// `[out0]` (and `[out1]`... when the sound is split), and each sink hands out frames of
+/// the size its encoder wants (0: any).
+#[derive(Debug, Clone)]
+pub(crate) struct AudioGraphSpec {
+    pub spec: String,
+    pub frame_sizes: Vec<u32>,
+}
+
+/// Builds the graph `spec` for sound like `key`. Sound the decoder gave without a rate,
+/// channels or sample format is the file's fault; any other failure ours.
+pub(crate) fn audio_graph(key: AudioKey, in_tb: Rational, spec: &AudioGraphSpec) -> Result<filter::Graph, MediaError> {
     let (rate, fmt, mask, channels) = key;
     if rate == 0 || channels <= 0 {
         return Err(corrupt());
     }
+    assert!(!spec.frame_sizes.is_empty() && spec.frame_sizes.len() <= SINKS.len(), "one or two sinks");
     let mask = source_channel_mask(mask, channels);
     let fmt_name = ffi::sample_format_name(fmt).ok_or_else(corrupt)?;
     let args = format!(
@@ -161,20 +177,28 @@ pub(super) fn audio_graph(key: AudioKey, in_tb: Rational, frame_size: u32) -> Re
         fmt_name,
         mask
     );
-    let spec = format!(
-        "aresample={AUDIO_RATE},aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo"
-    );
+    let sinks = &SINKS[..spec.frame_sizes.len()];
     let build = || -> Result<filter::Graph, ffmpeg::Error> {
         let mut graph = filter::Graph::new();
         graph.add(&filter::find("abuffer").ok_or(ffmpeg::Error::FilterNotFound)?, "in", &args)?;
-        graph.add(&filter::find("abuffersink").ok_or(ffmpeg::Error::FilterNotFound)?, "out", "")?;
-        graph.output("in", 0)?.input("out", 0)?.parse(&spec)?;
+        let sink = filter::find("abuffersink").ok_or(ffmpeg::Error::FilterNotFound)?;
+        for name in sinks {
+            graph.add(&sink, name, "")?;
+        }
+        let mut parser = graph.output("in", 0)?;
+        for name in sinks {
+            parser = parser.input(name, 0)?;
+        }
+        parser.parse(&spec.spec)?;
         graph.validate()?;
         Ok(graph)
     };
-    let mut graph = build().map_err(|e| ours(&format!("building the audio filter graph `{args}` -> `{spec}`"), e))?;
-    if frame_size > 0 {
-        graph.get("out").expect("sink").sink().set_frame_size(frame_size);
+    let mut graph =
+        build().map_err(|e| ours(&format!("building the audio filter graph `{args}` -> `{}`", spec.spec), e))?;
+    for (name, &size) in sinks.iter().zip(&spec.frame_sizes) {
+        if size > 0 {
+            graph.get(name).expect("sink added above").sink().set_frame_size(size);
+        }
     }
     Ok(graph)
 }
@@ -321,10 +345,11 @@ mod tests {
         init();
         let tb = Rational::new(1, 44_100);
         let fltp = format::Sample::F32(format::sample::Type::Planar);
+        let spec = AudioGraphSpec { spec: film_audio_spec(), frame_sizes: vec![1024] };
         for key in [(0, fltp, 0x3, 2), (44_100, fltp, 0, 0), (44_100, format::Sample::None, 0x3, 2)] {
-            let e = audio_graph(key, tb, 1024).map(|_| ()).unwrap_err();
+            let e = audio_graph(key, tb, &spec).map(|_| ()).unwrap_err();
             assert_eq!(e.code, "corrupt_file", "{key:?}");
         }
-        assert!(audio_graph((44_100, fltp, 0, 2), tb, 1024).is_ok());
+        assert!(audio_graph((44_100, fltp, 0, 2), tb, &spec).is_ok());
     }
 }

@@ -12,23 +12,28 @@ use super::errors::{corrupt, timed_out, unsupported};
 use super::ffi::{self, DeadlineInput, OpenFailure};
 use crate::{Limits, MediaError};
 
-/// Demuxers an upload may be read with. Anything else (playlists, concat lists, image
+/// Demuxers a film may be read with. Anything else (playlists, concat lists, image
 /// sequences, raw streams...) is refused by FFmpeg itself right after probing.
-const FORMAT_WHITELIST: &str = "mov,matroska,webm,avi,ogg";
+pub(crate) const FILM_DEMUXERS: &str = "mov,matroska,webm,avi,ogg";
+
+/// Demuxers a sound work may be read with: the containers it shares with films (not
+/// AVI) and the audio-only formats MP3, ADTS AAC, WAV, FLAC and AMR (`#!AMR` files only:
+/// the raw `amrnb`/`amrwb` demuxers stay out).
+pub(crate) const SOUND_DEMUXERS: &str = "mov,matroska,webm,ogg,mp3,aac,wav,flac,amr";
 
 /// Only local files: no network, no `concat:`, `subfile:`, `pipe:` or `data:` tricks.
 const PROTOCOL_WHITELIST: &str = "file";
 
 /// An opened input whose every blocking read is bounded by a deadline (FFmpeg's interrupt
 /// callback aborts it: see [`ffi::DeadlineInput`]).
-pub(super) struct Guarded(DeadlineInput);
+pub(crate) struct Guarded(DeadlineInput);
 
 impl Guarded {
-    pub(super) fn input(&self) -> &Input {
+    pub(crate) fn input(&self) -> &Input {
         self.0.input()
     }
 
-    pub(super) fn input_mut(&mut self) -> &mut Input {
+    pub(crate) fn input_mut(&mut self) -> &mut Input {
         self.0.input_mut()
     }
 
@@ -36,7 +41,7 @@ impl Guarded {
         Instant::now() >= self.0.deadline()
     }
 
-    pub(super) fn check_deadline(&self) -> Result<(), MediaError> {
+    pub(crate) fn check_deadline(&self) -> Result<(), MediaError> {
         if self.expired() {
             Err(timed_out())
         } else {
@@ -45,14 +50,14 @@ impl Guarded {
     }
 }
 
-pub(super) fn deadline_from(limits: &Limits) -> Instant {
+pub(crate) fn deadline_from(limits: &Limits) -> Instant {
     let now = Instant::now();
     now.checked_add(limits.timeout)
         .or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600)))
         .unwrap_or(now)
 }
 
-pub(super) fn path_url(path: &Path) -> Result<CString, MediaError> {
+pub(crate) fn path_url(path: &Path) -> Result<CString, MediaError> {
     use std::os::unix::ffi::OsStrExt;
     // The explicit `file:` scheme stops FFmpeg from reading a protocol out of the name.
     let mut url = b"file:".to_vec();
@@ -60,11 +65,16 @@ pub(super) fn path_url(path: &Path) -> Result<CString, MediaError> {
     CString::new(url).map_err(|_| unsupported())
 }
 
-/// The only way an input is opened.
-pub(super) fn open_guarded(path: &Path, deadline: Instant) -> Result<Guarded, MediaError> {
+/// The only way a film is opened.
+pub(crate) fn open_guarded(path: &Path, deadline: Instant) -> Result<Guarded, MediaError> {
+    open_guarded_with(path, deadline, FILM_DEMUXERS)
+}
+
+/// The only way any input is opened: only from a local file, only by one of `demuxers`.
+pub(crate) fn open_guarded_with(path: &Path, deadline: Instant, demuxers: &str) -> Result<Guarded, MediaError> {
     let url = path_url(path)?;
     let expired = || Instant::now() >= deadline;
-    let options = [("protocol_whitelist", PROTOCOL_WHITELIST), ("format_whitelist", FORMAT_WHITELIST)];
+    let options = [("protocol_whitelist", PROTOCOL_WHITELIST), ("format_whitelist", demuxers)];
     match ffi::open_input(&url, deadline, &options) {
         Ok(input) => Ok(Guarded(input)),
         Err(OpenFailure::OutOfMemory) => Err(MediaError::transient("out_of_memory", "the server ran out of memory")),

@@ -38,19 +38,20 @@
 //! and `mux` are the stages `transcode` runs in one pass; `seek` and `poster` find and
 //! write the poster.
 
-mod audio;
+pub(crate) mod audio;
 mod colour;
-mod decode;
-mod encode;
-mod errors;
-mod ffi;
-mod graph;
-mod guard;
-mod mux;
+pub(crate) mod decode;
+pub(crate) mod encode;
+pub(crate) mod errors;
+pub(crate) mod ffi;
+pub(crate) mod graph;
+pub(crate) mod guard;
+pub(crate) mod mux;
 mod poster;
 mod probe;
 mod seek;
-mod time;
+mod subtitles;
+pub(crate) mod time;
 mod transcode;
 mod video;
 
@@ -69,6 +70,7 @@ use probe::plan;
 use transcode::{transcode, Target};
 
 pub use colour::tone_mapping_available;
+pub use subtitles::text_subtitles;
 
 /// What the probe found out about a film.
 #[derive(Debug, Clone, Serialize)]
@@ -129,7 +131,7 @@ const AUDIO_360_BIT_RATE: usize = 96_000;
 
 static INIT: Once = Once::new();
 
-fn init() {
+pub(crate) fn init() {
     INIT.call_once(|| {
         // init() only registers devices and sets up nothing fallible that we depend on.
         let _ = ffmpeg::init();

@@ -15,18 +15,24 @@ use super::ffi::{self, OutputFailure};
 use super::guard::path_url;
 use crate::MediaError;
 
-pub(super) fn open_output(path: &Path) -> Result<Output, MediaError> {
+pub(crate) fn open_output(path: &Path) -> Result<Output, MediaError> {
+    open_output_as(path, "mp4")
+}
+
+/// Creates the file at `path` written by the muxer named `muxer` (`mp4`, `webm`...).
+pub(crate) fn open_output_as(path: &Path, muxer: &str) -> Result<Output, MediaError> {
     let url = path_url(path).map_err(|_| {
         MediaError::io(std::io::Error::new(std::io::ErrorKind::InvalidInput, "bad output path"))
     })?;
-    let muxer = CString::new("mp4").expect("static");
+    let name = muxer;
+    let muxer = CString::new(muxer).expect("muxer names have no NUL");
     ffi::open_output(&muxer, &url).map_err(|failure| match failure {
-        OutputFailure::NoMuxer => ours("mp4 muxer", "not available in this FFmpeg"),
+        OutputFailure::NoMuxer => ours(&format!("{name} muxer"), "not available in this FFmpeg"),
         OutputFailure::Open(e) => mux_error(e),
     })
 }
 
-pub(super) fn write_packets(
+pub(crate) fn write_packets(
     encoder: &mut codec::encoder::Encoder,
     octx: &mut Output,
     stream_index: usize,
@@ -59,7 +65,7 @@ pub(super) fn write_packets(
 /// presentation after the last picture: with variable frame rate, a picture lasts until
 /// the next one; the last one lasts as long as the input said (or one nominal frame).
 #[derive(Default)]
-pub(super) struct FrameDurations {
+pub(crate) struct FrameDurations {
     known: BTreeMap<i64, i64>,
     previous_pts: Option<i64>,
     /// Used when nothing better is known: one nominal frame, or the last gap seen.
@@ -68,12 +74,12 @@ pub(super) struct FrameDurations {
 
 impl FrameDurations {
     /// `nominal`: one frame at the nominal rate (encoder time base), 0 when unknown.
-    pub(super) fn with_nominal(nominal: i64) -> Self {
+    pub(crate) fn with_nominal(nominal: i64) -> Self {
         Self { nominal, ..Self::default() }
     }
 
     /// A picture with this timestamp is about to be encoded.
-    pub(super) fn frame(&mut self, pts: i64) {
+    pub(crate) fn frame(&mut self, pts: i64) {
         if let Some(previous) = self.previous_pts {
             let gap = pts - previous;
             if gap > 0 {
@@ -87,7 +93,7 @@ impl FrameDurations {
     }
 
     /// No picture follows the last one; `duration` is what the input said it lasts.
-    pub(super) fn end(&mut self, duration: Option<i64>) {
+    pub(crate) fn end(&mut self, duration: Option<i64>) {
         if let Some(last) = self.previous_pts.take() {
             let d = duration.filter(|d| *d > 0).unwrap_or(self.nominal.max(1));
             self.known.insert(last, d);
@@ -95,13 +101,13 @@ impl FrameDurations {
     }
 
     /// The duration of the packet with this timestamp, once: it is forgotten after.
-    pub(super) fn take(&mut self, pts: Option<i64>) -> i64 {
+    pub(crate) fn take(&mut self, pts: Option<i64>) -> i64 {
         pts.and_then(|p| self.known.remove(&p)).unwrap_or(self.nominal.max(1))
     }
 
     /// How long the picture at `pts` lasts if that is still known (not yet taken), else
     /// the nominal frame (0 when unknown).
-    pub(super) fn lasting(&self, pts: i64) -> i64 {
+    pub(crate) fn lasting(&self, pts: i64) -> i64 {
         self.known.get(&pts).copied().unwrap_or(self.nominal.max(0))
     }
 }

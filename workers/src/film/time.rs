@@ -4,10 +4,10 @@ use ffmpeg::{Rational, Rescale, Rounding};
 use ffmpeg_next as ffmpeg;
 
 /// FFmpeg's AV_TIME_BASE: container-level times are in microseconds.
-pub(super) const TIME_BASE: i32 = 1_000_000;
+pub(crate) const TIME_BASE: i32 = 1_000_000;
 
 /// The value of `r`; 0.0 for a zero, negative or undefined one (FFmpeg's "unknown").
-pub(super) fn rational_f64(r: Rational) -> f64 {
+pub(crate) fn rational_f64(r: Rational) -> f64 {
     if r.numerator() <= 0 || r.denominator() <= 0 {
         0.0
     } else {
@@ -17,7 +17,7 @@ pub(super) fn rational_f64(r: Rational) -> f64 {
 
 /// `ts` in time base `from` expressed in time base `to`, rounded to the nearest (halves
 /// away from zero), as FFmpeg's tools do.
-pub(super) fn rescale(ts: i64, from: Rational, to: Rational) -> i64 {
+pub(crate) fn rescale(ts: i64, from: Rational, to: Rational) -> i64 {
     ts.rescale_with(from, to, Rounding::NearInfinity)
 }
 

@@ -12,7 +12,7 @@ use super::decode::{open_decoder, read_packet, Read};
 use super::encode::{find_encoder, AudioEnc, Muxed, VideoEnc};
 use super::errors::{corrupt, mux_error};
 use super::ffi;
-use super::graph::SINKS;
+use super::graph::{film_audio_spec, AudioGraphSpec, SINKS};
 use super::guard::Guarded;
 use super::mux::open_output;
 use super::probe::Plan;
@@ -80,11 +80,12 @@ pub(super) fn transcode(
             if a_in_tb.numerator() <= 0 || a_in_tb.denominator() <= 0 {
                 return Err(corrupt());
             }
+            let frame_size = outs[0].audio.as_ref().map_or(0, |a| a.frame_size);
             Some(AudioPath::new(
                 open_decoder(input, index, limits, false)?.audio().map_err(|_| corrupt())?,
                 a_in_tb,
                 rescale(plan.origin_us, Rational::new(1, TIME_BASE), a_in_tb),
-                outs[0].audio.as_ref().map_or(0, |a| a.frame_size),
+                AudioGraphSpec { spec: film_audio_spec(), frame_sizes: vec![frame_size] },
             ))
         }
         _ => None,
@@ -107,13 +108,18 @@ pub(super) fn transcode(
         if index == plan.video_index {
             video.send(&packet, &mut outs, limits, progress)?;
         } else if let Some(audio) = audio.as_mut().filter(|_| Some(index) == plan.audio_index) {
-            audio.send(&packet, &mut outs, limits)?;
+            audio.send(&packet, &mut |_, frame, tb| encode_everywhere(&mut outs, frame, tb), limits)?;
         }
     }
     src.check_deadline()?;
     video.finish(&mut outs, limits, progress)?;
     if let Some(audio) = audio.as_mut() {
-        audio.finish(&mut outs, limits)?;
+        audio.finish(&mut |_, frame, tb| encode_everywhere(&mut outs, frame, tb), limits)?;
+        for out in outs.iter_mut() {
+            if let Some(enc) = out.audio.as_mut() {
+                enc.finish(&mut out.octx)?;
+            }
+        }
     }
     src.check_deadline()?;
     for out in outs.iter_mut() {
@@ -121,4 +127,16 @@ pub(super) fn transcode(
     }
 
     Ok(outs[0].video.end_s())
+}
+
+/// Every output encodes the same filtered sound (at its own bit rate).
+fn encode_everywhere(outs: &mut [Muxed], frame: &mut ffmpeg::frame::Audio, sink_tb: Rational) -> Result<(), MediaError> {
+    let pts = frame.pts();
+    for out in outs.iter_mut() {
+        if let Some(audio) = out.audio.as_mut() {
+            frame.set_pts(pts);
+            audio.encode(&mut out.octx, frame, sink_tb)?;
+        }
+    }
+    Ok(())
 }
