@@ -104,7 +104,9 @@ async fn plays(app: &TestApp, who: &Person, id: &str, name: &str, channels: u64)
         }
         let tags = probe["format"]["tags"].as_object().map(|t| t.keys().filter(|k| !["major_brand", "minor_version", "compatible_brands", "encoder"].contains(&k.as_str())).cloned().collect::<Vec<_>>());
         assert!(tags.unwrap_or_default().is_empty(), "{name} {file}: no tags of the original: {probe}");
-        measured.push(loudness(&bytes));
+        let (i, tp) = loudness(&bytes);
+        println!("{name} {file}: {i:.1} LUFS, {tp:.1} dBTP");
+        measured.push((i, tp));
     }
     let wave = renditions.iter().find(|r| r["name"] == "waveform.png").unwrap_or_else(|| panic!("{name}: no waveform"));
     let (_, _, png) = app.get_bytes(Some(who), wave["url"].as_str().unwrap()).await;

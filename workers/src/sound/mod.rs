@@ -109,6 +109,9 @@ const AAC_NAME: &str = "sound.m4a";
 const WAVEFORM_NAME: &str = "waveform.png";
 
 const TARGET_LUFS: f64 = -16.0;
+/// How many times a rendition may be encoded to bring its loudness and peaks in line.
+const ENCODE_ATTEMPTS: usize = 4;
+
 /// The limiter's ceiling (sample peaks at 192 kHz), a decibel under the −1 dBTP target.
 const CEILING_DB: f64 = -2.0;
 /// The most a rendition's true peak may reach, in dBTP.
@@ -234,14 +237,15 @@ fn run(input: &Path, limits: &Limits, [opus_path, aac_path, waveform_path]: &[Pa
     for encoding in &renditions {
         let (mut rendition_gain, mut ceiling) = (gain, CEILING_DB);
         let mut measured = (None, f64::NEG_INFINITY);
-        for attempt in 0..2 {
+        // Noise-like sound (a harsh AMR memo) can overshoot again after one correction.
+        for attempt in 0..ENCODE_ATTEMPTS {
             encode(input, deadline, &plan, limits, &chain(rendition_gain, ceiling), encoding)?;
             measured = measure_file(encoding.path, deadline, limits)?;
             let (i, tp) = measured;
             let off = i.filter(|_| input_i.is_some()).map_or(0.0, |i| TARGET_LUFS - i);
             // The encoder's overshoot past −1 dBTP comes off the limiter's ceiling.
             let over = tp - MAX_TRUE_PEAK_DBTP;
-            if attempt > 0 || (off.abs() <= CLOSE_ENOUGH_LU + 0.2 && over <= 0.0) {
+            if attempt + 1 == ENCODE_ATTEMPTS || (off.abs() <= CLOSE_ENOUGH_LU + 0.2 && over <= 0.0) {
                 break;
             }
             rendition_gain = (rendition_gain + off).clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
