@@ -100,7 +100,7 @@ async fn demo_serve_sigterm_and_index_recovery(database_url: &str) {
         c.arg("demo").arg("--samples").arg(&samples);
         c
     });
-    assert!(first.contains("5 new works") && first.contains("5 published"), "{first}");
+    assert!(first.contains("6 new works") && first.contains("6 published"), "{first}");
     let second = run_ok({
         let mut c = piazza(dir.path(), database_url);
         c.arg("demo").arg("--samples").arg(&samples);
@@ -146,7 +146,7 @@ async fn demo_serve_sigterm_and_index_recovery(database_url: &str) {
         c.arg("reindex");
         c
     });
-    assert!(out.contains("5 published works"), "{out}");
+    assert!(out.contains("6 published works"), "{out}");
     let url = if database_url.is_empty() { format!("sqlite://{}?mode=rwc", dir.path().join("piazza.db").display()) } else { database_url.to_owned() };
     let db = piazza::db::Db::connect(&url, 1).await.unwrap();
     crate::helpers::check_jobs_left(&db, None).await;

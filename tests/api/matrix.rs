@@ -100,7 +100,7 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
     let other = app.person("Bruno", Role::Citizen).await;
 
     // Fixture: an open call, a draft call with a cover, and the author's works in every state.
-    app.open_call(&curator, "aperta", &["photo", "poem", "film"]).await;
+    app.open_call(&curator, "aperta", &["photo", "poem", "film", "audio"]).await;
     let r = app.client.post(app.url("/api/v1/calls")).bearer_auth(&curator.token).json(&json!({
         "slug": "bozza", "title": "Bozza segreta", "question": "?", "kinds": ["poem"], "state": "draft",
         "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z"
@@ -137,6 +137,19 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
     assert_eq!(r.status(), 202);
     let captioned = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let pending_captions = app.wait_processed(&author, &captioned).await["captions"]["url"].as_str().unwrap().to_owned();
+    // A sound waiting for review: its renditions and waveform are as private.
+    let tone = dir.path().join("suono.ogg");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=330:duration=2", "-c:a", "libvorbis"])
+        .arg(&tone)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fields = [("call", "aperta"), ("kind", "audio"), ("title", "Matrice sonora"), ("licence", "cc0-1.0")];
+    let sound = app.submit_ok(&author, &fields, Some(("suono.ogg", std::fs::read(&tone).unwrap()))).await;
+    let sound = app.wait_processed(&author, &sound).await;
+    let sound_url = |name: &str| sound["renditions"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["url"].as_str().unwrap().to_owned();
+    let (pending_sound, pending_waveform) = (sound_url("sound.webm"), sound_url("waveform.png"));
     // The author's unfinished resumable upload: only its owner may see or add to it.
     let r = app
         .client
@@ -186,6 +199,8 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("GET", published_media.clone(), Body::None, all_200),
         row("GET", pending_media.clone(), Body::None, private),
         row("GET", pending_captions.clone(), Body::None, private),
+        row("GET", pending_sound.clone(), Body::None, private),
+        row("GET", pending_waveform.clone(), Body::None, private),
         row("GET", "/help/accessible-works", Body::None, all_200),
         row("GET", draft_cover.clone(), Body::None, [404, 404, 404, 200, 200]),
         // pages: reading

@@ -203,7 +203,7 @@ async fn an_installation_moves_from_the_filesystem_to_s3() {
     config.s3_prefix = String::new();
     let state = piazza::state::AppState::build(config, false).await.unwrap();
     let published = piazza::db::works::list_published(&state.db, None, 10, 0).await.unwrap();
-    assert_eq!(published.len(), 5);
+    assert_eq!(published.len(), 6);
     for work in published {
         for r in piazza::db::works::renditions(&state.db, &work.id).await.unwrap() {
             assert_eq!(state.store.size(&r.storage_key).await.unwrap(), Some(r.size_bytes as u64), "{}", r.storage_key);
