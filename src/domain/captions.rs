@@ -196,6 +196,32 @@ impl CaptionLang {
         &self.0
     }
 
+    /// The language a film's container names for its subtitle track: Matroska and MP4 use
+    /// ISO 639-2 codes (`ita`, `eng`, both bibliographic `fre` and terminological `fra`),
+    /// where the piazza speaks BCP 47, whose primary subtag is the two-letter code when
+    /// there is one. None for a tag that is no language.
+    pub fn from_container(tag: &str) -> Option<Self> {
+        let tag = tag.trim().to_ascii_lowercase();
+        let two = match tag.as_str() {
+            "ita" => "it",
+            "eng" => "en",
+            "fra" | "fre" => "fr",
+            "deu" | "ger" => "de",
+            "spa" => "es",
+            "por" => "pt",
+            "ron" | "rum" => "ro",
+            "sqi" | "alb" => "sq",
+            "ara" => "ar",
+            "ukr" => "uk",
+            "rus" => "ru",
+            "pol" => "pl",
+            "zho" | "chi" => "zh",
+            "und" | "mul" | "zxx" | "mis" | "" => return None,
+            other => other,
+        };
+        Self::parse(two).ok()
+    }
+
     /// What `chardetng` is told of where the file comes from: the top-level domain of a
     /// country where the language is written, for the languages whose legacy encodings are
     /// not Western; for all others `it`, the piazza's own, which favours Windows-1252.
@@ -1082,6 +1108,15 @@ un numero nel testo
         assert_eq!(again, first);
         assert_eq!(again.to_webvtt(), first.to_webvtt());
         assert_eq!(Captions::parse(EXPECTED.as_bytes(), None).unwrap().to_webvtt(), EXPECTED);
+    }
+
+    #[test]
+    fn container_languages_become_the_two_letter_subtags() {
+        assert_eq!(CaptionLang::from_container("ita").unwrap().as_str(), "it");
+        assert_eq!(CaptionLang::from_container("FRE").unwrap().as_str(), "fr");
+        assert_eq!(CaptionLang::from_container("fra").unwrap().as_str(), "fr");
+        assert_eq!(CaptionLang::from_container("fur").unwrap().as_str(), "fur");
+        assert!(CaptionLang::from_container("und").is_none() && CaptionLang::from_container("x!").is_none());
     }
 
     #[test]

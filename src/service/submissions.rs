@@ -219,7 +219,7 @@ async fn check_content(
         if keep_current {
             let duration_ms = current.and_then(|w| w.duration_ms).map(|d| d.max(0) as u64);
             let has_captions = current.is_some_and(|w| w.captions_vtt.is_some());
-            content.captions = check_captions(state, call, kind, input, duration_ms, has_captions).await?;
+            content.captions = check_captions(state, call, kind, input, duration_ms, has_captions, None).await?;
             check_transcript(call, kind, &content)?;
             return Ok(content);
         }
@@ -253,19 +253,45 @@ async fn check_content(
         Kind::Film => {
             let info = state.request_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
             let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
-            content.captions = check_captions(state, call, kind, input, duration_ms, false).await?;
+            content.captions = check_captions(state, call, kind, input, duration_ms, false, Some(&*file.path)).await?;
         }
         Kind::Audio => {
             // A picture in the file is refused here (`sound_has_picture`): send it as a film.
             let info = state.request_pool.run(move || piazza_workers::sound::probe_sound(&path, &limits)).await??;
             let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
-            content.captions = check_captions(state, call, kind, input, duration_ms, false).await?;
+            content.captions = check_captions(state, call, kind, input, duration_ms, false, Some(&*file.path)).await?;
         }
         Kind::Poem | Kind::Story => unreachable!("texts returned above"),
     }
     check_transcript(call, kind, &content)?;
     content.original = Some(NewOriginal { key, name: file.name.clone(), mime: sniffed.mime().to_owned(), size: file.size as i64 });
     Ok(content)
+}
+
+/// The first text subtitle track of the file, checked like a captions file, with the
+/// language its container names (else the one the form chose). A track that does not pass
+/// the checks is left out rather than refused: the author did not send it as captions.
+async fn embedded_captions(state: &AppState, file: Option<&std::path::Path>, duration_ms: Option<u64>, form_lang: &str) -> ServiceResult<Option<(String, String)>> {
+    let Some(path) = file.map(std::path::Path::to_path_buf) else {
+        return Ok(None);
+    };
+    let limits = state.config.limits.clone();
+    let fallback = CaptionLang::parse(form_lang).unwrap_or_default();
+    let found = state
+        .request_pool
+        .run(move || -> Option<(String, String)> {
+            let (srt, tag) = piazza_workers::film::text_subtitles(&path, &limits).ok()??;
+            let lang = tag.as_deref().and_then(CaptionLang::from_container).unwrap_or(fallback);
+            match Captions::parse_in(srt.as_bytes(), duration_ms, &lang) {
+                Ok(captions) => Some((captions.to_webvtt(), lang.as_str().to_owned())),
+                Err(e) => {
+                    tracing::info!(code = e.code, "a film's own subtitle track did not pass the captions checks; left out");
+                    None
+                }
+            }
+        })
+        .await?;
+    Ok(found)
 }
 
 /// Whether a file is sound without a picture: an audio format, or a film container with
@@ -300,11 +326,16 @@ async fn check_captions(
     input: &SubmissionInput,
     duration_ms: Option<u64>,
     has_current: bool,
+    file: Option<&std::path::Path>,
 ) -> ServiceResult<Option<(String, String)>> {
     if !kind.is_timed() {
         return Ok(None);
     }
     let Some(bytes) = input.captions.clone().filter(|b| !b.is_empty()) else {
+        // An MKV or MP4 may carry its own text subtitles: they are its captions.
+        if let Some(found) = embedded_captions(state, file, duration_ms, &input.captions_lang).await? {
+            return Ok(Some(found));
+        }
         // Captions are required of films; a sound's words are its transcript.
         if kind == Kind::Film && call.captions_required && !has_current {
             return Err(DomainError::new("captions_required").into());

@@ -172,3 +172,56 @@ async fn the_curator_queue_marks_what_a_work_lacks(app: &TestApp) {
     assert!(item("Il molo").contains(r#"<span class="gap">Descrizione molto breve</span>"#), "{}", item("Il molo"));
 }
 both!(the_curator_queue_marks_what_a_work_lacks, the_curator_queue_marks_what_a_work_lacks);
+
+/// An MKV that carries its own subtitle track: the track becomes the work's captions, in
+/// the language the container names, checked like a captions file.
+async fn a_films_own_subtitle_track_becomes_its_captions(app: &TestApp) {
+    let curator = app.person("Curatrice", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "suoni", &["film"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let film = dir.path().join("film.mp4");
+    std::fs::write(&film, crate::resumable::film(dir.path(), 3, 1)).unwrap();
+    let srt = dir.path().join("film.srt");
+    std::fs::write(&srt, SRT).unwrap();
+    let mkv = dir.path().join("con-sottotitoli.mkv");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(&film)
+        .arg("-i")
+        .arg(&srt)
+        .args(["-map", "0", "-map", "1", "-c:v", "copy", "-c:a", "copy", "-c:s", "srt", "-metadata:s:s:0", "language=ita"])
+        .arg(&mkv)
+        .status()
+        .expect("ffmpeg is installed");
+    assert!(made.success());
+    let id = accepted(send_film(app, &anna, "suoni", "Con i suoi sottotitoli", std::fs::read(&mkv).unwrap(), &[("captions_lang", "en")], None).await).await;
+    let work = app.wait_processed(&anna, &id).await;
+    assert_eq!(work["captions"]["lang"], "it", "the container's language, not the form's default: {work}");
+    let (_, _, body) = app.get_bytes(Some(&anna), work["captions"]["url"].as_str().unwrap()).await;
+    let body = String::from_utf8(body).unwrap();
+    // FFmpeg's muxer moved the track by the film's 23 ms start (its audio priming): the cues
+    // keep the film's timeline, so compare the words exactly and the times to 50 ms.
+    let millis = |t: &str| -> i64 {
+        let (hms, ms) = t.split_once('.').unwrap();
+        let parts: Vec<i64> = hms.split(':').map(|p| p.parse().unwrap()).collect();
+        ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 1000 + ms.parse::<i64>().unwrap()
+    };
+    let blocks: Vec<&str> = body.trim_end().split("\n\n").collect();
+    assert_eq!(blocks[0], "WEBVTT", "{body}");
+    let cues: Vec<(i64, i64, &str)> = blocks[1..]
+        .iter()
+        .map(|b| {
+            let (timing, text) = b.split_once('\n').unwrap();
+            let (start, end) = timing.split_once(" --> ").unwrap();
+            (millis(start), millis(end), text)
+        })
+        .collect();
+    let expected = [(500, 1500, "La città si sveglia: «perché» è già giorno."), (1800, 2600, "suonano le campane")];
+    assert_eq!(cues.len(), expected.len(), "{body}");
+    for ((start, end, text), (s, e, t)) in cues.iter().zip(expected) {
+        assert_eq!(*text, t, "{body}");
+        assert!((start - s).abs() <= 50 && (end - e).abs() <= 50, "{body}");
+    }
+}
+both!(a_films_own_subtitle_track_becomes_its_captions, a_films_own_subtitle_track_becomes_its_captions);

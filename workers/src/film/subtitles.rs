@@ -39,6 +39,10 @@ pub fn text_subtitles(input: &Path, limits: &Limits) -> Result<Option<(String, O
     let Some(stream) = track else { return Ok(None) };
     let index = stream.index();
     let tb = stream.time_base();
+    // The renditions start at the presentation's start (`probe::Plan::origin_us`), so the
+    // cues are moved onto that timeline too: a cue stated at 0.523 s in a file whose first
+    // sample is at 0.023 s is shown 0.5 s into the web film.
+    let origin_ms = super::ffi::start_time(src.input()).map_or(0, |us| us / 1000);
     if tb.numerator() <= 0 || tb.denominator() <= 0 {
         return Err(corrupt());
     }
@@ -80,9 +84,7 @@ pub fn text_subtitles(input: &Path, limits: &Limits) -> Result<Option<(String, O
         if text.is_empty() {
             continue;
         }
-        // The times as the container states them: players show cues on that timeline
-        // (a start shifted by an encoder's priming samples moves no caption).
-        let at = rescale(pts, tb, ms);
+        let at = rescale(pts, tb, ms) - origin_ms;
         let start = at + i64::from(sub.start());
         let end = if packet.duration() > 0 { at + rescale(packet.duration(), tb, ms) } else { at + i64::from(sub.end()) };
         let text = text.join("\n");
