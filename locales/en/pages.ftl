@@ -338,3 +338,5 @@ limit-audio = sounds up to { $mb } MB and { $minutes ->
     [one] { $minutes } minute
    *[other] { $minutes } minutes
 }
+share = Share
+share-email = Email

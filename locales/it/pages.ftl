@@ -338,3 +338,5 @@ limit-audio = suoni fino a { $mb } MB e { $minutes ->
     [one] { $minutes } minuto
    *[other] { $minutes } minuti
 }
+share = Condividi
+share-email = Email

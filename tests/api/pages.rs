@@ -310,3 +310,36 @@ async fn text_is_compressed_where_it_holds_no_secret_and_media_revalidate(app: &
     assert_eq!(r.status(), 200);
 }
 both!(text_is_compressed_where_it_holds_no_secret_and_media_revalidate, text_is_compressed_where_it_holds_no_secret_and_media_revalidate);
+
+/// A published work's page carries its card for the sites it is shared on, with absolute
+/// addresses and share links that are plain links; an unpublished one, or a page asked for
+/// under a forged Host, carries none.
+async fn published_works_carry_their_share_card(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "racconti", &["photo"]).await;
+    let fields = [("call", "racconti"), ("kind", "photo"), ("title", "Il ponte & la sera"), ("licence", "cc0-1.0"), ("alt_text", "Il ponte sul fiume di sera"), ("description", "Scattata\ndal lungofiume.")];
+    let id = app.submit_ok(&anna, &fields, Some(("p.jpg", media_fixtures::jpeg(640, 480)))).await;
+    app.wait_processed(&anna, &id).await;
+    let draft = app.client.get(app.url(&format!("/works/{id}"))).bearer_auth(&anna.token).send().await.unwrap().text().await.unwrap();
+    assert!(!draft.contains("og:title") && !draft.contains("class=\"share\""), "nothing to share before it is published");
+    assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
+
+    let page = app.client.get(app.url(&format!("/works/{id}"))).send().await.unwrap().text().await.unwrap();
+    let url = format!("{}/works/{id}", app.base);
+    assert!(page.contains(&format!(r#"<meta property="og:url" content="{url}">"#)), "{page}");
+    assert!(page.contains(r#"<meta property="og:title" content="Il ponte &amp; la sera">"#));
+    assert!(page.contains(r#"<meta name="description" content="Scattata dal lungofiume.">"#), "one line");
+    let image = page.split(r#"<meta property="og:image" content=""#).nth(1).and_then(|rest| rest.split('"').next()).expect("an image");
+    assert!(image.starts_with(&format!("{}/media/{id}/", app.base)) && image.ends_with(".jpg"), "{image}");
+    let (status, headers, _) = app.get_bytes(None, image.trim_start_matches(&app.base)).await;
+    assert_eq!((status.as_u16(), headers["content-type"].to_str().unwrap()), (200, "image/jpeg"));
+    assert!(page.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+    let encoded: String = form_urlencoded::byte_serialize(url.as_bytes()).collect();
+    assert!(page.contains(&format!("https://www.facebook.com/sharer/sharer.php?u={encoded}")), "share links are plain links");
+    assert!(!page.contains("<script"), "and need no script");
+
+    let forged = app.client.get(app.url(&format!("/works/{id}"))).header("Host", "evil.example").send().await.unwrap().text().await.unwrap();
+    assert!(forged.contains("Il ponte") && !forged.contains("og:url") && !forged.contains("evil.example"), "a forged Host makes no card");
+}
+both!(published_works_carry_their_share_card, published_works_carry_their_share_card);

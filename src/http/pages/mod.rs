@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod curator;
+mod share;
 pub mod submit;
 
 use super::error::AppError;
@@ -203,13 +204,15 @@ struct WorkPage {
     history: Vec<(String, &'static str, String)>,
     revisions: Vec<crate::db::review::Revision>,
     reasons: Vec<crate::db::reasons::ReasonTemplate>,
+    /// The card for sites the page is shared on (published works only).
+    share: Option<share::Share>,
 }
 
 /// How often a work's page reloads itself while the work is processing, so its author sees
 /// the progress and then the outcome without JavaScript.
 const PROCESSING_REFRESH_S: u32 = 5;
 
-pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+pub async fn work(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
     page(&viewer, async {
         let work = WorkView::detail(work_ops::visible(&state, viewer.actor(), &id).await?);
         let failure_text = work
@@ -232,7 +235,8 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         if work.status == Status::Processing.as_str() {
             frame.refresh_after_s = Some(PROCESSING_REFRESH_S);
         }
-        render(WorkPage { frame, work, failure_text, is_author, history, revisions, reasons })
+        let share = super::links::mail_base(&state, &headers).and_then(|base| share::Share::of_work(&work, &base, viewer.lang.texts().get("share-email")));
+        render(WorkPage { frame, work, failure_text, is_author, history, revisions, reasons, share })
     })
     .await
 }
