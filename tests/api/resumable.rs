@@ -253,12 +253,17 @@ async fn tuspy_film_survives_a_cut_connection_on_s3_across_two_web_nodes() {
     // 3 MiB chunks: each is too short for an S3 part (5 MiB) on its own, so tails are
     // kept in the store and joined with the next chunk, on whichever node it reaches.
     film_survives_a_cut_connection(&app, &[app.base.clone(), second.base.clone()], 3 * MIB).await;
-    let keys = weed.keys("tus").await;
-    assert!(!keys.iter().any(|k| k.contains("/uploads/")), "no temporary object is left: {keys:?}");
-    let open = weed.client().list_multipart_uploads().bucket("tus").send().await.unwrap();
-    assert!(open.uploads().is_empty(), "no multipart upload is left open");
+    nothing_left_in(&weed, "tus").await;
     second.stop().await;
     app.stop().await;
+}
+
+/// After an upload became a work: no temporary object and no open multipart upload in `bucket`.
+pub(crate) async fn nothing_left_in(weed: &Seaweed, bucket: &str) {
+    let keys = weed.keys(bucket).await;
+    assert!(!keys.iter().any(|k| k.contains("/uploads/")), "no temporary object is left: {keys:?}");
+    let open = weed.client().list_multipart_uploads().bucket(bucket).send().await.unwrap();
+    assert!(open.uploads().is_empty(), "no multipart upload is left open");
 }
 
 /// Refusals before any byte: the protocol version, the call's kinds and size limit, the

@@ -10,7 +10,7 @@ use super::colour::{Colour, Tone};
 use super::errors::{corrupt, too_long};
 use super::ffi;
 use super::guard::Guarded;
-use super::time::{rational_f64, TIME_BASE};
+use super::time::rational_f64;
 use super::FilmInfo;
 use crate::{Limits, MediaError};
 
@@ -190,13 +190,7 @@ pub(super) fn plan(src: &Guarded, limits: &Limits) -> Result<Plan, MediaError> {
     let (small_width, small_height) =
         fit_within(display_w, display_h, WEB_360_LONG_SIDE, WEB_360_SHORT_SIDE);
 
-    let duration_s = if input.duration() > 0 {
-        input.duration() as f64 / f64::from(TIME_BASE)
-    } else if stream.duration() > 0 {
-        stream.duration() as f64 * rational_f64(stream.time_base())
-    } else {
-        0.0
-    };
+    let duration_s = super::time::duration_s(input, &stream);
     if duration_s > limits.max_duration_s {
         return Err(too_long(limits));
     }

@@ -15,6 +15,18 @@ pub(crate) fn rational_f64(r: Rational) -> f64 {
     }
 }
 
+/// A recording's length in seconds: the container's figure, else the stream's, else 0.0
+/// (unknown; the decoder finds out).
+pub(crate) fn duration_s(input: &ffmpeg::format::context::Input, stream: &ffmpeg::format::stream::Stream<'_>) -> f64 {
+    if input.duration() > 0 {
+        input.duration() as f64 / f64::from(TIME_BASE)
+    } else if stream.duration() > 0 {
+        stream.duration() as f64 * rational_f64(stream.time_base())
+    } else {
+        0.0
+    }
+}
+
 /// `ts` in time base `from` expressed in time base `to`, rounded to the nearest (halves
 /// away from zero), as FFmpeg's tools do.
 pub(crate) fn rescale(ts: i64, from: Rational, to: Rational) -> i64 {

@@ -9,7 +9,6 @@ use ffmpeg_next as ffmpeg;
 use super::{errors, FoundTag, SoundInfo};
 use crate::film::ffi;
 use crate::film::guard::Guarded;
-use crate::film::time::{rational_f64, TIME_BASE};
 use crate::{Limits, MediaError};
 
 /// Longest tag value kept in [`FoundTag::detail`], in characters.
@@ -71,13 +70,7 @@ pub(super) fn plan(src: &Guarded, limits: &Limits) -> Result<SoundPlan, MediaErr
     let params = stream.parameters();
     let (rate, channels) = ffi::audio_parameters(&params);
 
-    let duration_s = if input.duration() > 0 {
-        input.duration() as f64 / f64::from(TIME_BASE)
-    } else if stream.duration() > 0 {
-        stream.duration() as f64 * rational_f64(stream.time_base())
-    } else {
-        0.0
-    };
+    let duration_s = crate::film::time::duration_s(input, &stream);
     if duration_s > limits.max_duration_s {
         return Err(errors::too_long(limits));
     }
