@@ -248,20 +248,20 @@ async fn check_content(
     };
     content.kind = kind;
     check_type(kind, sniffed)?;
-    match kind {
-        Kind::Photo => probe_photo(state, file).await?,
-        Kind::Film => {
-            let info = state.request_pool.run(move || piazza_workers::film::probe_film(&path, &limits)).await??;
-            let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
-            content.captions = check_captions(state, call, kind, input, duration_ms, false, Some(&*file.path)).await?;
+    // The probe checks the limits; a film's or a sound's length is what captions must fit.
+    let length_s = match kind {
+        Kind::Photo => {
+            probe_photo(state, file).await?;
+            None
         }
-        Kind::Audio => {
-            // A picture in the file is refused here (`sound_has_picture`): send it as a film.
-            let info = state.request_pool.run(move || piazza_workers::sound::probe_sound(&path, &limits)).await??;
-            let duration_ms = (info.duration_s > 0.0).then(|| (info.duration_s * 1000.0).round() as u64);
-            content.captions = check_captions(state, call, kind, input, duration_ms, false, Some(&*file.path)).await?;
-        }
+        Kind::Film => Some(state.request_pool.run(move || piazza_workers::film::probe_film(&path, &limits).map(|i| i.duration_s)).await??),
+        // A picture in the file is refused here (`sound_has_picture`): send it as a film.
+        Kind::Audio => Some(state.request_pool.run(move || piazza_workers::sound::probe_sound(&path, &limits).map(|i| i.duration_s)).await??),
         Kind::Poem | Kind::Story => unreachable!("texts returned above"),
+    };
+    if let Some(length_s) = length_s {
+        let duration_ms = (length_s > 0.0).then(|| (length_s * 1000.0).round() as u64);
+        content.captions = check_captions(state, call, kind, input, duration_ms, false, Some(&*file.path)).await?;
     }
     check_transcript(call, kind, &content)?;
     content.original = Some(NewOriginal { key, name: file.name.clone(), mime: sniffed.mime().to_owned(), size: file.size as i64 });
