@@ -1,5 +1,6 @@
 //! Telling authors by mail what happened to their works: every curator decision (with its
-//! reason) and a processing failure. The decision or failure stands if the mail cannot be
+//! reason, also on the captions or transcript sent for a published work) and a processing
+//! failure. The decision or failure stands if the mail cannot be
 //! queued: the author also sees it on "my works".
 
 use crate::db::works::Work;
@@ -12,6 +13,21 @@ use crate::state::AppState;
 /// `link_base` (the site's address) makes the link absolute; without one the configured
 /// public address is used, and without that the mail names the page instead.
 pub async fn work_status(state: &AppState, work: &Work, status: Status, reason_it: &str, reason_en: &str, link_base: Option<&str>) {
+    let path = if status == Status::ChangesRequested { format!("/works/{}/edit", work.id) } else { format!("/works/{}", work.id) };
+    mail_author(state, work, status.as_str(), &path, [reason_it, reason_en], link_base).await;
+}
+
+/// Mails the author of a published work what a curator decided about the captions or
+/// transcript they sent (`approved`, or declined with `reason`).
+pub async fn update_decided(state: &AppState, work: &Work, approved: bool, reason: &str, link_base: Option<&str>) {
+    let what = if approved { "update_approved" } else { "update_declined" };
+    let path = if approved { format!("/works/{}", work.id) } else { format!("/works/{}/accessibility", work.id) };
+    mail_author(state, work, what, &path, [reason, reason], link_base).await;
+}
+
+/// Mails `work`'s author the news `what` (a status, or what became of an update), with the
+/// reason in both languages and a link to `path`.
+async fn mail_author(state: &AppState, work: &Work, what: &str, path: &str, reasons: [&str; 2], link_base: Option<&str>) {
     let author = match crate::db::accounts::find_by_id(&state.db, &work.author_id).await {
         Ok(Some(a)) => a.user,
         _ => return,
@@ -19,15 +35,14 @@ pub async fn work_status(state: &AppState, work: &Work, status: Status, reason_i
     if !crate::mail::is_deliverable(&author.email) {
         return;
     }
-    let path = if status == Status::ChangesRequested { format!("/works/{}/edit", work.id) } else { format!("/works/{}", work.id) };
     let configured = state.config.public_url.trim_end_matches('/');
     let base = link_base.or((!configured.is_empty()).then_some(configured));
     let link = |lang| match base {
         Some(b) => format!("{b}{path}"),
-        None => text_with(lang, "mail-my-works-link", &[("path", path.as_str().into())]),
+        None => text_with(lang, "mail-my-works-link", &[("path", path.into())]),
     };
     let links = [link(Lang::It), link(Lang::En)];
-    let (subject, body) = work_status_mail(&author.name, &work.title, status.as_str(), [reason_it, reason_en], [&links[0], &links[1]]);
+    let (subject, body) = work_status_mail(&author.name, &work.title, what, reasons, [&links[0], &links[1]]);
     if let Err(e) = state.mailer.send(Mail { to: author.email, subject, body, kind: "work_status" }).await {
         tracing::error!(error = %e, work.id = %work.id, "could not queue the status mail");
     }

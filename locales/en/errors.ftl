@@ -263,3 +263,8 @@ error-captions-required = this call asks for captions on videos, so that people 
 error-transcript-required = this call asks for a transcript of sound works, so that people who cannot hear can read them: write what is heard in the "Transcript" field; the help page explains how
 # args: $kinds (what the call accepts, a list)
 error-sound-not-accepted = this file has only sound, no picture, and this call does not take sound works: it takes { $kinds }
+
+error-not-updatable = only a published film or sound work can get new captions or a transcript this way; before publication, change it when the curators ask for changes
+error-nothing-to-update = send a captions file or a transcript different from the one the work has
+error-no-update-waiting = there are no new captions or transcript waiting for this work (someone may have decided already); reload the page
+error-invalid-update-decision = choose to approve or to decline the new captions or transcript

@@ -68,7 +68,7 @@ mail-already-registered-body =
 
 # What happened to a work, after its title. Only reports move a published work back to
 # review, so pending_review means hidden by reports.
-# args: $status (the work's status code)
+# args: $status (the work's status code, or update_approved / update_declined)
 mail-work-status-what =
     { $status ->
         [pending_review] has been hidden after some reports, until the curators have looked at it again
@@ -76,6 +76,8 @@ mail-work-status-what =
         [rejected] was not accepted
         [changes_requested] needs some changes before it can be published
         [failed] could not be processed: the file has a problem
+        [update_approved] now has the captions or transcript you sent
+        [update_declined] stays as it was: the curators did not take the captions or transcript you sent
        *[other] changed status
     }
 # args: $title, $status
@@ -94,6 +96,7 @@ mail-work-status-reason =
 mail-work-status-where =
     { $status ->
         [changes_requested] You can change it and send it again from this page:
+        [update_declined] You can send them again, changed, from this page:
        *[other] You can find it here:
     }
 

@@ -340,3 +340,26 @@ limit-audio = sounds up to { $mb } MB and { $minutes ->
 }
 share = Share
 share-email = Email
+
+# New captions or a transcript for a published work, reviewed while it stays public.
+update-work = Captions and transcript
+update-intro = Send captions or a transcript for your published work, or better ones. Your work stays online as it is now; a curator looks at what you send, and once they approve it, the new captions or transcript appear. The earlier version stays in the work's history.
+update-captions-replace = This work has captions: a new file replaces them once approved.
+update-send = Send for review
+update-back = Back to the work
+update-link-add = Add captions or a transcript
+update-link-replace = Change the captions or the transcript
+update-waiting-heading = New captions or transcript waiting for review
+update-waiting-author = You sent these: the work shows its published version until a curator approves them. You can send them again, changed, in the meantime.
+update-waiting-curator = The author sent these for the published work. Approving them makes them part of the work at once; declining leaves it as it is (the author reads your reason).
+update-new-transcript = New transcript
+update-new-captions = New captions
+update-approve = Approve the new captions or transcript
+update-decline = Decline them
+update-what-both = new captions and transcript
+update-what-captions = new captions
+update-what-transcript = new transcript
+curate-updates-heading = Published works with new captions or a transcript
+ev-update-proposed = New captions or transcript sent
+ev-update-approved = New captions or transcript approved
+ev-update-declined = New captions or transcript declined

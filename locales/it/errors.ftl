@@ -263,3 +263,8 @@ error-captions-required = Questa chiamata chiede i sottotitoli per i video, perc
 error-transcript-required = Questa chiamata chiede la trascrizione per le opere sonore, perché anche chi non sente possa leggerle. Scrivi nel campo «Trascrizione» quello che si sente: la pagina di aiuto spiega come.
 # args: $kinds (what the call accepts, a list)
 error-sound-not-accepted = Questo file ha solo il suono, senza immagini, e questa chiamata non accetta opere sonore: accetta { $kinds }.
+
+error-not-updatable = Puoi aggiungere sottotitoli o trascrizione in questo modo solo a un video o a un'opera sonora già pubblicati; prima della pubblicazione, modificala quando la redazione ti chiede delle modifiche.
+error-nothing-to-update = Invia un file di sottotitoli, o una trascrizione diversa da quella che l'opera ha già.
+error-no-update-waiting = Per quest'opera non ci sono sottotitoli o trascrizione nuovi in attesa (forse qualcuno ha già deciso): ricarica la pagina.
+error-invalid-update-decision = Scegli se approvare o non accogliere i nuovi sottotitoli o la trascrizione.

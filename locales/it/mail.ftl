@@ -69,7 +69,7 @@ mail-already-registered-body =
 
 # What happened to a work, after its title. Only reports move a published work back to
 # review, so pending_review means hidden by reports.
-# args: $status (the work's status code)
+# args: $status (the work's status code, or update_approved / update_declined)
 mail-work-status-what =
     { $status ->
         [pending_review] è stata nascosta dopo alcune segnalazioni, finché la redazione non l'avrà riguardata
@@ -77,6 +77,8 @@ mail-work-status-what =
         [rejected] non è stata accettata
         [changes_requested] ha bisogno di qualche modifica prima di essere pubblicata
         [failed] non è stata elaborata: il file ha un problema
+        [update_approved] ora ha i sottotitoli o la trascrizione che hai inviato
+        [update_declined] resta com'era: la redazione non ha accolto i sottotitoli o la trascrizione che hai inviato
        *[other] ha cambiato stato
     }
 # args: $title, $status
@@ -95,6 +97,7 @@ mail-work-status-reason =
 mail-work-status-where =
     { $status ->
         [changes_requested] Puoi modificarla e inviarla di nuovo da questa pagina:
+        [update_declined] Puoi inviarli di nuovo, corretti, da questa pagina:
        *[other] La trovi qui:
     }
 

@@ -340,3 +340,26 @@ limit-audio = suoni fino a { $mb } MB e { $minutes ->
 }
 share = Condividi
 share-email = Email
+
+# Sottotitoli o trascrizione nuovi per un'opera pubblicata, rivisti mentre resta pubblica.
+update-work = Sottotitoli e trascrizione
+update-intro = Invia i sottotitoli o la trascrizione della tua opera pubblicata, o una versione migliore. L'opera resta online com'è ora; la redazione guarda quello che invii e, quando lo approva, compaiono i nuovi sottotitoli o la nuova trascrizione. La versione precedente resta nella storia dell'opera.
+update-captions-replace = Quest'opera ha già i sottotitoli: un nuovo file li sostituisce quando viene approvato.
+update-send = Invia alla redazione
+update-back = Torna all'opera
+update-link-add = Aggiungi sottotitoli o trascrizione
+update-link-replace = Cambia i sottotitoli o la trascrizione
+update-waiting-heading = Sottotitoli o trascrizione nuovi in attesa di revisione
+update-waiting-author = Li hai inviati tu: l'opera mostra la versione pubblicata finché la redazione non li approva. Nel frattempo puoi inviarli di nuovo, corretti.
+update-waiting-curator = L'autrice o l'autore li ha inviati per l'opera pubblicata. Se li approvi entrano subito nell'opera; se non li accogli l'opera resta com'è (e chi l'ha inviata legge il tuo motivo).
+update-new-transcript = Nuova trascrizione
+update-new-captions = Nuovi sottotitoli
+update-approve = Approva i nuovi sottotitoli o la trascrizione
+update-decline = Non accoglierli
+update-what-both = nuovi sottotitoli e trascrizione
+update-what-captions = nuovi sottotitoli
+update-what-transcript = nuova trascrizione
+curate-updates-heading = Opere pubblicate con sottotitoli o trascrizione nuovi
+ev-update-proposed = Inviati nuovi sottotitoli o trascrizione
+ev-update-approved = Nuovi sottotitoli o trascrizione approvati
+ev-update-declined = Nuovi sottotitoli o trascrizione non accolti

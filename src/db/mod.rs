@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod reactions;
 pub mod reasons;
 pub mod review;
+pub mod updates;
 pub mod uploads;
 pub mod users;
 pub mod works;

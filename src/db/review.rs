@@ -88,7 +88,7 @@ pub struct Resubmission {
     pub body_text: Option<String>,
     /// Set when the author sent a new file; it is already in the store under the original's key.
     pub new_original: Option<super::works::NewOriginal>,
-    /// A film's transcript as the new version has it (None: none).
+    /// A film's or a sound's transcript as the new version has it (None: none).
     pub transcript: Option<String>,
     /// New captions (WebVTT and language), none any more (`Some(None)`), or unchanged (`None`).
     pub captions: Option<Option<(String, String)>>,

@@ -309,6 +309,24 @@ pub async fn find_rendition(db: &Db, work_id: &str, name: &str) -> DbResult<Opti
     row.as_ref().map(rendition_from_row).transpose()
 }
 
+/// Records one derivative of a work, inside the caller's transaction.
+pub(super) async fn insert_rendition(tx: &mut sqlx::Transaction<'_, sqlx::Any>, r: &RenditionRow, now: i64) -> DbResult<()> {
+    sqlx::query(&format!("insert into rendition ({RENDITION_COLUMNS}, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+        .bind(&r.work_id)
+        .bind(&r.name)
+        .bind(&r.mime)
+        .bind(r.width)
+        .bind(r.height)
+        .bind(r.duration_ms)
+        .bind(r.size_bytes)
+        .bind(&r.sha256)
+        .bind(&r.storage_key)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// What a processing job found: the derived files and facts about the original.
 #[derive(Debug, Clone, Default)]
 pub struct Processed {
@@ -339,21 +357,7 @@ pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed)
     sqlx::query("delete from rendition where work_id = $1").bind(&job.work_id).execute(&mut *tx).await?;
     let now = now_ms();
     for r in &processed.renditions {
-        sqlx::query(&format!(
-            "insert into rendition ({RENDITION_COLUMNS}, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-        ))
-        .bind(&job.work_id)
-        .bind(&r.name)
-        .bind(&r.mime)
-        .bind(r.width)
-        .bind(r.height)
-        .bind(r.duration_ms)
-        .bind(r.size_bytes)
-        .bind(&r.sha256)
-        .bind(&r.storage_key)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_rendition(&mut tx, r, now).await?;
     }
     sqlx::query(
         "update work set status = 'pending_review', failure_code = null, failure_message = null,

@@ -1,7 +1,7 @@
 //! The rules of curation as plain functions: which decision applies to which status, where
 //! a work goes after it, which marks a work can carry, and who sees what of a work.
 
-use super::{Role, Status};
+use super::{Kind, Role, Status};
 
 /// A curator's decision on a work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +108,13 @@ impl Flag {
 /// An author may send a new version only when the curators asked for changes.
 pub fn may_resubmit(status: Status) -> bool {
     status == Status::ChangesRequested
+}
+
+/// The author of a published film or sound may send new captions or a new transcript (a
+/// curator reviews them; the published version stays public meanwhile). Before publication
+/// such changes are a resubmission, and only when the curators ask for changes.
+pub fn may_update_access(kind: Kind, status: Status) -> bool {
+    kind.is_timed() && status == Status::Published
 }
 
 /// The city replies in public, so only to a published work.
@@ -231,6 +238,10 @@ mod tests {
         for status in ALL {
             assert_eq!(may_resubmit(status), status == Status::ChangesRequested);
             assert_eq!(may_reply(status), status == Status::Published);
+            for kind in [Kind::Poem, Kind::Story, Kind::Photo, Kind::Film, Kind::Audio] {
+                let timed = matches!(kind, Kind::Film | Kind::Audio);
+                assert_eq!(may_update_access(kind, status), timed && status == Status::Published, "{kind:?} {status:?}");
+            }
         }
     }
 }

@@ -2,9 +2,9 @@
 
 use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
-use super::api::{self, calls, curation, uploads as tus};
+use super::api::{self, calls, curation, updates, uploads as tus};
 use super::{compress, csp};
-use super::pages::{self, accounts as account_pages, curator as curator_pages, submit as submit_page};
+use super::pages::{self, accounts as account_pages, curator as curator_pages, submit as submit_page, updates as update_pages};
 use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
 use crate::state::AppState;
@@ -63,6 +63,13 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/curate/calls/{slug}/cover", post(curator_pages::cover))
         .layer(DefaultBodyLimit::max(MAX_COVER_BYTES as usize + 64 * 1024));
 
+    // New captions (up to 2 MiB) and a transcript for a published work.
+    let update_max = crate::domain::MAX_CAPTIONS_BYTES as u64 + 256 * 1024;
+    let access_updates = Router::new()
+        .route("/api/v1/works/{id}/accessibility", post(updates::propose))
+        .route("/works/{id}/accessibility", get(update_pages::update_form).post(update_pages::propose_update))
+        .layer(DefaultBodyLimit::max(update_max as usize));
+
     let rest = Router::new()
         .route("/", get(pages::home))
         .route("/calls/{slug}", get(pages::call))
@@ -103,6 +110,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/curate/{id}", post(pages::review))
         .route("/curate/{id}/flag", post(curator_pages::flag))
         .route("/curate/{id}/retry", post(pages::retry))
+        .route("/curate/{id}/accessibility", post(update_pages::review_update))
         .route("/curate/{id}/reply", post(pages::reply))
         .route("/admin/audit", get(pages::audit))
         .route("/media/{work_id}/{hash}/{name}", get(media::serve))
@@ -114,6 +122,8 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/calls/{slug}", get(calls::get).patch(calls::edit))
         .route("/api/v1/calls/{slug}/state", post(calls::set_state))
         .route("/api/v1/queue", get(curation::queue))
+        .route("/api/v1/queue/updates", get(updates::queue))
+        .route("/api/v1/works/{id}/accessibility/review", post(updates::review))
         .route("/api/v1/reasons", get(curation::list_reasons).post(curation::create_reason))
         .route("/api/v1/reasons/{id}", put(curation::update_reason).delete(curation::delete_reason))
         .route("/api/v1/me/works", get(api::my_works))
@@ -139,6 +149,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .merge(guarded(state, forms, slow_but_moving(form_max), 3600))
         .merge(guarded(state, resumable, slow_but_moving(upload_max), 3600))
         .merge(guarded(state, covers, slow_but_moving(cover_max), 600))
+        .merge(guarded(state, access_updates, slow_but_moving(update_max), 600))
         // Slow or stalled clients cannot hold a small request open for long.
         .merge(guarded(state, rest, small, 60))
 }

@@ -180,6 +180,21 @@ async fn spool(state: &AppState, field: &mut Field<'_>, max_bytes: u64, key: &st
     Ok(SpooledFile { path, name, size, head, stored_key })
 }
 
+/// Reads the form of new captions or a new transcript for a published work. Unknown fields
+/// are read through and ignored.
+pub async fn read_access_update(mut multipart: Multipart) -> Result<crate::service::updates::UpdateInput, AppError> {
+    let mut input = crate::service::updates::UpdateInput::default();
+    while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(e, crate::domain::MAX_CAPTIONS_BYTES as u64))? {
+        match field.name().unwrap_or("") {
+            "transcript" => input.transcript = read_text(field, crate::domain::Transcript::MAX_CHARS * 4 + 4).await?,
+            "captions" => input.captions = Some(read_bounded(field, crate::domain::MAX_CAPTIONS_BYTES + 1).await?),
+            "captions_lang" => input.captions_lang = read_text(field, 64).await?,
+            _ => drain(field).await?,
+        }
+    }
+    Ok(input)
+}
+
 /// Reads a cover form (`file`, `alt`): the picture's bytes, at most [`MAX_COVER_BYTES`].
 pub async fn read_cover(mut multipart: Multipart) -> Result<(Vec<u8>, String), AppError> {
     let mut bytes = Vec::new();

@@ -34,6 +34,28 @@ pub struct CaptionsView {
     pub lang: String,
 }
 
+/// New captions or a new transcript the author sent for a published work, waiting for a
+/// curator; the work shows its published version meanwhile. Only its author and curators
+/// see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = PendingUpdate)]
+pub struct PendingUpdateView {
+    /// The new transcript; absent when it stays as it is.
+    pub transcript: Option<String>,
+    /// The new captions as checked WebVTT; absent when they stay as they are.
+    pub captions_vtt: Option<String>,
+    pub captions_lang: Option<String>,
+    #[schema(format = DateTime)]
+    pub sent_at: String,
+}
+
+impl PendingUpdateView {
+    fn new(update: crate::db::updates::AccessUpdate) -> Self {
+        let (captions_vtt, captions_lang) = update.captions.unzip();
+        Self { transcript: update.transcript, captions_vtt, captions_lang, sent_at: rfc3339_ms(update.created_at) }
+    }
+}
+
 /// Why processing failed: a stable code and the engine's words for the author.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = Failure)]
@@ -98,6 +120,9 @@ pub struct WorkView {
     pub transcript: Option<String>,
     /// The captions, once the work is processed.
     pub captions: Option<CaptionsView>,
+    /// New captions or transcript waiting for a curator (author and curators only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_update: Option<PendingUpdateView>,
 }
 
 /// Public URL of a rendition; the content hash in the path lets it be cached forever.
@@ -114,6 +139,7 @@ impl WorkView {
         view.reply = detail.reply;
         view.appreciations = detail.appreciations;
         view.progress = detail.progress;
+        view.pending_update = detail.update.map(PendingUpdateView::new);
         view
     }
 
@@ -173,6 +199,7 @@ impl WorkView {
             featured: work.featured,
             transcript: work.transcript,
             captions,
+            pending_update: None,
         }
     }
 

@@ -290,6 +290,9 @@ impl T {
             "unshortlisted" => self.get("ev-unshortlisted"),
             "featured" => self.get("ev-featured"),
             "unfeatured" => self.get("ev-unfeatured"),
+            "update_proposed" => self.get("ev-update-proposed"),
+            "update_approved" => self.get("ev-update-approved"),
+            "update_declined" => self.get("ev-update-declined"),
             _ => "",
         }
     }

@@ -39,12 +39,9 @@ async fn resolve_reason(state: &AppState, reason: &str, template_id: Option<&str
     }
 }
 
-/// Applies a curator's decision and tells the author by mail. `link_base` makes the link
-/// in the mail; without it the mail goes without a link.
-pub async fn decide(state: &AppState, actor: Actor<'_>, id: &str, input: DecisionInput<'_>, link_base: Option<&str>) -> ServiceResult<()> {
-    let curator = actor.require_curator()?;
-    let decision = Decision::parse(input.decision)
-        .ok_or_else(|| ServiceError::invalid("invalid_decision"))?;
+/// The reason for `decision` as the author will read it: required unless approving, and
+/// not too long.
+pub(super) async fn checked_reason(state: &AppState, input: &DecisionInput<'_>, decision: Decision) -> ServiceResult<String> {
     let reason = resolve_reason(state, input.reason, input.template_id).await?;
     if decision.needs_reason() && reason.is_empty() {
         return Err(ServiceError::invalid("reason_required"));
@@ -52,6 +49,16 @@ pub async fn decide(state: &AppState, actor: Actor<'_>, id: &str, input: Decisio
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err(ServiceError::invalid("reason_too_long").arg("max", MAX_REASON_CHARS));
     }
+    Ok(reason)
+}
+
+/// Applies a curator's decision and tells the author by mail. `link_base` makes the link
+/// in the mail; without it the mail goes without a link.
+pub async fn decide(state: &AppState, actor: Actor<'_>, id: &str, input: DecisionInput<'_>, link_base: Option<&str>) -> ServiceResult<()> {
+    let curator = actor.require_curator()?;
+    let decision = Decision::parse(input.decision)
+        .ok_or_else(|| ServiceError::invalid("invalid_decision"))?;
+    let reason = checked_reason(state, &input, decision).await?;
     let work = works::find(&state.db, id).await?.filter(|w| w.status != Status::Withdrawn).ok_or(ServiceError::NotFound)?;
     if !review::decide(&state.db, id, decision, &reason, Some(&curator.id)).await? {
         return Err(ServiceError::conflict("not_reviewable"));

@@ -13,6 +13,7 @@ pub mod media;
 pub mod operator;
 pub mod reactions;
 pub mod submissions;
+pub mod updates;
 pub mod uploads;
 pub mod works;
 

@@ -411,7 +411,8 @@ async fn resubmit_inner(state: &AppState, author: &User, work_id: &str, input: S
         alt_text: content.alt_text,
         body_text: content.body_text,
         new_original: content.original.clone(),
-        transcript: if work.kind == Kind::Film { Some(content.transcript).filter(|t| !t.is_empty()) } else { work.transcript.clone() },
+        // The form shows the current transcript: what comes back is the new version's.
+        transcript: if work.kind.is_timed() { Some(content.transcript).filter(|t| !t.is_empty()) } else { work.transcript.clone() },
         // A new film without new captions loses the old ones: they were timed for the old film.
         captions: match (content.captions, content.original.is_some()) {
             (Some(captions), _) => Some(Some(captions)),

@@ -20,6 +20,8 @@ pub struct WorkDetail {
     pub appreciations: i64,
     /// Percent done while processing.
     pub progress: Option<i64>,
+    /// New captions or transcript waiting for a curator (for the author and curators only).
+    pub update: Option<crate::db::updates::AccessUpdate>,
 }
 
 /// Works with their renditions (one query for all of them), as lists show them.
@@ -60,7 +62,10 @@ pub async fn visible(state: &AppState, actor: Actor<'_>, id: &str) -> ServiceRes
     let reply = works::reply_of(&state.db, id).await?;
     let appreciations = reactions::appreciations(&state.db, id).await?;
     let progress = if work.status == Status::Processing { jobs::progress_of(&state.db, id).await? } else { None };
-    Ok(WorkDetail { work, renditions, reply, appreciations, progress })
+    // New captions or a transcript waiting for review: for the author and curators only.
+    let sees_update = work.status == Status::Published && (actor.reader().is_some_and(|r| r.id == work.author_id) || actor.is_curator());
+    let update = if sees_update { crate::db::updates::pending(&state.db, id).await? } else { None };
+    Ok(WorkDetail { work, renditions, reply, appreciations, progress, update })
 }
 
 /// A work's history and earlier versions.

@@ -26,5 +26,6 @@ mod seaweed;
 mod sound;
 mod storage;
 mod tus_js;
+mod updates;
 mod upgrade;
 mod vp9;

@@ -218,6 +218,10 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("GET", format!("/works/{withdrawn}"), Body::None, [404; 5]),
         row("GET", format!("/works/{changes}/edit"), Body::None, [303, 200, 404, 404, 404]),
         row("GET", format!("/works/{pending}/edit"), Body::None, [303, 409, 404, 404, 404]),
+        // new captions or a transcript: only for the author's published film or sound
+        row("GET", format!("/works/{published}/accessibility"), Body::None, [303, 409, 404, 404, 404]),
+        row("GET", format!("/works/{pending}/accessibility"), Body::None, [303, 409, 404, 404, 404]),
+        row("GET", "/api/v1/queue/updates", Body::None, [401, 403, 403, 200, 200]),
         row("GET", "/submit", Body::None, page_signed_in),
         row("GET", "/me/works", Body::None, page_signed_in),
         row("GET", "/me/account", Body::None, page_signed_in),
@@ -249,6 +253,8 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("DELETE", "/api/v1/reasons/nessuno", Body::None, [401, 403, 403, 404, 404]),
         row("POST", format!("/api/v1/works/{changes}/resubmit"), multipart(&[("title", "")]), [401, 422, 404, 404, 404]),
         row("POST", format!("/api/v1/works/{pending}/resubmit"), multipart(&[("title", "x")]), [401, 409, 404, 404, 404]),
+        row("POST", format!("/api/v1/works/{captioned}/accessibility"), multipart(&[("transcript", "x")]), [401, 409, 404, 404, 404]),
+        row("POST", format!("/api/v1/works/{published}/accessibility/review"), Body::Json(json!({ "decision": "approve" })), curators_409),
         row("POST", format!("/api/v1/works/{pending}/appreciate"), Body::None, [401, 404, 404, 404, 404]),
         row("POST", format!("/api/v1/works/{pending}/report"), Body::Json(json!({ "reason": "brutta" })), [401, 404, 404, 404, 404]),
         row("POST", format!("/api/v1/works/{published}/report"), Body::Json(json!({ "reason": "" })), [401, 422, 422, 422, 422]),
@@ -270,6 +276,8 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("POST", "/curate/reasons/nessuno/delete", Body::None, [401, 403, 403, 404, 404]),
         row("POST", format!("/admin/people/{}/role", other.id), form(&[("role", "sovrano")]), [401, 403, 403, 403, 422]),
         row("POST", format!("/works/{pending}/edit"), multipart(&[("title", "x")]), [303, 409, 404, 404, 404]),
+        row("POST", format!("/works/{captioned}/accessibility"), multipart(&[("transcript", "x")]), [303, 409, 404, 404, 404]),
+        row("POST", format!("/curate/{published}/accessibility"), form(&[("decision", "approve")]), curators_409),
         // the only allowed changes, the author's, last
         row("POST", format!("/works/{published}/appreciate"), Body::None, [401, 303, 303, 303, 303]),
         row("DELETE", format!("/api/v1/works/{rejected}"), Body::None, [401, 204, 404, 404, 404]),

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Runs ffmpeg to write `name` in `dir` from lavfi sound, and returns its bytes.
-fn make(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
+pub(crate) fn make(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
     let out = dir.join(name);
     let status = Command::new("ffmpeg")
         .args(["-v", "error", "-y"])
@@ -26,7 +26,7 @@ fn make(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
 }
 
 /// Three seconds of a 440 Hz tone at `volume` dB, `channels` channels, as lavfi input args.
-fn tone(volume: &str, channels: &str) -> Vec<String> {
+pub(crate) fn tone(volume: &str, channels: &str) -> Vec<String> {
     let filter = format!("sine=frequency=440:sample_rate=44100:duration=3,volume={volume}dB,aformat=channel_layouts={channels}");
     vec!["-f".into(), "lavfi".into(), "-i".into(), filter]
 }

@@ -3,7 +3,7 @@
 //! router still lists every path; a test here checks that each `/api/v1` route it lists
 //! is in the document, and nothing else is.
 
-use super::{self as api, calls, curation, uploads};
+use super::{self as api, calls, curation, updates, uploads};
 use crate::http::error::ErrorBody;
 use crate::http::views;
 use crate::http::views::{HistoryEvent, HistoryRevision};
@@ -45,6 +45,9 @@ use utoipa::{Modify, OpenApi};
         api::get_work,
         api::withdraw_work,
         api::resubmit,
+        updates::propose,
+        updates::review,
+        updates::queue,
         curation::review_work,
         curation::set_flags,
         api::history,
@@ -63,6 +66,7 @@ use utoipa::{Modify, OpenApi};
         views::CallView,
         views::CoverView,
         views::LimitsView,
+        views::PendingUpdateView,
         HistoryEvent,
         HistoryRevision,
     )),

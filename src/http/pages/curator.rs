@@ -278,6 +278,8 @@ struct QueuePage {
     frame: Frame,
     works: Vec<WorkView>,
     reports: Vec<crate::db::reactions::Reported>,
+    /// Published works with new captions or a transcript waiting: id, title, what is new.
+    updates: Vec<(String, String, &'static str)>,
     calls: Vec<(String, String)>,
     statuses: Vec<&'static str>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -317,12 +319,26 @@ pub async fn queue(State(state): State<AppState>, viewer: Viewer, Query(q): Quer
         let (filter, pager) = (found.filter, Pager::from(found.works.page));
         let works = cards(found.works);
         let reports = curation::open_reports(&state, viewer.actor()).await?;
+        let updates = crate::service::updates::queue(&state, viewer.actor())
+            .await?
+            .into_iter()
+            .filter_map(|d| {
+                let u = d.update?;
+                let what = match (u.captions.is_some(), u.transcript.is_some()) {
+                    (true, true) => t.get("update-what-both"),
+                    (true, false) => t.get("update-what-captions"),
+                    _ => t.get("update-what-transcript"),
+                };
+                Some((d.work.id, d.work.title, what))
+            })
+            .collect();
         let calls = call_ops::all(&state, viewer.actor()).await?.into_iter().map(|c| (c.slug, c.title)).collect();
         let notice = q.approved.map(|n| t.with2("bulk-approved", "approved", n, "skipped", q.skipped.unwrap_or(0)));
         render(QueuePage {
             frame: Frame::new(&viewer),
             works,
             reports,
+            updates,
             calls,
             statuses: [Status::PendingReview, Status::ChangesRequested, Status::Published, Status::Rejected, Status::Processing, Status::Failed]
                 .iter()

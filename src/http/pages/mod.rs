@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod curator;
 mod share;
 pub mod submit;
+pub mod updates;
 
 use super::error::AppError;
 use super::frame::{cookie_header, or_form, page, render, Frame, PageError, PageResult, Pager};
