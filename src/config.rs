@@ -86,6 +86,8 @@ pub struct Config {
     /// set it only behind a reverse proxy that writes that header, or clients could pick
     /// their own address and escape the sign-in limits.
     pub trust_proxy: bool,
+    /// Memory for anonymous pages kept rendered, in MiB (`PIAZZA_PAGE_CACHE_MB`; 0: none).
+    pub page_cache_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +134,7 @@ impl Default for Config {
             smtp_url: String::new(),
             mail_from: "Piazza <piazza@localhost>".into(),
             trust_proxy: false,
+            page_cache_mb: 64,
         }
     }
 }

@@ -18,8 +18,7 @@ use tower_http::compression::CompressionLayer;
 struct Credentialed;
 
 pub async fn mark_credentialed(request: Request, next: Next) -> axum::response::Response {
-    let credentialed = request.headers().contains_key(header::AUTHORIZATION)
-        || super::viewer::cookie(request.headers(), super::viewer::SESSION_COOKIE).is_some_and(|v| !v.is_empty());
+    let credentialed = super::viewer::credentialed(request.headers());
     let mut response = next.run(request).await;
     if credentialed {
         response.extensions_mut().insert(Credentialed);

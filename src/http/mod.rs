@@ -13,6 +13,7 @@ mod json;
 mod limits;
 mod links;
 mod media;
+mod page_cache;
 mod pages;
 pub mod router;
 /// The schemas of the API's enumerations, from the domain's lists.

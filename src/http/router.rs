@@ -3,7 +3,7 @@
 use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
 use super::api::{self, calls, curation, updates, uploads as tus};
-use super::{compress, csp};
+use super::{compress, csp, page_cache};
 use super::pages::{self, accounts as account_pages, curator as curator_pages, submit as submit_page, updates as update_pages};
 use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
@@ -157,9 +157,12 @@ fn routes(state: &AppState) -> Router<AppState> {
 /// The layers every request passes, around `routes`: panics caught, security headers,
 /// one log line per request. Public so that tests can put a handler of their own inside.
 pub fn finish(state: AppState, routes: Router<AppState>) -> Router {
+    let pages_kept = page_cache::PageCache::new(state.config.page_cache_mb as usize * 1024 * 1024);
     routes
         .fallback(pages::not_found)
         .layer(CatchPanicLayer::custom(panicked))
+        // Inside compression: a kept page is answered already compressed.
+        .layer(axum::middleware::from_fn_with_state((state.clone(), pages_kept), page_cache::layer))
         .layer(axum::middleware::from_fn(compress::mark_credentialed))
         .layer(compress::layer())
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp::PAGES)))

@@ -57,16 +57,25 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The visitor's language: the one they chose (a cookie), else their browser's, else Italian.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language))
+        .unwrap_or(Lang::It)
+}
+
+/// Whether a request carries a credential (a bearer token or a session cookie): its answer
+/// may hold a secret, and is the person's own.
+pub fn credentialed(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::AUTHORIZATION) || cookie(headers, SESSION_COOKIE).is_some_and(|v| !v.is_empty())
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = cookie(&parts.headers, LANG_COOKIE)
-            .and_then(Lang::parse)
-            .or_else(|| {
-                parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language)
-            })
-            .unwrap_or(Lang::It);
+        let lang = lang_of(&parts.headers);
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
             // A bearer token that does not match is an error, not an anonymous visit:
             // a client with a typo should hear about it.

@@ -18,6 +18,7 @@ mod hardening;
 mod journey;
 mod matrix;
 mod openapi;
+mod page_cache;
 mod pages;
 mod queue;
 mod resumable;

@@ -1083,11 +1083,13 @@ fn vp9_profile_2_bt2020_without_primaries_or_transfer_becomes_bt709_web_film() {
     let want = first_picture_stats(&input, "zscale=tin=bt2020-10:pin=bt2020:min=bt2020nc:rin=limited:t=bt709:p=bt709:m=bt709:r=limited,format=yuv420p,");
     let naive = first_picture_stats(&input, "format=yuv420p,");
     let got = first_picture_stats(&out.web.path, "");
+    // Saturation tells the two apart: on Debian's FFmpeg 5.1.9 the naive picture's is 7 %
+    // below the converted one's (ours is within 0.2 %), so the margin must be tighter.
     let close = |s: &std::collections::HashMap<String, f64>| {
-        (s["YAVG"] / want["YAVG"] - 1.0).abs() < 0.05 && (s["SATAVG"] / want["SATAVG"] - 1.0).abs() < 0.1
+        (s["YAVG"] / want["YAVG"] - 1.0).abs() < 0.03 && (s["SATAVG"] / want["SATAVG"] - 1.0).abs() < 0.03
     };
     assert!(close(&got), "got {got:?}, FFmpeg's conversion {want:?}");
-    assert!(!close(&naive), "the check cannot tell: {naive:?}");
+    assert!(!close(&naive), "the check cannot tell: naive {naive:?} want {want:?} got {got:?}");
 }
 
 #[test]
