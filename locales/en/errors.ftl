@@ -268,3 +268,4 @@ error-not-updatable = only a published film or sound work can get new captions o
 error-nothing-to-update = send a captions file or a transcript different from the one the work has
 error-no-update-waiting = there are no new captions or transcript waiting for this work (someone may have decided already); reload the page
 error-invalid-update-decision = choose to approve or to decline the new captions or transcript
+error-oembed-format = only format=json is offered

@@ -268,3 +268,4 @@ error-not-updatable = Puoi aggiungere sottotitoli o trascrizione in questo modo 
 error-nothing-to-update = Invia un file di sottotitoli, o una trascrizione diversa da quella che l'opera ha già.
 error-no-update-waiting = Per quest'opera non ci sono sottotitoli o trascrizione nuovi in attesa (forse qualcuno ha già deciso): ricarica la pagina.
 error-invalid-update-decision = Scegli se approvare o non accogliere i nuovi sottotitoli o la trascrizione.
+error-oembed-format = È disponibile solo format=json.

@@ -97,6 +97,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/archive", get(pages::archive))
         .route("/help/accessible-works", get(pages::help_accessible))
         .route("/feed.xml", get(pages::feed))
+        .route("/oembed", get(pages::share::oembed))
         .route("/calls/{slug}/feed.xml", get(pages::call_feed))
         .route("/curate", get(curator_pages::queue))
         .route("/curate/bulk-approve", post(curator_pages::bulk_approve))

@@ -202,6 +202,8 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("GET", pending_sound.clone(), Body::None, private),
         row("GET", pending_waveform.clone(), Body::None, private),
         row("GET", "/help/accessible-works", Body::None, all_200),
+        row("GET", format!("/oembed?url={}/works/{published}&format=json", app.base), Body::None, all_200),
+        row("GET", format!("/oembed?url={}/works/{pending}&format=json", app.base), Body::None, [404; 5]),
         row("GET", draft_cover.clone(), Body::None, [404, 404, 404, 200, 200]),
         // pages: reading
         row("GET", "/", Body::None, all_200),

@@ -343,3 +343,62 @@ async fn published_works_carry_their_share_card(app: &TestApp) {
     assert!(forged.contains("Il ponte") && !forged.contains("og:url") && !forged.contains("evil.example"), "a forged Host makes no card");
 }
 both!(published_works_carry_their_share_card, published_works_carry_their_share_card);
+
+/// The city's social channels get a proper card through oEmbed, discovered from the page: a
+/// photo as a photo, other works as a link with their picture. Unpublished works, other
+/// sites' addresses and formats other than JSON get nothing. Calls have a card too.
+async fn published_works_answer_oembed_and_calls_carry_a_card(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "racconti", &["photo", "poem"]).await;
+    let fields = [("call", "racconti"), ("kind", "photo"), ("title", "Il ponte"), ("licence", "cc0-1.0"), ("alt_text", "Il ponte sul fiume di sera")];
+    let photo = app.submit_ok(&anna, &fields, Some(("p.jpg", media_fixtures::jpeg(1600, 1200)))).await;
+    let poem = app.submit_ok(&anna, &[("call", "racconti"), ("kind", "poem"), ("title", "Versi"), ("licence", "cc0-1.0"), ("text", "il fiume\nconosce i nomi")], None).await;
+    for id in [&photo, &poem] {
+        app.wait_processed(&anna, id).await;
+    }
+    let oembed_of = |id: &str| format!("{}/oembed?url={}&format=json", app.base, form_urlencoded::byte_serialize(format!("{}/works/{id}", app.base).as_bytes()).collect::<String>());
+    let r = app.client.get(oembed_of(&photo)).send().await.unwrap();
+    assert_eq!(r.status(), 404, "nothing for a work not yet published");
+    assert_eq!(app.review(&curator, &photo, "approve", "").await.status(), 200);
+    assert_eq!(app.review(&curator, &poem, "approve", "").await.status(), 200);
+
+    let page = app.client.get(app.url(&format!("/works/{photo}"))).send().await.unwrap().text().await.unwrap();
+    let discovered = page.split(r#"<link rel="alternate" type="application/json+oembed" href=""#).nth(1).and_then(|rest| rest.split('"').next()).expect("the page names its oEmbed address");
+    let discovered = discovered.replace("&amp;", "&");
+    assert_eq!(discovered, oembed_of(&photo));
+    let r = app.client.get(&discovered).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "application/json"));
+    let card: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((card["version"].as_str(), card["type"].as_str(), card["title"].as_str(), card["author_name"].as_str()), (Some("1.0"), Some("photo"), Some("Il ponte"), Some("Anna")), "{card}");
+    let url = card["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/media/{photo}/", app.base)), "{card}");
+    let (status, _, jpeg) = app.get_bytes(None, url.trim_start_matches(&app.base)).await;
+    assert_eq!(status, 200);
+    let picture = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!((i64::from(picture.width()), i64::from(picture.height())), (card["width"].as_i64().unwrap(), card["height"].as_i64().unwrap()), "the size it states");
+    let small: serde_json::Value = app.client.get(format!("{}&maxwidth=400", oembed_of(&photo))).send().await.unwrap().json().await.unwrap();
+    assert!(small["width"].as_i64().unwrap() <= 400, "maxwidth is kept: {small}");
+    let link: serde_json::Value = app.client.get(oembed_of(&poem)).send().await.unwrap().json().await.unwrap();
+    assert_eq!((link["type"].as_str(), link["title"].as_str()), (Some("link"), Some("Versi")), "{link}");
+
+    let elsewhere = format!("{}/oembed?url={}", app.base, form_urlencoded::byte_serialize(format!("https://evil.example/works/{photo}").as_bytes()).collect::<String>());
+    assert_eq!(app.client.get(elsewhere).send().await.unwrap().status(), 404, "only this site's works");
+    assert_eq!(app.client.get(oembed_of(&photo).replace("format=json", "format=xml")).send().await.unwrap().status(), 501);
+    let r = app.client.delete(app.url(&format!("/api/v1/works/{photo}"))).bearer_auth(&anna.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(app.client.get(oembed_of(&photo)).send().await.unwrap().status(), 404, "nothing once withdrawn");
+
+    let call = app.client.get(app.url("/calls/racconti")).send().await.unwrap().text().await.unwrap();
+    assert!(call.contains(r#"<meta property="og:type" content="website">"#) && call.contains(r#"<meta property="og:title" content="Chiamata racconti">"#), "{call}");
+    assert!(call.contains(&format!(r#"<meta property="og:url" content="{}/calls/racconti">"#, app.base)));
+    assert!(call.contains("https://wa.me/?text="), "share links on the call's page");
+    let r = app.client.post(app.url("/api/v1/calls")).bearer_auth(&curator.token).json(&serde_json::json!({
+        "slug": "bozza", "title": "Bozza", "question": "?", "kinds": ["poem"], "state": "draft",
+        "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z"
+    })).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let draft = app.client.get(app.url("/calls/bozza")).bearer_auth(&curator.token).send().await.unwrap().text().await.unwrap();
+    assert!(draft.contains("Bozza") && !draft.contains("og:title"), "a draft call has no card");
+}
+both!(published_works_answer_oembed_and_calls_carry_a_card, published_works_answer_oembed_and_calls_carry_a_card);

@@ -2,7 +2,7 @@
 
 pub mod accounts;
 pub mod curator;
-mod share;
+pub mod share;
 pub mod submit;
 pub mod updates;
 
@@ -101,6 +101,7 @@ struct CallPage {
     featured: Vec<WorkView>,
     works: Vec<WorkView>,
     pager: Pager,
+    share: Option<share::Share>,
 }
 
 #[derive(Deserialize)]
@@ -110,12 +111,13 @@ pub struct PageQuery {
 }
 
 /// A call's page: drafts only for curators (a preview), 404 to everyone else.
-pub async fn call(State(state): State<AppState>, viewer: Viewer, Path(slug): Path<String>, Query(q): Query<PageQuery>) -> PageResult {
+pub async fn call(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, Path(slug): Path<String>, Query(q): Query<PageQuery>) -> PageResult {
     page(&viewer, async {
         let gallery = gallery::call(&state, viewer.actor(), &slug, Page::number_from(q.page.as_deref())).await?;
         let pager = gallery.works.page.into();
         let call = CallView::new(&gallery.call, viewer.lang.texts());
-        render(CallPage { frame: Frame::new(&viewer), call, featured: cards(gallery.featured), works: cards(gallery.works), pager })
+        let share = super::links::mail_base(&state, &headers).and_then(|base| share::Share::of_call(&call, &base, viewer.lang.texts().get("share-email")));
+        render(CallPage { frame: Frame::new(&viewer), call, featured: cards(gallery.featured), works: cards(gallery.works), pager, share })
     })
     .await
 }
