@@ -31,6 +31,8 @@ pub struct Work {
     pub height: Option<i64>,
     pub duration_ms: Option<i64>,
     pub dominant_color: Option<String>,
+    /// A photo's ThumbHash (base64), shown blurred while the photo loads.
+    pub placeholder: Option<String>,
     pub published_at: Option<i64>,
     pub created_at: i64,
     /// 1 for the first version; each resubmission after a request for changes adds one.
@@ -86,7 +88,7 @@ pub struct NewWork {
 pub(super) const SELECT: &str = "select w.id, w.call_id, c.slug as call_slug, c.title as call_title, w.author_id,
         u.name as author_name, w.kind, w.title, w.description, w.alt_text, w.licence, w.status,
         w.failure_code, w.failure_message, w.review_reason, w.body_text, w.body_html,
-        w.original_key, w.original_name, w.width, w.height, w.duration_ms, w.dominant_color,
+        w.original_key, w.original_name, w.width, w.height, w.duration_ms, w.dominant_color, w.placeholder,
         w.published_at, w.created_at, w.revision, w.shortlisted_at, w.featured_at,
         w.transcript, w.captions_vtt, w.captions_lang
     from work w join civic_call c on c.id = w.call_id join app_user u on u.id = w.author_id";
@@ -120,6 +122,7 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
         height: r.try_get("height")?,
         duration_ms: r.try_get("duration_ms")?,
         dominant_color: r.try_get("dominant_color")?,
+        placeholder: r.try_get("placeholder")?,
         published_at: r.try_get("published_at")?,
         created_at: r.try_get("created_at")?,
         revision: r.try_get("revision")?,
@@ -336,6 +339,7 @@ pub struct Processed {
     pub height: Option<i64>,
     pub duration_ms: Option<i64>,
     pub dominant_color: Option<String>,
+    pub placeholder: Option<String>,
 }
 
 /// Records a finished processing job and moves the work to review, only if the job's
@@ -362,7 +366,7 @@ pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed)
     sqlx::query(
         "update work set status = 'pending_review', failure_code = null, failure_message = null,
                 body_html = coalesce($1, body_html), width = $2, height = $3, duration_ms = $4,
-                dominant_color = $5, updated_at = $6
+                dominant_color = $5, updated_at = $6, placeholder = $8
          where id = $7 and status = 'processing'",
     )
     .bind(processed.body_html.as_deref())
@@ -372,6 +376,7 @@ pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed)
     .bind(processed.dominant_color.as_deref())
     .bind(now)
     .bind(&job.work_id)
+    .bind(processed.placeholder.as_deref())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -538,7 +543,7 @@ pub async fn withdraw_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str, no
                 shortlisted_at = null, featured_at = null,
                 body_html = null, review_reason = null, failure_code = null, failure_message = null,
                 original_key = null, original_name = null, original_mime = null, original_size = null,
-                dominant_color = null, published_at = null, updated_at = $1
+                dominant_color = null, placeholder = null, published_at = null, updated_at = $1
          where id = $2",
     )
     .bind(now)

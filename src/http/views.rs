@@ -123,6 +123,9 @@ pub struct WorkView {
     /// New captions or transcript waiting for a curator (author and curators only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_update: Option<PendingUpdateView>,
+    /// A photo's ThumbHash, for its page.
+    #[serde(skip)]
+    pub placeholder: Option<String>,
 }
 
 /// Public URL of a rendition; the content hash in the path lets it be cached forever.
@@ -135,11 +138,13 @@ pub use crate::clock::rfc3339_ms;
 impl WorkView {
     /// A work with everything its page shows.
     pub fn detail(detail: WorkDetail) -> Self {
+        let placeholder = detail.work.placeholder.clone();
         let mut view = Self::new(detail.work, &detail.renditions);
         view.reply = detail.reply;
         view.appreciations = detail.appreciations;
         view.progress = detail.progress;
         view.pending_update = detail.update.map(PendingUpdateView::new);
+        view.placeholder = placeholder;
         view
     }
 
@@ -200,7 +205,24 @@ impl WorkView {
             transcript: work.transcript,
             captions,
             pending_update: None,
+            placeholder: None,
         }
+    }
+
+    /// The blurred picture a photo's page shows while the photo loads (a `data:` PNG).
+    pub fn placeholder_url(&self) -> Option<String> {
+        self.placeholder.as_deref().and_then(piazza_workers::placeholder::thumbhash_png_data_url)
+    }
+
+    /// The stylesheet's class for the photo's average colour, shown while a card's picture
+    /// loads: each channel to one of four levels (`tint-0`…`tint-63`), since pages may carry
+    /// no inline style.
+    pub fn tint_class(&self) -> String {
+        let Some(hex) = self.dominant_color.as_deref().and_then(|c| c.strip_prefix('#')).filter(|h| h.len() == 6) else {
+            return String::new();
+        };
+        let level = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map(|v| (u32::from(v) + 42) / 85).unwrap_or(3);
+        format!("tint-{}", level(0) * 16 + level(2) * 4 + level(4))
     }
 
     /// What the work lacks to reach everyone (the curator queue marks it).

@@ -102,6 +102,7 @@ pub async fn run(state: &AppState, job: &ClaimedJob, progress: Arc<AtomicI64>) -
                 width: Some(outputs.info.width.into()),
                 height: Some(outputs.info.height.into()),
                 dominant_color: Some(outputs.info.dominant_color.clone()),
+                placeholder: Some(outputs.info.placeholder.clone()),
                 ..Processed::default()
             };
             (outputs.renditions, processed)

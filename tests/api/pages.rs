@@ -402,3 +402,38 @@ async fn published_works_answer_oembed_and_calls_carry_a_card(app: &TestApp) {
     assert!(draft.contains("Bozza") && !draft.contains("og:title"), "a draft call has no card");
 }
 both!(published_works_answer_oembed_and_calls_carry_a_card, published_works_answer_oembed_and_calls_carry_a_card);
+
+/// While a photo loads, its card shows its average colour and its page its ThumbHash,
+/// blurred: through the stylesheet's classes and a `data:` picture, never an inline style
+/// (which the pages' CSP forbids).
+async fn photos_show_their_placeholder_while_loading_without_inline_styles(app: &TestApp) {
+    let curator = app.person("Giulia", Role::Curator).await;
+    let anna = app.person("Anna", Role::Citizen).await;
+    app.open_call(&curator, "racconti", &["photo"]).await;
+    let fields = [("call", "racconti"), ("kind", "photo"), ("title", "Il ponte"), ("licence", "cc0-1.0"), ("alt_text", "Il ponte sul fiume di sera")];
+    let id = app.submit_ok(&anna, &fields, Some(("p.jpg", media_fixtures::jpeg(640, 480)))).await;
+    app.wait_processed(&anna, &id).await;
+    assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
+    let page = app.client.get(app.url(&format!("/works/{id}"))).send().await.unwrap().text().await.unwrap();
+    let src = page.split(r#"<img class="ph" src="data:image/png;base64,"#).nth(1).and_then(|rest| rest.split('"').next()).expect("a placeholder on the work's page");
+    let png = {
+        let table = |c: u8| "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".bytes().position(|x| x == c).unwrap() as u32;
+        let digits: Vec<u32> = src.trim_end_matches('=').bytes().map(table).collect();
+        let mut out = Vec::new();
+        for group in digits.chunks(4) {
+            let n = group.iter().enumerate().fold(0u32, |n, (i, d)| n | d << (18 - 6 * i));
+            out.extend_from_slice(&n.to_be_bytes()[1..group.len()]);
+        }
+        out
+    };
+    let picture = image::load_from_memory(&png).expect("the placeholder is a picture");
+    assert!(picture.width() > picture.height() && picture.width() <= 32, "small, and shaped like the photo: {}x{}", picture.width(), picture.height());
+    let call = app.client.get(app.url("/calls/racconti")).send().await.unwrap().text().await.unwrap();
+    let class = call.split(r#"<img class="tint-"#).nth(1).and_then(|rest| rest.split('"').next()).expect("the card's colour");
+    let css = app.client.get(app.url("/static/piazza.css")).send().await.unwrap().text().await.unwrap();
+    assert!(css.contains(&format!(".tint-{class}{{background-color:#")), "the stylesheet has tint-{class}");
+    for body in [&page, &call] {
+        assert!(!body.contains("style="), "no inline style anywhere");
+    }
+}
+both!(photos_show_their_placeholder_while_loading_without_inline_styles, photos_show_their_placeholder_while_loading_without_inline_styles);

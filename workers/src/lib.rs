@@ -21,7 +21,7 @@ pub mod limits;
 /// Photos: header checks, orientation, resized WebP/JPEG derivatives without metadata.
 pub mod photo;
 /// ThumbHash placeholder and average colour.
-mod placeholder;
+pub mod placeholder;
 /// Sound works: probing, loudness-normalised Opus/WebM and AAC/M4A renditions, the waveform.
 pub mod sound;
 /// Deciding what a file is from its first bytes, never from its name.

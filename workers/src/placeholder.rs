@@ -21,6 +21,39 @@ pub(crate) fn average_colour(rgba: &[u8]) -> String {
     format!("#{:02x}{:02x}{:02x}", sum[0] / n, sum[1] / n, sum[2] / n)
 }
 
+/// The picture a ThumbHash stands for (about 32 pixels on its longer side), as a PNG
+/// `data:` address a page can show while the photo loads; None for a hash that is not one.
+pub fn thumbhash_png_data_url(hash_base64: &str) -> Option<String> {
+    let hash = unbase64(hash_base64)?;
+    let (w, h, rgba) = thumbhash::thumb_hash_to_rgba(&hash).ok()?;
+    let picture = image::RgbaImage::from_raw(u32::try_from(w).ok()?, u32::try_from(h).ok()?, rgba)?;
+    let mut png = Vec::new();
+    picture.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).ok()?;
+    Some(format!("data:image/png;base64,{}", base64(&png)))
+}
+
+fn unbase64(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text
+        .trim_end_matches('=')
+        .bytes()
+        .map(|c| match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for group in digits.chunks(4) {
+        let n = group.iter().enumerate().fold(0u32, |n, (i, d)| n | u32::from(*d) << (18 - 6 * i));
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..group.len()]);
+    }
+    Some(out)
+}
+
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
@@ -50,6 +83,24 @@ mod tests {
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
         assert_eq!(base64(&[0xFB, 0xFF]), "+/8=");
+    }
+
+    #[test]
+    fn a_thumbhash_becomes_a_small_png_again() {
+        for bytes in [&b""[..], b"f", b"fo", b"foo", b"foobar", &[0xFB, 0xFF]] {
+            assert_eq!(unbase64(&base64(bytes)).as_deref(), Some(bytes));
+        }
+        let mut rgba = Vec::new();
+        for y in 0..60u8 {
+            for x in 0..80u8 {
+                rgba.extend_from_slice(&[x * 3, y * 4, 128, 255]);
+            }
+        }
+        let url = thumbhash_png_data_url(&thumbhash_base64(80, 60, &rgba)).unwrap();
+        let png = unbase64(url.strip_prefix("data:image/png;base64,").unwrap()).unwrap();
+        let picture = image::load_from_memory(&png).unwrap();
+        assert!(picture.width() > picture.height() && picture.width() <= 32, "{}x{}", picture.width(), picture.height());
+        assert!(thumbhash_png_data_url("not base64!").is_none());
     }
 
     #[test]
