@@ -88,6 +88,104 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Memory for anonymous pages kept rendered, in MiB (`PIAZZA_PAGE_CACHE_MB`; 0: none).
     pub page_cache_mb: u64,
+    /// The municipality whose piazza this is (`PIAZZA_CITY__*`).
+    pub city: City,
+}
+
+/// The city's own face: its name in every page's header and footer, its logo, its colour,
+/// and the pages Italian public sites link from their footer. Unset addresses are the
+/// piazza's own pages (`/privacy`, `/legal-notes`, `/accessibility`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct City {
+    /// `PIAZZA_CITY__NAME`, e.g. "Comune di Terni". Empty: the piazza's name only.
+    pub name: String,
+    /// `PIAZZA_CITY__LOGO`: an SVG, PNG, WebP or JPEG file (at most 512 KiB) shown in the
+    /// header beside the name.
+    pub logo: String,
+    /// `PIAZZA_CITY__ACCENT`: links and headings, as `#rrggbb`; it must keep text readable
+    /// on the page (a contrast of 4.5:1 or more, WCAG AA).
+    pub accent: String,
+    pub privacy_url: String,
+    pub legal_url: String,
+    pub accessibility_url: String,
+}
+
+impl Default for City {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            logo: String::new(),
+            accent: DEFAULT_ACCENT.into(),
+            privacy_url: String::new(),
+            legal_url: String::new(),
+            accessibility_url: String::new(),
+        }
+    }
+}
+
+/// The piazza's own accent, a dark brick red.
+pub const DEFAULT_ACCENT: &str = "#8a2b0f";
+/// The page's background, which the accent must stand out on (`--paper` in the stylesheet).
+const PAPER: (u8, u8, u8) = (0xfd, 0xfc, 0xf8);
+/// The largest logo file.
+pub const MAX_LOGO_BYTES: u64 = 512 * 1024;
+
+impl City {
+    fn validate(&self) -> anyhow::Result<()> {
+        let Some(rgb) = parse_hex_colour(&self.accent) else {
+            anyhow::bail!("PIAZZA_CITY__ACCENT must be a colour as #rrggbb, e.g. {DEFAULT_ACCENT}");
+        };
+        let ratio = contrast(rgb, PAPER);
+        if ratio < 4.5 {
+            anyhow::bail!("PIAZZA_CITY__ACCENT {} is too light to read on the page (contrast {ratio:.1}:1, at least 4.5:1 is needed): choose a darker shade", self.accent);
+        }
+        for (value, name) in [(&self.privacy_url, "PIAZZA_CITY__PRIVACY_URL"), (&self.legal_url, "PIAZZA_CITY__LEGAL_URL"), (&self.accessibility_url, "PIAZZA_CITY__ACCESSIBILITY_URL")] {
+            let ok = value.is_empty() || value.starts_with("https://") || value.starts_with("http://") || (value.starts_with('/') && !value.starts_with("//"));
+            if !ok || value.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') {
+                anyhow::bail!("{name} must be an http(s):// address or a path on this site");
+            }
+        }
+        if !self.logo.is_empty() {
+            if logo_type(&self.logo).is_none() {
+                anyhow::bail!("PIAZZA_CITY__LOGO must be an .svg, .png, .webp or .jpg file");
+            }
+            let size = std::fs::metadata(&self.logo).map_err(|e| anyhow::anyhow!("PIAZZA_CITY__LOGO {}: {e}", self.logo))?.len();
+            if size > MAX_LOGO_BYTES {
+                anyhow::bail!("PIAZZA_CITY__LOGO is {} KiB; at most {} KiB", size / 1024, MAX_LOGO_BYTES / 1024);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The type a logo is served as, from its file name's ending.
+pub fn logo_type(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    [(".svg", "image/svg+xml"), (".png", "image/png"), (".webp", "image/webp"), (".jpg", "image/jpeg"), (".jpeg", "image/jpeg")]
+        .into_iter()
+        .find(|(ending, _)| lower.ends_with(ending))
+        .map(|(_, mime)| mime)
+}
+
+/// `#rrggbb` as its three channels.
+pub fn parse_hex_colour(text: &str) -> Option<(u8, u8, u8)> {
+    let hex = text.strip_prefix('#').filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some((channel(0)?, channel(2)?, channel(4)?))
+}
+
+/// The WCAG 2 contrast ratio of two sRGB colours.
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let luminance = |(r, g, b): (u8, u8, u8)| {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    };
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +233,7 @@ impl Default for Config {
             mail_from: "Piazza <piazza@localhost>".into(),
             trust_proxy: false,
             page_cache_mb: 64,
+            city: City::default(),
         }
     }
 }
@@ -208,7 +307,7 @@ impl Config {
         if !self.public_url.is_empty() && !self.public_url.starts_with("http") {
             anyhow::bail!("PIAZZA_PUBLIC_URL must be an http:// or https:// origin");
         }
-        Ok(())
+        self.city.validate()
     }
 
     pub fn database_url(&self) -> String {
@@ -266,5 +365,26 @@ impl std::fmt::Debug for Config {
             .field("smtp", &!self.smtp_url.is_empty())
             .field("trust_proxy", &self.trust_proxy)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_accent_must_be_readable_on_the_page() {
+        assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 0.01);
+        let city = |accent: &str| City { accent: accent.into(), ..City::default() };
+        assert!(city(DEFAULT_ACCENT).validate().is_ok());
+        assert!(city("#0066cc").validate().is_ok(), "Designers Italia's blue");
+        let pale = city("#ffcc00").validate().unwrap_err().to_string();
+        assert!(pale.contains("too light") && pale.contains("darker"), "{pale}");
+        assert!(city("red").validate().unwrap_err().to_string().contains("#rrggbb"));
+        let bad_link = City { privacy_url: "javascript:alert(1)".into(), ..City::default() };
+        assert!(bad_link.validate().is_err());
+        let protocol_relative = City { legal_url: "//evil.example/".into(), ..City::default() };
+        assert!(protocol_relative.validate().is_err());
+        assert!(City { accessibility_url: "https://form.agid.gov.it/view/x".into(), ..City::default() }.validate().is_ok());
     }
 }

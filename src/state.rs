@@ -27,6 +27,8 @@ pub struct AppState {
     pub index_notify: Arc<Notify>,
     /// Account mail: the outbox and, when configured, SMTP.
     pub mailer: Arc<Mailer>,
+    /// The city's face (from the configuration), shared by every page.
+    pub city: Arc<crate::config::City>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
         let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60), config.media_nice);
         let request_pool = RequestPool::new(config.request_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));
         Ok(Self {
+            city: Arc::new(config.city.clone()),
             config: Arc::new(config),
             db,
             store,

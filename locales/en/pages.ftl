@@ -363,3 +363,41 @@ curate-updates-heading = Published works with new captions or a transcript
 ev-update-proposed = New captions or transcript sent
 ev-update-approved = New captions or transcript approved
 ev-update-declined = New captions or transcript declined
+
+# The footer's links, as Italian public sites carry them, and the piazza's own notices for a
+# city that has not set its own (PIAZZA_CITY__PRIVACY_URL, __LEGAL_URL, __ACCESSIBILITY_URL).
+footer-nav = About this site
+footer-privacy = Privacy notice
+footer-legal = Legal notes
+footer-accessibility = Accessibility statement
+notice-the-city = the municipality
+privacy-heading = Privacy notice
+# args: $city
+privacy-body =
+    The data controller is { $city }, which runs this virtual square. We process only what taking part needs: the name you sign your works with, your email address (to confirm your account, sign in and hear the curators' decisions), the works you send with their texts and files, and, for security, the network address and time of sign-ins.
+
+    Before publishing photos and films we remove their GPS position, camera details and the other information hidden in the file: none of it stays in the public copies.
+
+    Published works can be seen by everyone, under the licence you chose. Works not published are seen only by you and the curators.
+
+    At any time you can download all your data and works from "My account", withdraw a work, or delete your account, which erases your data. For any other request about your data, write to { $city }.
+
+    The site uses no profiling cookies and no third-party services: only a technical cookie for your session and one for your language.
+legal-heading = Legal notes
+# args: $city
+legal-body =
+    This site is run by { $city }. Every work belongs to whoever made it and is published under the licence they chose, shown under the work; the licence says how you may reuse it.
+
+    By sending a work you declare that you made it, or that you have the permission of the people who appear in its photos and films. The curators may decline to publish, or withdraw, works that break the call's rules or the law.
+
+    If you think a work infringes your rights, use the "Report" button under it: the curators will look at it.
+accessibility-heading = Accessibility statement
+# args: $city
+accessibility-body =
+    This site is run by { $city }, which is committed to making it accessible under Italian law 4/2004 and AgID's accessibility guidelines, which refer to WCAG 2.1 level AA.
+
+    The pages work without JavaScript, with the keyboard and with screen readers, on screens from 360 pixels wide and on slow connections. Calls may require photos to carry a description, films captions and sound works a transcript.
+
+    Works sent by citizens may not be fully accessible: a photo without a long description, a film without captions, where the call did not require them. The curators mark them and ask their authors to complete them.
+
+    If you meet a barrier, tell { $city }. If the answer does not satisfy you, you may turn to the Digital Ombudsman at AgID.

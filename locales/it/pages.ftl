@@ -363,3 +363,41 @@ curate-updates-heading = Opere pubblicate con sottotitoli o trascrizione nuovi
 ev-update-proposed = Inviati nuovi sottotitoli o trascrizione
 ev-update-approved = Nuovi sottotitoli o trascrizione approvati
 ev-update-declined = Nuovi sottotitoli o trascrizione non accolti
+
+# The footer's links, as Italian public sites carry them, and the piazza's own notices for a
+# city that has not set its own (PIAZZA_CITY__PRIVACY_URL, __LEGAL_URL, __ACCESSIBILITY_URL).
+footer-nav = Informazioni sul sito
+footer-privacy = Informativa privacy
+footer-legal = Note legali
+footer-accessibility = Dichiarazione di accessibilità
+notice-the-city = il Comune
+privacy-heading = Informativa privacy
+# args: $city
+privacy-body =
+    Titolare del trattamento è { $city }, che gestisce questa piazza virtuale. Trattiamo solo i dati che servono a partecipare: il nome con cui firmi le opere, l'indirizzo email (per confermare l'account, accedere e ricevere le decisioni della redazione), le opere che invii con i loro testi e file, e per sicurezza l'indirizzo di rete e l'ora degli accessi.
+
+    Dalle foto e dai video togliamo, prima di pubblicarli, la posizione GPS, i dati della fotocamera e le altre informazioni nascoste nel file: nelle copie pubbliche non restano.
+
+    Le opere pubblicate sono visibili a tutti con la licenza che hai scelto. Quelle non pubblicate le vedono solo tu e la redazione.
+
+    Puoi scaricare in ogni momento tutti i tuoi dati e le tue opere dalla pagina «Il mio account», ritirare un'opera, o cancellare l'account: i tuoi dati vengono eliminati. Per ogni altra richiesta sui tuoi dati, scrivi a { $city }.
+
+    Il sito non usa cookie di profilazione né servizi di terze parti: solo un cookie tecnico per la sessione e uno per la lingua.
+legal-heading = Note legali
+# args: $city
+legal-body =
+    Questo sito è gestito da { $city }. Ogni opera appartiene a chi l'ha creata ed è pubblicata con la licenza che ha scelto, indicata sotto l'opera; la licenza dice come puoi riusarla.
+
+    Inviando un'opera dichiari di esserne l'autrice o l'autore, o di avere il permesso di chi compare nelle foto e nei video. La redazione può non pubblicare, o ritirare, opere che non rispettano le regole della chiamata o la legge.
+
+    Se pensi che un'opera violi i tuoi diritti, usa il pulsante «Segnala» sotto l'opera: la redazione la esamina.
+accessibility-heading = Dichiarazione di accessibilità
+# args: $city
+accessibility-body =
+    Questo sito è gestito da { $city }, che si impegna a renderlo accessibile secondo la legge 4/2004 e le Linee guida AgID sull'accessibilità degli strumenti informatici, che rimandano ai criteri WCAG 2.1 di livello AA.
+
+    Le pagine funzionano senza JavaScript, con la tastiera e con i lettori di schermo, a partire da schermi di 360 pixel e su connessioni lente. Le chiamate possono chiedere che le foto abbiano una descrizione, i video i sottotitoli e le opere sonore la trascrizione.
+
+    Contenuti inviati dai cittadini possono non essere del tutto accessibili: una foto senza descrizione lunga, un video senza sottotitoli, quando la chiamata non li richiedeva. La redazione li segnala e chiede agli autori di completarli.
+
+    Se trovi un ostacolo, segnalalo a { $city }. Se la risposta non ti soddisfa, puoi rivolgerti al Difensore civico per il digitale presso AgID.

@@ -24,6 +24,32 @@ pub struct Frame {
     /// Seconds after which the page reloads itself (`<meta http-equiv="refresh">`, no
     /// JavaScript), on a page whose subject is still changing; None on the others.
     pub refresh_after_s: Option<u32>,
+    pub face: Face,
+}
+
+/// The city's face on a page: its name in the header and footer, its logo, and the footer
+/// links Italian public sites carry (the city's own pages, else the piazza's).
+#[derive(Clone)]
+pub struct Face {
+    /// Empty when no city is configured.
+    pub city: String,
+    pub logo: bool,
+    pub privacy: String,
+    pub legal: String,
+    pub accessibility: String,
+}
+
+impl Face {
+    pub fn of(city: &crate::config::City) -> Self {
+        let or = |configured: &str, own: &str| if configured.is_empty() { own.to_owned() } else { configured.to_owned() };
+        Self {
+            city: city.name.clone(),
+            logo: !city.logo.is_empty(),
+            privacy: or(&city.privacy_url, "/privacy"),
+            legal: or(&city.legal_url, "/legal-notes"),
+            accessibility: or(&city.accessibility_url, "/accessibility"),
+        }
+    }
 }
 
 impl Frame {
@@ -37,6 +63,7 @@ impl Frame {
             is_admin: viewer.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin),
             csrf: viewer.csrf.clone(),
             refresh_after_s: None,
+            face: Face::of(&viewer.face),
         }
     }
 
@@ -51,12 +78,13 @@ pub struct PageError {
     error: AppError,
     lang: Lang,
     csrf: String,
+    face: Face,
 }
 
 impl PageError {
     /// An error page whose forms (language, sign-out) still carry the viewer's token.
     pub fn for_viewer(error: AppError, viewer: &Viewer) -> Self {
-        Self { error, lang: viewer.lang, csrf: viewer.csrf.clone() }
+        Self { error, lang: viewer.lang, csrf: viewer.csrf.clone(), face: Face::of(&viewer.face) }
     }
 }
 
@@ -84,6 +112,7 @@ impl IntoResponse for PageError {
             is_admin: false,
             csrf: self.csrf,
             refresh_after_s: None,
+            face: self.face,
         };
         let page = ErrorPage { frame, heading, message };
         let mut response = (status, Html(page.render().unwrap_or_default())).into_response();

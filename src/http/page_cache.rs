@@ -119,7 +119,7 @@ impl PageCache {
 
 /// Whether `path` is one of the pages everyone is shown alike.
 fn kept_path(path: &str) -> bool {
-    matches!(path, "/" | "/search" | "/archive" | "/feed.xml" | "/oembed")
+    matches!(path, "/" | "/search" | "/archive" | "/feed.xml" | "/oembed" | "/privacy" | "/legal-notes" | "/accessibility")
         || ["/calls/", "/works/", "/help/"].iter().any(|prefix| path.starts_with(prefix))
 }
 

@@ -4,7 +4,7 @@ use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
 use super::api::{self, calls, curation, updates, uploads as tus};
 use super::{compress, csp, page_cache};
-use super::pages::{self, accounts as account_pages, curator as curator_pages, submit as submit_page, updates as update_pages};
+use super::pages::{self, accounts as account_pages, curator as curator_pages, site as site_pages, submit as submit_page, updates as update_pages};
 use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
 use crate::state::AppState;
@@ -116,7 +116,12 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/audit", get(pages::audit))
         .route("/media/{work_id}/{hash}/{name}", get(media::serve))
         .route("/covers/{call_id}/{hash}", get(media::cover))
-        .route("/static/piazza.css", get(pages::stylesheet))
+        .route("/static/piazza.css", get(site_pages::stylesheet))
+        .route("/static/fonts/{name}", get(site_pages::font))
+        .route("/static/logo", get(site_pages::logo))
+        .route("/privacy", get(site_pages::privacy))
+        .route("/legal-notes", get(site_pages::legal_notes))
+        .route("/accessibility", get(site_pages::accessibility))
         .route("/static/submit.js", get(submit_page::script))
         .route("/healthz", get(api::health))
         .route("/api/v1/calls", get(calls::list).post(calls::create))

@@ -8,6 +8,7 @@ use crate::service::Actor;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, HeaderMap};
+use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "piazza_session";
 pub const LANG_COOKIE: &str = "piazza_lang";
@@ -19,6 +20,8 @@ pub struct Viewer {
     pub lang: Lang,
     /// The synchronizer token for this browser's forms (empty without a session cookie).
     pub csrf: String,
+    /// The city's face on every page (its name, logo, footer links).
+    pub face: Arc<crate::config::City>,
 }
 
 impl Viewer {
@@ -81,7 +84,7 @@ impl FromRequestParts<AppState> for Viewer {
             // a client with a typo should hear about it.
             let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(AppError::Unauthenticated)?;
             let user = accounts::by_api_token(state, token.trim()).await?.ok_or(AppError::Unauthenticated)?;
-            return Ok(Viewer { user: Some(user), lang, csrf: String::new() });
+            return Ok(Viewer { user: Some(user), lang, csrf: String::new(), face: state.city.clone() });
         }
         let session = cookie(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty());
         let user = match session {
@@ -89,7 +92,7 @@ impl FromRequestParts<AppState> for Viewer {
             None => None,
         };
         let csrf = session.map(crate::auth::csrf_token).unwrap_or_default();
-        Ok(Viewer { user, lang, csrf })
+        Ok(Viewer { user, lang, csrf, face: state.city.clone() })
     }
 }
 

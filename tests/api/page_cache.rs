@@ -92,6 +92,8 @@ async fn compressed_and_plain_pages_decode_to_the_same_bytes(app: &TestApp) {
     let anna = app.person("Anna", Role::Citizen).await;
     app.open_call(&curator, "fiume", &["photo"]).await;
     let id = published_photo(app, &curator, &anna, "Il ponte").await;
+    // The search page must show it before it is read three ways.
+    app.wait_searchable("ponte", &id).await;
     let client = plain();
     for path in ["/".to_owned(), "/calls/fiume".to_owned(), format!("/works/{id}"), "/search?q=ponte".to_owned(), "/feed.xml".to_owned()] {
         let url = app.url(&path);

@@ -437,3 +437,51 @@ async fn photos_show_their_placeholder_while_loading_without_inline_styles(app: 
     }
 }
 both!(photos_show_their_placeholder_while_loading_without_inline_styles, photos_show_their_placeholder_while_loading_without_inline_styles);
+
+/// The city's own face: its name in the header and footer, its logo, its accent in the
+/// stylesheet, the footer links it set (else the piazza's own notices), and the typeface
+/// served from the site itself.
+async fn pages_wear_the_citys_face(app: &TestApp) {
+    let client = reqwest::Client::new();
+    let home = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains(r#"<div class="slim">Comune di Terni</div>"#), "the city's name above the header");
+    assert!(home.contains(r#"<img class="logo" src="/static/logo" alt="""#), "the logo beside the site's name");
+    assert!(home.contains(r#"<a href="https://www.comune.terni.it/privacy">Informativa privacy</a>"#), "the city's own privacy notice");
+    assert!(home.contains(r#"<a href="/legal-notes">Note legali</a>"#) && home.contains(r#"<a href="/accessibility">Dichiarazione di accessibilità</a>"#), "the piazza's own where the city has none");
+    let logo = client.get(app.url("/static/logo")).send().await.unwrap();
+    assert_eq!((logo.status().as_u16(), logo.headers()["content-type"].to_str().unwrap()), (200, "image/svg+xml"));
+    assert!(logo.text().await.unwrap().starts_with("<svg"));
+    let css = client.get(app.url("/static/piazza.css")).send().await.unwrap().text().await.unwrap();
+    assert!(css.trim_end().ends_with(":root { --accent: #0066cc; }"), "the city's accent wins");
+    for weight in ["400", "700"] {
+        let font = client.get(app.url(&format!("/static/fonts/titillium-web-{weight}.woff2"))).send().await.unwrap();
+        assert_eq!(font.headers()["content-type"], "font/woff2");
+        let bytes = font.bytes().await.unwrap();
+        assert_eq!(&bytes[..4], b"wOF2", "a WOFF2 font");
+        assert!(css.contains(&format!("url(/static/fonts/titillium-web-{weight}.woff2)")));
+    }
+    for (path, heading, city) in [("/accessibility", "Dichiarazione di accessibilità", "Comune di Terni"), ("/legal-notes", "Note legali", "Comune di Terni")] {
+        let page = client.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&format!("<h1>{heading}</h1>")) && page.contains(city), "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_wear_the_citys_face_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let logo = dir.path().join("stemma.svg");
+    std::fs::write(&logo, r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#0066cc"/></svg>"##).unwrap();
+    let logo = logo.to_str().unwrap().to_owned();
+    let Some(app) = TestApp::spawn_with(crate::helpers::Backend::Sqlite, |config| {
+        config.city.name = "Comune di Terni".into();
+        config.city.logo = logo;
+        config.city.accent = "#0066cc".into();
+        config.city.privacy_url = "https://www.comune.terni.it/privacy".into();
+    })
+    .await
+    else {
+        return;
+    };
+    pages_wear_the_citys_face(&app).await;
+    app.stop().await;
+}

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod curator;
 pub mod share;
+pub mod site;
 pub mod submit;
 pub mod updates;
 
@@ -548,9 +549,3 @@ pub async fn not_found(viewer: Viewer) -> PageError {
     PageError::for_viewer(AppError::NotFound, &viewer)
 }
 
-pub async fn stylesheet() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        include_str!("../../../templates/piazza.css"),
-    )
-}
