@@ -37,6 +37,8 @@ pub struct Face {
     pub privacy: String,
     pub legal: String,
     pub accessibility: String,
+    /// Names the stylesheet's content, so that it may be kept for a year.
+    pub css_version: &'static str,
 }
 
 impl Face {
@@ -48,6 +50,7 @@ impl Face {
             privacy: or(&city.privacy_url, "/privacy"),
             legal: or(&city.legal_url, "/legal-notes"),
             accessibility: or(&city.accessibility_url, "/accessibility"),
+            css_version: super::stylesheet::css_version(&city.accent),
         }
     }
 }

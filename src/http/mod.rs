@@ -18,6 +18,7 @@ mod pages;
 pub mod router;
 /// The schemas of the API's enumerations, from the domain's lists.
 pub mod schemas;
+mod stylesheet;
 mod upload;
 pub mod viewer;
 pub mod views;

@@ -415,7 +415,9 @@ async fn photos_show_their_placeholder_while_loading_without_inline_styles(app: 
     app.wait_processed(&anna, &id).await;
     assert_eq!(app.review(&curator, &id, "approve", "").await.status(), 200);
     let page = app.client.get(app.url(&format!("/works/{id}"))).send().await.unwrap().text().await.unwrap();
-    let src = page.split(r#"<img class="ph" src="data:image/png;base64,"#).nth(1).and_then(|rest| rest.split('"').next()).expect("a placeholder on the work's page");
+    // An SVG stretches and blurs it behind the photo (an <img> would be a low-resolution picture).
+    let svg = page.split(r#"<svg class="ph" aria-hidden="true""#).nth(1).expect("a placeholder on the work's page");
+    let src = svg.split(r#"<image href="data:image/png;base64,"#).nth(1).and_then(|rest| rest.split('"').next()).expect("its picture");
     let png = {
         let table = |c: u8| "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".bytes().position(|x| x == c).unwrap() as u32;
         let digits: Vec<u32> = src.trim_end_matches('=').bytes().map(table).collect();

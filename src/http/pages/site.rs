@@ -10,14 +10,15 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 
-const STYLESHEET: &str = include_str!("../../../templates/piazza.css");
 const REGULAR: &[u8] = include_bytes!("../../../templates/fonts/titillium-web-latin-400-normal.woff2");
 const BOLD: &[u8] = include_bytes!("../../../templates/fonts/titillium-web-latin-700-normal.woff2");
 
-/// The stylesheet, its accent the city's (checked for contrast at start).
-pub async fn stylesheet(State(state): State<AppState>) -> impl IntoResponse {
-    let css = format!("{STYLESHEET}:root {{ --accent: {}; }}\n", state.city.accent);
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], css)
+/// The stylesheet, its accent the city's (checked for contrast at start). Asked for under
+/// its version it is kept for a year; without one, for a day.
+pub async fn stylesheet(State(state): State<AppState>, uri: axum::http::Uri) -> impl IntoResponse {
+    let versioned = uri.query().is_some_and(|q| q.starts_with("v="));
+    let cache = if versioned { "public, max-age=31536000, immutable" } else { "public, max-age=86400" };
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, cache)], crate::http::stylesheet::with_accent(&state.city.accent))
 }
 
 /// The typeface's two weights; their names never change content, so they keep a year.
