@@ -97,7 +97,7 @@ error-alt-text-required =
        *[missing] describe the photo in a sentence (alt text) so that blind visitors can enjoy it too
     }
 # args: $value (what was sent)
-error-invalid-kind = "{ $value }" is not a kind of work; choose poem, story, photo or film
+error-invalid-kind = "{ $value }" is not a kind of work; choose poem, story, photo, film or audio
 error-invalid-licence = choose a licence: cc-by-4.0, cc-by-sa-4.0, cc0-1.0 or all-rights-reserved
 error-unknown-call = there is no call with that name; choose one of the open calls
 # args: $title, $date

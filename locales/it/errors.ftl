@@ -97,7 +97,7 @@ error-alt-text-required =
        *[missing] Descrivi la foto in una frase, per chi non vede.
     }
 # args: $value (che cosa è stato inviato)
-error-invalid-kind = «{ $value }» non è un tipo di opera: scegli poesia, racconto, foto o video.
+error-invalid-kind = «{ $value }» non è un tipo di opera: scegli poesia, racconto, foto, video o suono (audio).
 error-invalid-licence = Scegli una licenza.
 error-unknown-call = Questa chiamata non esiste.
 # args: $title, $date

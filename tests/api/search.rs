@@ -299,6 +299,7 @@ async fn bad_search_parameters_are_refused_with_a_stable_code(app: &TestApp) {
         ("sort=oldest", "invalid_sort", "relevance or newest"),
         ("licence=gpl", "invalid_licence", "cc-by-4.0"),
         ("kind=sculpture", "invalid_kind", "\"sculpture\""),
+        ("kind=sculpture", "invalid_kind", "film or audio"),
         ("q=piazza&per_page=1000", "invalid_per_page", "from 1 to 50"),
     ] {
         let r = app.client.get(app.url(&format!("/api/v1/search?{query}"))).send().await.unwrap();
