@@ -24,6 +24,8 @@ pub(super) const TIEBREAK: &str = "tiebreak";
 
 /// A value no document has: a filter on it fails every document.
 const NONE: u64 = u64::MAX;
+/// More than the kinds and licences there are: their counts are arrays, not maps.
+const CODES: usize = 8;
 
 const F_KIND: u8 = 1;
 const F_CALL: u8 = 2;
@@ -73,6 +75,9 @@ impl Collector for FacetedTop {
     fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentFacetedTop> {
         let fast = reader.fast_fields();
         let u64_column = |name: &str| -> tantivy::Result<Arc<dyn ColumnValues<u64>>> { Ok(fast.u64(name)?.first_or_default_col(NONE)) };
+        // Years are counted in an array from the segment's first year (at most 9,999 wide).
+        let years = fast.u64(YEAR)?;
+        let (first_year, last_year) = (years.min_value(), years.max_value().max(years.min_value()));
         let missing = |name: &str| tantivy::TantivyError::SchemaError(format!("no fast field {name}"));
         let calls = fast.str(CALL)?.ok_or_else(|| missing(CALL))?;
         let call_titles = fast.str(CALL_TITLE)?.ok_or_else(|| missing(CALL_TITLE))?;
@@ -92,7 +97,15 @@ impl Collector for FacetedTop {
             codes: self.codes.clone(),
             call_filter,
             want: self.want,
-            counts: Counts { call: vec![0; terms], call_doc: vec![0; terms], ..Counts::default() },
+            counts: Counts {
+                total: 0,
+                kind: [0; CODES],
+                licence: [0; CODES],
+                first_year,
+                year: vec![0; (last_year - first_year + 1).min(10_000) as usize],
+                call: vec![0; terms],
+                call_doc: vec![0; terms],
+            },
             heap: BinaryHeap::with_capacity(self.want.min(1024) + 1),
             calls,
             call_titles,
@@ -123,12 +136,13 @@ impl Collector for FacetedTop {
     }
 }
 
-#[derive(Default)]
 struct Counts {
     total: u64,
-    kind: HashMap<u64, u64>,
-    licence: HashMap<u64, u64>,
-    year: HashMap<u64, u64>,
+    kind: [u64; CODES],
+    licence: [u64; CODES],
+    first_year: u64,
+    /// By year less `first_year`.
+    year: Vec<u64>,
     /// By the call's ordinal in this segment's dictionary.
     call: Vec<u64>,
     /// A document of each call, to read its title from.
@@ -151,6 +165,18 @@ pub(super) struct SegmentFacetedTop {
     heap: BinaryHeap<Reverse<(Key, DocId)>>,
     calls: StrColumn,
     call_titles: StrColumn,
+}
+
+/// Adds one at `at`, if the array reaches it (a value no document has, such as [`NONE`], does not).
+fn count(counts: &mut [u64], at: u64) {
+    if let Some(n) = usize::try_from(at).ok().and_then(|i| counts.get_mut(i)) {
+        *n += 1;
+    }
+}
+
+/// The non-zero counts of an array, by value.
+fn nonzero(counts: &[u64], first: u64) -> HashMap<u64, u64> {
+    counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| (first + i as u64, *n)).collect()
 }
 
 impl SegmentFacetedTop {
@@ -187,13 +213,13 @@ impl SegmentCollector for SegmentFacetedTop {
         }
         // A facet counts the works that fail no filter but (perhaps) its own.
         if failed & !F_KIND == 0 {
-            *self.counts.kind.entry(kind).or_default() += 1;
+            count(&mut self.counts.kind, kind);
         }
         if failed & !F_LICENCE == 0 {
-            *self.counts.licence.entry(licence).or_default() += 1;
+            count(&mut self.counts.licence, licence);
         }
         if failed & !F_YEAR == 0 {
-            *self.counts.year.entry(year).or_default() += 1;
+            count(&mut self.counts.year, year.wrapping_sub(self.counts.first_year));
         }
         if failed & !F_CALL == 0 {
             self.count_call(call, doc);
@@ -230,9 +256,9 @@ impl SegmentCollector for SegmentFacetedTop {
         let segment = self.segment;
         Gathered {
             total: self.counts.total,
-            kind: self.counts.kind,
-            licence: self.counts.licence,
-            year: self.counts.year,
+            kind: nonzero(&self.counts.kind, 0),
+            licence: nonzero(&self.counts.licence, 0),
+            year: nonzero(&self.counts.year, self.counts.first_year),
             call,
             top: self.heap.into_iter().map(|Reverse((key, doc))| (key, DocAddress::new(segment, doc))).collect(),
         }
