@@ -17,7 +17,7 @@ command -v pgbench >/dev/null || { echo "pgbench is missing (Debian: postgresql-
 # dependency) with Piazza's own crate optimised too, or PROFILE=release.
 if [ -z "${PIAZZA_BIN:-}" ]; then
   profile="${PROFILE:-dev}"
-  CARGO_PROFILE_DEV_PACKAGE_PIAZZA_OPT_LEVEL=2 cargo build --profile "$profile" --bin piazza
+  cargo build --config 'profile.dev.package.piazza.opt-level=2' --profile "$profile" --bin piazza
   PIAZZA_BIN="$CARGO_TARGET_DIR/$([ "$profile" = dev ] && echo debug || echo "$profile")/piazza"
 fi
 exec python3 bench/search/run.py "$PIAZZA_BIN" "$oha"
