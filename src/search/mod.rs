@@ -333,36 +333,55 @@ impl SearchIndex {
     }
 
     /// Drops every document and indexes the published works afresh from the database,
-    /// reading pages of works while the previous page is indexed, in one commit.
+    /// reading pages of works while the previous page is indexed, in one commit. If the
+    /// reading fails part way, nothing is committed and the index stays as it was.
     pub async fn rebuild(self: &Arc<Self>, db: &Db) -> anyhow::Result<usize> {
         // Changes after this point are applied by catch-up; applying one twice is harmless.
         let seq = changes::latest(db).await?;
-        let (pages, mut received) = tokio::sync::mpsc::channel::<Vec<Indexed>>(2);
+        // Some(page) to index, then None once every page was sent.
+        let (pages, mut received) = tokio::sync::mpsc::channel::<Option<Vec<Indexed>>>(2);
         let index = self.clone();
         let writing = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-            let writer = index.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let mut writer = index.writer.lock().unwrap_or_else(|p| p.into_inner());
             writer.delete_all_documents()?;
             let mut count = 0;
-            while let Some(page) = received.blocking_recv() {
-                for indexed in &page {
-                    writer.add_document(index.document(indexed))?;
+            loop {
+                match received.blocking_recv() {
+                    Some(Some(page)) => {
+                        for indexed in &page {
+                            writer.add_document(index.document(indexed))?;
+                        }
+                        count += page.len();
+                    }
+                    Some(None) => break,
+                    None => {
+                        writer.rollback()?;
+                        anyhow::bail!("the rebuild stopped before every work was read");
+                    }
                 }
-                count += page.len();
             }
             index.commit(writer, seq)?;
             Ok(count)
         });
-        let mut after = String::new();
-        loop {
-            let page = works::published_after(db, &after, REBUILD_PAGE).await?;
-            let Some(last) = page.last() else { break };
-            after = last.id.clone();
-            if pages.send(with_thumbs(db, page).await?).await.is_err() {
-                break; // the writer failed: its error is the one to report
+        let read = async {
+            let mut after = String::new();
+            loop {
+                let page = works::published_after(db, &after, REBUILD_PAGE).await?;
+                let Some(last) = page.last() else { return anyhow::Ok(true) };
+                after = last.id.clone();
+                if pages.send(Some(with_thumbs(db, page).await?)).await.is_err() {
+                    return Ok(false); // the writer failed: its error is the one to report
+                }
             }
+        };
+        let read = read.await;
+        if matches!(read, Ok(true)) {
+            pages.send(None).await.ok();
         }
         drop(pages);
-        writing.await?
+        let written = writing.await?;
+        read?;
+        written
     }
 
     fn document(&self, indexed: &Indexed) -> TantivyDocument {
