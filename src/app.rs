@@ -97,14 +97,11 @@ pub async fn serve(listener: TcpListener, app: axum::Router, header_timeout: Dur
 /// Keeps this process's search index in step with the database's change sequence.
 pub async fn run_indexer(state: AppState, shutdown: CancellationToken) {
     let Some(index) = state.search.clone() else { return };
-    let rt = tokio::runtime::Handle::current();
     loop {
-        let (index, db, rt) = (index.clone(), state.db.clone(), rt.clone());
-        match tokio::task::spawn_blocking(move || index.catch_up(&rt, &db)).await {
-            Ok(Ok(n)) if n > 0 => tracing::debug!(changes = n, "search index caught up"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "search index could not catch up; retrying"),
-            Err(e) => tracing::error!(error = %e, "search indexer panicked"),
+        match crate::service::gallery::catch_up_index(&state, &index, None).await {
+            Ok(n) if n > 0 => tracing::debug!(batches = n, "search index caught up"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "search index could not catch up; retrying"),
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

@@ -49,6 +49,12 @@ pub fn iso_day(ms: i64) -> String {
     civil(ms).map(|t| t.strftime("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
+/// The Italian year of an instant: a work published at 00:30 on New Year's Day in Rome
+/// belongs to the new year.
+pub fn year(ms: i64) -> Option<i16> {
+    civil(ms).map(|t| t.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

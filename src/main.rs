@@ -204,9 +204,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => {
             let state = AppState::build(config, true).await?;
             let index = state.search.clone().expect("built with search");
-            let rt = tokio::runtime::Handle::current();
-            let db = state.db.clone();
-            let count = tokio::task::spawn_blocking(move || index.rebuild(&rt, &db)).await??;
+            let count = index.rebuild(&state.db).await?;
             println!("search index rebuilt: {count} published works");
             Ok(())
         }

@@ -30,6 +30,14 @@ error-field-too-long = the { $field } field is too long
 error-invalid-text = the { $field } field is not valid UTF-8 text
 error-too-many-files = send one file per work
 error-query-too-long = the search is too long: at most 200 characters
+# args: $value (what was sent), $min, $max
+error-invalid-year = "{ $value }" is not a year: give the year of publication as a number, such as 2025
+# args: $value (what was sent)
+error-invalid-sort = "{ $value }" is not an order: choose relevance or newest
+# args: $value (what was sent), $min, $max
+error-invalid-page = "{ $value }" is not a page: give a whole number from { $min } to { $max }
+# args: $value (what was sent), $min, $max
+error-invalid-per-page = "{ $value }" results a page cannot be given: ask for a whole number from { $min } to { $max }
 error-public-url-required = this server cannot send links by mail until its public address (PIAZZA_PUBLIC_URL) is configured
 
 ## Accounts
@@ -89,7 +97,7 @@ error-alt-text-required =
        *[missing] describe the photo in a sentence (alt text) so that blind visitors can enjoy it too
     }
 # args: $value (what was sent)
-error-invalid-kind = "{ $value }" is not a kind of work; choose poem, story, photo or film
+error-invalid-kind = "{ $value }" is not a kind of work; choose poem, story, photo, film or audio
 error-invalid-licence = choose a licence: cc-by-4.0, cc-by-sa-4.0, cc0-1.0 or all-rights-reserved
 error-unknown-call = there is no call with that name; choose one of the open calls
 # args: $title, $date

@@ -35,6 +35,27 @@ search-button = Search
 search-kind-any = All kinds
 search-no-results = No works found. Try other words.
 search-results = Results
+search-browse = All published works
+# args: $count
+search-total =
+    { $count ->
+        [one] { $count } work
+       *[other] { $count } works
+    }
+search-facets = Narrow the search
+search-facet-kind = Kind
+search-facet-call = Call
+search-facet-licence = Licence
+search-facet-year = Year
+search-active = Active filters
+# args: $filter (the filter as shown, e.g. "Kind: Poem")
+search-remove-filter = Remove the filter { $filter }
+search-sort = Order
+search-sort-relevance = most relevant
+search-sort-newest = newest
+# args: $page, $pages
+search-page-of = Page { $page } of { $pages }
+licence-all-rights-reserved = All rights reserved
 sign-in-title = Sign in
 email = Email
 password = Password

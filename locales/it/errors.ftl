@@ -30,6 +30,14 @@ error-field-too-long = Il campo { $field } è troppo lungo.
 error-invalid-text = Il campo { $field } non è testo UTF-8 valido.
 error-too-many-files = Invia un solo file per opera.
 error-query-too-long = La ricerca è troppo lunga: al massimo 200 caratteri.
+# args: $value (che cosa è stato inviato), $min, $max
+error-invalid-year = «{ $value }» non è un anno: indica l'anno di pubblicazione in cifre, per esempio 2025.
+# args: $value (che cosa è stato inviato)
+error-invalid-sort = «{ $value }» non è un ordine: scegli relevance (più pertinenti) o newest (più recenti).
+# args: $value (che cosa è stato inviato), $min, $max
+error-invalid-page = «{ $value }» non è una pagina: indica un numero intero da { $min } a { $max }.
+# args: $value (che cosa è stato inviato), $min, $max
+error-invalid-per-page = Non si possono mostrare «{ $value }» risultati per pagina: chiedi un numero intero da { $min } a { $max }.
 error-public-url-required = Il servizio non può mandare link per email finché non è configurato il suo indirizzo pubblico.
 
 ## Account
@@ -89,7 +97,7 @@ error-alt-text-required =
        *[missing] Descrivi la foto in una frase, per chi non vede.
     }
 # args: $value (che cosa è stato inviato)
-error-invalid-kind = «{ $value }» non è un tipo di opera: scegli poesia, racconto, foto o video.
+error-invalid-kind = «{ $value }» non è un tipo di opera: scegli poesia, racconto, foto, video o suono (audio).
 error-invalid-licence = Scegli una licenza.
 error-unknown-call = Questa chiamata non esiste.
 # args: $title, $date

@@ -35,6 +35,27 @@ search-button = Cerca
 search-kind-any = Tutti i tipi
 search-no-results = Nessuna opera trovata. Prova con altre parole.
 search-results = Risultati
+search-browse = Tutte le opere pubblicate
+# args: $count
+search-total =
+    { $count ->
+        [one] { $count } opera
+       *[other] { $count } opere
+    }
+search-facets = Affina la ricerca
+search-facet-kind = Tipo
+search-facet-call = Chiamata
+search-facet-licence = Licenza
+search-facet-year = Anno
+search-active = Filtri attivi
+# args: $filter (the filter as shown, e.g. "Tipo: Poesia")
+search-remove-filter = Togli il filtro { $filter }
+search-sort = Ordine
+search-sort-relevance = più pertinenti
+search-sort-newest = più recenti
+# args: $page, $pages
+search-page-of = Pagina { $page } di { $pages }
+licence-all-rights-reserved = Tutti i diritti riservati
 sign-in-title = Accedi
 email = Email
 password = Password

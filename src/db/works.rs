@@ -259,10 +259,15 @@ pub async fn list_by_author(db: &Db, author_id: &str, limit: i64, offset: i64) -
     rows.iter().map(from_row).collect()
 }
 
-/// Every published work's id, for rebuilding the search index.
-pub async fn published_ids(db: &Db) -> DbResult<Vec<String>> {
-    let rows = sqlx::query("select id from work where status = 'published'").fetch_all(&db.pool).await?;
-    rows.iter().map(|r| r.try_get("id")).collect()
+/// Published works with an id after `after`, in id order: a rebuild of the search index
+/// reads them a page at a time.
+pub async fn published_after(db: &Db, after: &str, limit: i64) -> DbResult<Vec<Work>> {
+    let rows = sqlx::query(&format!("{SELECT} where w.status = 'published' and w.id > $1 order by w.id limit $2"))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(from_row).collect()
 }
 
 fn rendition_from_row(r: &sqlx::any::AnyRow) -> DbResult<RenditionRow> {

@@ -77,7 +77,7 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/works/{id}/withdraw", post(pages::withdraw))
         .route("/works/{id}/appreciate", post(pages::appreciate))
         .route("/works/{id}/report", post(pages::report))
-        .route("/search", get(pages::search))
+        .route("/search", get(pages::search::search))
         .route("/signin", get(pages::sign_in_form).post(pages::sign_in))
         .route("/signin/link", get(account_pages::sign_in_link_form).post(account_pages::sign_in_link_request))
         .route("/signin/link/use", post(account_pages::sign_in_with_link))

@@ -4,7 +4,7 @@
 //! and of the API's request types.
 
 use crate::domain::{CallState, Decision, Kind, Licence, Status};
-use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, Type};
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, OneOfBuilder, Schema, Type};
 
 fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build()
@@ -42,6 +42,37 @@ pub fn queue_status() -> Object {
 
 pub fn licence() -> Object {
     one_of(Licence::ALL.map(Licence::as_str))
+}
+
+/// A licence to filter by, or empty for any.
+pub fn licence_filter() -> Object {
+    one_of(Licence::ALL.map(Licence::as_str).into_iter().chain([""]))
+}
+
+/// How search results are ordered, or empty for the default.
+pub fn search_sort() -> Object {
+    one_of(["relevance", "newest", ""])
+}
+
+/// A whole number from `min` to `max` in a query string, or empty for the default.
+fn whole_number_or_empty(min: i64, max: i64) -> Schema {
+    let number = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(min)).maximum(Some(max)).build();
+    Schema::OneOf(OneOfBuilder::new().item(number).item(one_of([""])).build())
+}
+
+/// A year of publication to filter by, or empty for any.
+pub fn year_filter() -> Schema {
+    whole_number_or_empty(1, 9999)
+}
+
+/// A page of search results, from 1, or empty for the first.
+pub fn search_page() -> Schema {
+    whole_number_or_empty(1, crate::service::gallery::MAX_PAGE)
+}
+
+/// Search results a page, or empty for the default.
+pub fn search_per_page() -> Schema {
+    whole_number_or_empty(1, crate::service::gallery::MAX_PER_PAGE)
 }
 
 pub fn licences() -> Array {

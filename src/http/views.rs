@@ -3,6 +3,7 @@
 use crate::db::now_ms;
 use crate::db::works::{RenditionRow, Work};
 use crate::domain::Call;
+use crate::search::{Card, Facets};
 use crate::storage::CAPTIONS_NAME;
 use crate::service::works::{History, WorkDetail, WorkList};
 use super::schemas as doc;
@@ -130,7 +131,12 @@ pub struct WorkView {
 
 /// Public URL of a rendition; the content hash in the path lets it be cached forever.
 pub fn rendition_url(r: &RenditionRow) -> String {
-    format!("/media/{}/{}/{}", r.work_id, &r.sha256[..16.min(r.sha256.len())], r.name)
+    media_url(&r.work_id, &r.sha256, &r.name)
+}
+
+/// Where a work's rendition `name` with content hash `sha256` is served.
+pub fn media_url(work_id: &str, sha256: &str, name: &str) -> String {
+    format!("/media/{work_id}/{}/{name}", &sha256[..16.min(sha256.len())])
 }
 
 pub use crate::clock::rfc3339_ms;
@@ -523,19 +529,130 @@ pub fn history_view(history: &History) -> (Vec<HistoryEvent>, Vec<HistoryRevisio
 }
 
 
-/// One work found, with the matching passage marked up.
+/// A work's picture on a result card, with its size (to reserve the space).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SearchHit {
-    pub work: WorkView,
-    /// HTML: the passage, escaped, with `<b>` around the matched words.
-    pub snippet_html: String,
+pub struct ThumbView {
+    pub url: String,
+    pub width: i64,
+    pub height: i64,
 }
 
-/// Search results in rank order.
+/// One work found: a light card, with the matching passage marked up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchCard {
+    pub id: String,
+    #[schema(schema_with = doc::kind)]
+    pub kind: &'static str,
+    pub title: String,
+    pub author: String,
+    /// The call's slug.
+    pub call: String,
+    pub call_title: String,
+    /// HTML: the passage, escaped, with `<mark>` around the matched words; empty when
+    /// browsing, or when only the title, author or call matched.
+    pub snippet_html: String,
+    /// A photo's smallest picture, a film's poster or a sound's waveform; null for texts.
+    pub thumb: Option<ThumbView>,
+    #[schema(format = DateTime)]
+    pub published_at: String,
+}
+
+impl SearchCard {
+    pub fn new(card: Card) -> Self {
+        Self {
+            thumb: card.thumb.map(|t| ThumbView { url: media_url(&card.id, &t.sha256, &t.name), width: t.width, height: t.height }),
+            id: card.id,
+            kind: card.kind.as_str(),
+            title: card.title,
+            author: card.author,
+            call: card.call_slug,
+            call_title: card.call_title,
+            snippet_html: card.snippet_html,
+            published_at: rfc3339_ms(card.published_at),
+        }
+    }
+}
+
+/// How many matching works have one value of a facet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetCount {
+    pub value: String,
+    #[schema(minimum = 1)]
+    pub count: u64,
+}
+
+/// How many matching works have one call.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallFacetCount {
+    /// The call's slug.
+    pub value: String,
+    pub title: String,
+    #[schema(minimum = 1)]
+    pub count: u64,
+}
+
+/// How many works were published in one year (Italian time).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct YearFacetCount {
+    pub value: i32,
+    #[schema(minimum = 1)]
+    pub count: u64,
+}
+
+/// The counts of each facet over the matching works; each honours every active filter but
+/// its own, so switching a facet's value keeps the others. Values with no works are left out.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetsView {
+    /// In a fixed order of kinds.
+    pub kind: Vec<FacetCount>,
+    /// Most works first.
+    pub call: Vec<CallFacetCount>,
+    /// In a fixed order of licences.
+    pub licence: Vec<FacetCount>,
+    /// Newest first.
+    pub year: Vec<YearFacetCount>,
+}
+
+impl FacetsView {
+    pub fn new(facets: &Facets) -> Self {
+        Self {
+            kind: facets.kind.iter().map(|(k, count)| FacetCount { value: k.as_str().to_owned(), count: *count }).collect(),
+            call: facets.call.iter().map(|c| CallFacetCount { value: c.slug.clone(), title: c.title.clone(), count: c.count }).collect(),
+            licence: facets.licence.iter().map(|(l, count)| FacetCount { value: l.as_str().to_owned(), count: *count }).collect(),
+            year: facets.year.iter().map(|(y, count)| YearFacetCount { value: *y, count: *count }).collect(),
+        }
+    }
+}
+
+/// A page of search results (or, without words, of every published work, newest first),
+/// with the facets of all the matching works.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResults {
     pub query: String,
-    pub results: Vec<SearchHit>,
+    /// How many works match the words and every filter.
+    pub total: u64,
+    #[schema(minimum = 1)]
+    pub page: i64,
+    #[schema(minimum = 1, maximum = 50)]
+    pub per_page: i64,
+    /// Null on the last page.
+    pub next_page: Option<i64>,
+    pub facets: FacetsView,
+    pub results: Vec<SearchCard>,
+}
+
+impl SearchResults {
+    pub fn new(found: crate::service::gallery::SearchResults) -> Self {
+        Self {
+            query: found.search.q.clone(),
+            total: found.total,
+            page: found.search.page,
+            per_page: found.search.per_page,
+            next_page: found.next_page,
+            facets: FacetsView::new(&found.facets),
+            results: found.cards.into_iter().map(SearchCard::new).collect(),
+        }
+    }
 }
 
 /// Whether the server and its database answer.

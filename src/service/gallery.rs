@@ -3,9 +3,11 @@
 
 use super::works::WorkList;
 use super::{Actor, Page, ServiceError, ServiceResult};
-use crate::db::{calls, review, works};
-use crate::domain::{Call, Kind, Status};
+use crate::db::{calls, changes, review, works};
+use crate::domain::{Call, Kind, Licence};
+use crate::search::{Card, Facets, Filters, Request, SearchIndex, Sort};
 use crate::state::AppState;
+use std::sync::Arc;
 
 /// Works on the front page.
 const FRONT_WORKS: i64 = 24;
@@ -13,8 +15,11 @@ const FRONT_WORKS: i64 = 24;
 pub const CALL_PAGE_SIZE: i64 = 30;
 /// Entries in a feed.
 const FEED_ENTRIES: i64 = 50;
-/// Hits a search shows.
-const SEARCH_HITS: usize = 50;
+/// Results on a page of search, unless asked otherwise, and at most.
+pub const DEFAULT_PER_PAGE: i64 = 20;
+pub const MAX_PER_PAGE: i64 = 50;
+/// The last page a search may ask for.
+pub const MAX_PAGE: i64 = 10_000;
 /// The longest search, in characters.
 const MAX_QUERY_CHARS: usize = 200;
 
@@ -67,53 +72,115 @@ pub async fn latest(state: &AppState, call: Option<&Call>) -> ServiceResult<Work
     WorkList::all(state, works::list_published(&state.db, call.map(|c| c.id.as_str()), FEED_ENTRIES, 0).await?, None).await
 }
 
-/// A search as typed.
-#[derive(Debug, Default, Clone)]
+/// A search as typed: every value as the asker sent it (a query string reads into it),
+/// checked by [`search`].
+#[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct SearchQuery {
+    #[serde(default)]
     pub q: String,
     pub kind: Option<String>,
     pub call: Option<String>,
+    pub licence: Option<String>,
+    pub year: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
 }
 
-/// Published works matching a search, in rank order, each with its highlighted snippet.
-pub struct SearchResults {
-    pub works: WorkList,
-    /// The snippet of each work, by id.
-    pub snippets: Vec<(String, String)>,
+/// A search as understood: the words, the filters, the order and the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub q: String,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub page: i64,
+    pub per_page: i64,
 }
 
-/// Runs a search and loads the hits that are (still) published, in rank order.
-pub async fn search(state: &AppState, query: &SearchQuery) -> ServiceResult<SearchResults> {
-    let q = query.q.trim();
-    // The filters are checked even when there is nothing to search for: a wrong kind is
-    // the asker's mistake either way.
-    let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(k) => Some(Kind::parse(k)?),
-        None => None,
-    };
-    if q.is_empty() {
-        return Ok(SearchResults { works: WorkList::all(state, Vec::new(), None).await?, snippets: Vec::new() });
-    }
-    if q.chars().count() > MAX_QUERY_CHARS {
-        return Err(ServiceError::invalid("query_too_long"));
-    }
-    let call = query.call.clone().filter(|c| !c.is_empty());
-    let index = state.search.clone().ok_or_else(|| ServiceError::Unavailable("no search index in this process".into()))?;
-    let text = q.to_owned();
-    let hits = tokio::task::spawn_blocking(move || index.search(&text, kind, call.as_deref(), SEARCH_HITS))
-        .await
-        .map_err(|e| ServiceError::Internal(e.into()))??;
-    let ids: Vec<&str> = hits.iter().map(|h| h.work_id.as_str()).collect();
-    // The index may lag the database by a moment: the database has the last word.
-    let mut found: std::collections::HashMap<String, works::Work> =
-        works::find_many(&state.db, &ids).await?.into_iter().filter(|w| w.status == Status::Published).map(|w| (w.id.clone(), w)).collect();
-    let mut list = Vec::new();
-    let mut snippets = Vec::new();
-    for hit in hits {
-        if let Some(work) = found.remove(&hit.work_id) {
-            snippets.push((hit.work_id, hit.snippet_html));
-            list.push(work);
+impl SearchQuery {
+    /// Checks every value, so a mistake is told whatever else was asked (a wrong kind is
+    /// the asker's mistake even with nothing to search for). Empty values mean "any".
+    pub fn parse(&self) -> ServiceResult<Search> {
+        let given = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+        if self.q.chars().count() > MAX_QUERY_CHARS {
+            return Err(ServiceError::invalid("query_too_long"));
         }
+        let q = self.q.trim().to_owned();
+        // Digits only: ` 3`, `+3` and `3.0` are not what the document calls a whole number.
+        let number = |value: Option<String>, code: &'static str, range: std::ops::RangeInclusive<i64>| -> ServiceResult<Option<i64>> {
+            let Some(value) = value else { return Ok(None) };
+            match value.parse::<i64>() {
+                Ok(n) if range.contains(&n) && value.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(n)),
+                _ => Err(ServiceError::invalid(code).arg("value", value).arg("min", *range.start()).arg("max", *range.end())),
+            }
+        };
+        let filters = Filters {
+            kind: given(&self.kind).map(|k| Kind::parse(&k)).transpose()?,
+            call: given(&self.call),
+            licence: given(&self.licence).map(|l| Licence::parse(&l)).transpose()?,
+            year: number(given(&self.year), "invalid_year", 1..=9999)?.map(|y| y as i32),
+        };
+        let sort = match given(&self.sort).as_deref() {
+            None => None,
+            Some("relevance") => Some(Sort::Relevance),
+            Some("newest") => Some(Sort::Newest),
+            Some(other) => return Err(ServiceError::invalid("invalid_sort").arg("value", other.to_owned())),
+        };
+        // Without words there is no relevance: browsing is newest first.
+        let sort = if q.is_empty() { Sort::Newest } else { sort.unwrap_or(Sort::Relevance) };
+        let page = number(given(&self.page), "invalid_page", 1..=MAX_PAGE)?.unwrap_or(1);
+        let per_page = number(given(&self.per_page), "invalid_per_page", 1..=MAX_PER_PAGE)?.unwrap_or(DEFAULT_PER_PAGE);
+        Ok(Search { q, filters, sort, page, per_page })
     }
-    Ok(SearchResults { works: WorkList::all(state, list, None).await?, snippets })
+}
+
+/// What a search found, with the search as understood.
+pub struct SearchResults {
+    pub search: Search,
+    pub total: u64,
+    pub next_page: Option<i64>,
+    pub facets: Facets,
+    pub cards: Vec<Card>,
+}
+
+/// Searches (or, without words, browses) the published works: the facets of every match
+/// and one page of light cards. Answered from this process's index alone, once it is
+/// known to reflect every change the database has committed (see [`fresh_index`]).
+pub async fn search(state: &AppState, query: &SearchQuery) -> ServiceResult<SearchResults> {
+    let search = query.parse()?;
+    let index = fresh_index(state).await?;
+    let offset = ((search.page - 1) * search.per_page) as usize;
+    let request = Request { text: search.q.clone(), filters: search.filters.clone(), sort: search.sort, offset, limit: search.per_page as usize };
+    let found = state.request_pool.run(move || index.search(&request)).await??;
+    let next_page = (found.total > (offset as u64) + search.per_page as u64).then_some(search.page + 1);
+    Ok(SearchResults { total: found.total, next_page, facets: found.facets, cards: found.cards, search })
+}
+
+/// The index, once it has applied every change the database had committed when this was
+/// asked: one indexed `max(seq)` query, and a catch-up only when the index is behind. So
+/// a work withdrawn, rejected or hidden by reports is gone from results and facet counts
+/// by the next search that starts after the change committed, on every web node (each has
+/// its own index, all read the one change log), and nothing needs the database per result.
+async fn fresh_index(state: &AppState) -> ServiceResult<Arc<SearchIndex>> {
+    let index = state.search.clone().ok_or_else(|| ServiceError::Unavailable("no search index in this process".into()))?;
+    let latest = changes::latest(&state.db).await?;
+    if index.applied_seq() < latest {
+        catch_up_index(state, &index, Some(latest)).await?;
+    }
+    Ok(index)
+}
+
+/// Applies the change log to the index, a batch per commit on the request pool: up to
+/// `target` (a search waits for no more than it needs), or all of it. Returns how many
+/// batches were applied.
+pub async fn catch_up_index(state: &AppState, index: &Arc<SearchIndex>, target: Option<i64>) -> ServiceResult<usize> {
+    let _applying = index.lock_catch_up().await;
+    let mut batches = 0;
+    while target.is_none_or(|t| index.applied_seq() < t) {
+        let Some(batch) = crate::search::read_changes(&state.db, index.applied_seq()).await? else { break };
+        let index = index.clone();
+        state.request_pool.run(move || index.apply(batch)).await??;
+        batches += 1;
+    }
+    Ok(batches)
 }

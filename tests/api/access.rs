@@ -25,7 +25,7 @@ async fn check_hidden(app: &TestApp, stage: &str, id: &str, media_url: &str, ann
     assert_eq!(headers["cache-control"], "private, no-store");
     app.wait_index_caught_up().await;
     let results = app.search("zanzibar").await;
-    assert!(results.iter().all(|r| r["work"]["id"] != id), "{stage}: not in search");
+    assert!(results.iter().all(|r| r["id"] != id), "{stage}: not in search");
     let home = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(!home.contains(id), "{stage}: not in the gallery");
 }

@@ -107,7 +107,7 @@ async fn pages_fit_a_360px_phone() {
         .unwrap();
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 
-    let anonymous = ["/", "/signin", "/signup", "/reset-password", "/archive", "/search", "/search?q=fontana", "/calls/il-quartiere"]
+    let anonymous = ["/", "/signin", "/signup", "/reset-password", "/archive", "/search", "/search?q=fontana", "/search?q=la&kind=poem&call=il-quartiere&per_page=1", "/calls/il-quartiere"]
         .map(String::from)
         .into_iter()
         .chain([format!("/works/{poem_id}"), format!("/works/{photo_id}")]);

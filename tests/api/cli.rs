@@ -69,7 +69,7 @@ fn terminate(mut running: Running) -> std::process::ExitStatus {
 
 async fn search_titles(base: &str, q: &str) -> Vec<String> {
     let body: serde_json::Value = reqwest::get(format!("{base}/api/v1/search?q={q}")).await.unwrap().json().await.unwrap();
-    body["results"].as_array().unwrap().iter().map(|r| r["work"]["title"].as_str().unwrap().to_owned()).collect()
+    body["results"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect()
 }
 
 async fn wait_for_titles(base: &str, q: &str, want: &str) {

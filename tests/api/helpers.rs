@@ -343,7 +343,7 @@ impl TestApp {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let results = self.search(query).await;
-            if results.iter().any(|r| r["work"]["id"] == id) {
+            if results.iter().any(|r| r["id"] == id) {
                 return results;
             }
             assert!(Instant::now() < deadline, "work {id} not found by {query:?} after 20 s: {results:?}");

@@ -26,7 +26,7 @@ async fn approve_and_check_public(app: &TestApp, curator: &crate::helpers::Perso
     assert!(html.contains(&html_escape(title)), "work page shows the title");
 
     let results = app.wait_searchable(query, id).await;
-    assert_eq!(results.iter().filter(|r| r["work"]["id"] == id).count(), 1);
+    assert_eq!(results.iter().filter(|r| r["id"] == id).count(), 1);
     work
 }
 

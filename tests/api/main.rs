@@ -24,6 +24,7 @@ mod queue;
 mod resumable;
 mod scale;
 mod seaweed;
+mod search;
 mod sound;
 mod storage;
 mod tus_js;

@@ -193,6 +193,7 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("GET", "/api/v1/reasons", Body::None, curators),
         row("GET", "/api/v1/me/works", Body::None, signed_in),
         row("GET", "/api/v1/search?q=matrice", Body::None, all_200),
+        row("GET", "/api/v1/search", Body::None, all_200),
         row("GET", "/api/v1/openapi.json", Body::None, all_200),
         row("GET", "/healthz", Body::None, all_200),
         // media
@@ -214,6 +215,7 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("GET", "/", Body::None, all_200),
         row("GET", "/archive", Body::None, all_200),
         row("GET", "/search?q=matrice", Body::None, all_200),
+        row("GET", "/search", Body::None, all_200),
         row("GET", "/feed.xml", Body::None, all_200),
         row("GET", "/calls/aperta", Body::None, all_200),
         row("GET", "/calls/aperta/feed.xml", Body::None, all_200),

@@ -311,8 +311,8 @@ async fn two_web_nodes_and_three_workers_process_200_uploads_exactly_once() {
     loop {
         let mut answers = Vec::new();
         for web in [&web1, &web2] {
-            let body: serde_json::Value = client.get(format!("{}/api/v1/search?q=fiume", web.base)).send().await.unwrap().json().await.unwrap();
-            answers.push(body["results"].as_array().unwrap().iter().map(|r| r["work"]["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>());
+            let body: serde_json::Value = client.get(format!("{}/api/v1/search?q=fiume&per_page=50", web.base)).send().await.unwrap().json().await.unwrap();
+            answers.push(body["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>());
         }
         if answers[0].len() == 50 && answers[0] == answers[1] {
             break;

@@ -13,7 +13,7 @@ use super::json::{ApiJson, ApiQuery};
 use super::upload;
 use super::viewer::Viewer;
 use super::error::ErrorBody;
-use super::views::{cards, Appreciations, Health, HistoryView, ReportReceipt, SearchHit, SearchResults, Submitted, WorkPage, WorkView};
+use super::views::{Appreciations, Health, HistoryView, ReportReceipt, SearchResults, Submitted, WorkPage, WorkView};
 use crate::domain::Status;
 use crate::service::gallery::{self, SearchQuery};
 use crate::service::works::{self as work_ops, WorkList};
@@ -293,30 +293,49 @@ pub async fn my_works(State(state): State<AppState>, viewer: Viewer, ApiQuery(q)
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Words to find; empty lists the latest published works.
+    /// Words to find; empty browses every published work, newest first.
     #[serde(default)]
     #[param(max_length = 200)]
     q: String,
     /// Empty: any kind.
     #[param(schema_with = crate::http::schemas::kind_filter)]
     kind: Option<String>,
-    /// A call's slug.
+    /// A call's slug; empty: any call.
     call: Option<String>,
+    /// Empty: any licence.
+    #[param(schema_with = crate::http::schemas::licence_filter)]
+    licence: Option<String>,
+    /// The year of publication (Italian time); empty: any year.
+    #[param(schema_with = crate::http::schemas::year_filter)]
+    year: Option<String>,
+    /// `relevance` (the default with words) or `newest` (always, without words).
+    #[param(schema_with = crate::http::schemas::search_sort)]
+    sort: Option<String>,
+    /// From 1; empty: the first.
+    #[param(schema_with = crate::http::schemas::search_page)]
+    page: Option<String>,
+    /// Results a page: 20 unless asked, at most 50.
+    #[param(schema_with = crate::http::schemas::search_per_page)]
+    per_page: Option<String>,
 }
 
-/// Searches the published works.
+impl From<SearchParams> for SearchQuery {
+    fn from(p: SearchParams) -> Self {
+        Self { q: p.q, kind: p.kind, call: p.call, licence: p.licence, year: p.year, sort: p.sort, page: p.page, per_page: p.per_page }
+    }
+}
+
+/// Searches the published works, or browses them without words: the facets of every
+/// matching work and a page of light cards.
 #[utoipa::path(get, path = "/api/v1/search", tag = "gallery", params(SearchParams),
     responses(
-        (status = 200, description = "results in rank order", body = SearchResults),
+        (status = 200, description = "a page of results in rank order (newest first without words), with the facets", body = SearchResults),
         (status = 400, description = "`invalid_query`: a parameter given twice", body = ErrorBody),
-        (status = 422, description = "`query_too_long`, `invalid_kind`", body = ErrorBody),
+        (status = 422, description = "`query_too_long`, `invalid_kind`, `invalid_licence`, `invalid_year`, `invalid_sort`, `invalid_page`, `invalid_per_page`", body = ErrorBody),
         (status = 503, description = "database or index unavailable", body = ErrorBody),
     ))]
 pub async fn search(State(state): State<AppState>, ApiQuery(params): ApiQuery<SearchParams>) -> Result<impl IntoResponse, AppError> {
-    let query = SearchQuery { q: params.q.clone(), kind: params.kind, call: params.call };
-    let results = gallery::search(&state, &query).await?;
-    let results = cards(results.works).into_iter().zip(results.snippets).map(|(work, (_, snippet_html))| SearchHit { work, snippet_html }).collect();
-    Ok(Json(SearchResults { query: params.q, results }))
+    Ok(Json(SearchResults::new(gallery::search(&state, &params.into()).await?)))
 }
 
 /// Whether the server answers and reaches its database.

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod curator;
+pub mod search;
 pub mod share;
 pub mod site;
 pub mod submit;
@@ -14,9 +15,9 @@ use super::upload;
 use super::viewer::{ClientAddr, Viewer, LANG_COOKIE, SESSION_COOKIE};
 use super::views::{cards, cover_url, WorkView};
 use crate::db::now_ms;
-use crate::domain::{Call, Kind, Status};
+use crate::domain::{Call, Status};
 use crate::service::curation::DecisionInput;
-use crate::service::gallery::{self, SearchQuery};
+use crate::service::gallery;
 use crate::service::works as work_ops;
 use crate::service::{self, accounts as account_ops, curation, reactions, submissions, Page};
 use crate::state::AppState;
@@ -241,43 +242,6 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, headers: Header
         }
         let share = super::links::mail_base(&state, &headers).and_then(|base| share::Share::of_work(&work, &base, viewer.lang.texts().get("share-email")));
         render(WorkPage { frame, work, failure_text, is_author, history, revisions, reasons, share })
-    })
-    .await
-}
-
-#[derive(Template)]
-#[template(path = "search.html")]
-struct SearchPage {
-    frame: Frame,
-    q: String,
-    kind: String,
-    kinds: Vec<(&'static str, &'static str)>,
-    searched: bool,
-    results: Vec<(WorkView, String)>,
-}
-
-#[derive(Deserialize)]
-pub struct SearchParams {
-    #[serde(default)]
-    q: String,
-    kind: Option<String>,
-    call: Option<String>,
-}
-
-pub async fn search(State(state): State<AppState>, viewer: Viewer, Query(params): Query<SearchParams>) -> PageResult {
-    page(&viewer, async {
-        let t = viewer.lang.texts();
-        let query = SearchQuery { q: params.q.clone(), kind: params.kind.clone(), call: params.call.clone() };
-        let found = gallery::search(&state, &query).await?;
-        let results = cards(found.works).into_iter().zip(found.snippets.into_iter().map(|(_, s)| s)).collect();
-        render(SearchPage {
-            frame: Frame::new(&viewer),
-            q: params.q.clone(),
-            kind: params.kind.clone().unwrap_or_default(),
-            kinds: Kind::ALL.iter().map(|k| (k.as_str(), t.kind(k.as_str()))).collect(),
-            searched: !params.q.trim().is_empty(),
-            results,
-        })
     })
     .await
 }
