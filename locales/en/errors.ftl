@@ -147,6 +147,7 @@ error-not-awaiting-changes = this work can be changed only when the curators ask
 error-processing-timeout = the file took too long to process
 error-processing-error = something on our side went wrong while processing the file: the file is not at fault, and curators can retry it
 error-processing-failed = we could not process this file; a curator can retry it
+error-metadata-left = a copy made for the gallery still carried data from the original file, so nothing was published; a curator can retry it
 error-work-missing = the work no longer exists
 error-not-processing = the work is not waiting to be processed
 error-file-missing = the original file of the work is missing from the store

@@ -422,3 +422,63 @@ accessibility-body =
     Works sent by citizens may not be fully accessible: a photo without a long description, a film without captions, where the call did not require them. The curators mark them and ask their authors to complete them.
 
     If you meet a barrier, tell { $city }. If the answer does not satisfy you, you may turn to the Digital Ombudsman at AgID.
+
+## The privacy receipt (work page and "my works"; author and curators only)
+receipt-heading = Hidden data in the file
+receipt-intro = Photos and films often carry data you cannot see. This is what the file you sent contained and what we did with it.
+receipt-summary = Hidden data removed from the file
+# args: $kind
+receipt-none = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried no hidden data that could tell who you are or where you were.
+# args: $detail, $kind
+receipt-found-gps = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried its GPS position ({ $detail }): we removed it from every public copy.
+# args: $kind
+receipt-found-gps-unread = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried GPS position data: we removed it from every public copy.
+# args: $detail
+receipt-found-location = The film carried the place where it was shot ({ $detail }): we removed it from every public copy.
+receipt-found-location-unread = The film carried a note of the place where it was shot: we removed it from every public copy.
+# args: $detail, $kind
+receipt-found-camera = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried the make and model of the camera or phone ({ $detail }): we removed it from every public copy.
+# args: $detail, $kind
+receipt-found-serial = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried the device's serial number ({ $detail }): we removed it from every public copy.
+# args: $detail, $kind
+receipt-found-date-taken = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried the date and time it was taken ({ $detail }): we removed them from every public copy.
+# args: $detail, $kind
+receipt-found-author = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried names (author or copyright: { $detail }): we removed them from every public copy.
+# args: $detail, $kind
+receipt-found-software = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried the name of the program that saved it ({ $detail }): we removed it from every public copy.
+# args: $kind
+receipt-found-upright = { $kind ->
+    [film] The film was stored turned: we turned it upright
+   *[other] The photo was stored turned: we turned it upright
+}, and the note is gone.
+# args: $detail, $kind
+receipt-found-other = { $kind ->
+    [film] The film
+   *[other] The photo
+} carried other hidden data ({ $detail }): we removed it from every public copy.
+receipt-clean = We read every public copy back, one by one: none of them contains this data.
+receipt-not-clean = We could not confirm that the public copies are free of this data, so we do not publish them.

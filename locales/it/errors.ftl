@@ -147,6 +147,7 @@ error-not-awaiting-changes = Puoi modificare l'opera solo quando la redazione ti
 error-processing-timeout = Il file ha richiesto troppo tempo per essere elaborato.
 error-processing-error = Qualcosa non ha funzionato da parte nostra durante l'elaborazione del file: non è colpa del file, i curatori possono riprovare.
 error-processing-failed = Non siamo riusciti a elaborare il file; un curatore può riprovare.
+error-metadata-left = Una copia preparata per la galleria conteneva ancora dati del file originale, quindi non abbiamo pubblicato nulla; un curatore può riprovare.
 error-work-missing = L'opera non esiste più.
 error-not-processing = L'opera non è in attesa di elaborazione.
 error-file-missing = Il file originale dell'opera non si trova più nell'archivio.

@@ -422,3 +422,63 @@ accessibility-body =
     Contenuti inviati dai cittadini possono non essere del tutto accessibili: una foto senza descrizione lunga, un video senza sottotitoli, quando la chiamata non li richiedeva. La redazione li segnala e chiede agli autori di completarli.
 
     Se trovi un ostacolo, segnalalo a { $city }. Se la risposta non ti soddisfa, puoi rivolgerti al Difensore civico per il digitale presso AgID.
+
+## The privacy receipt (work page and "my works"; author and curators only)
+receipt-heading = I dati nascosti nel file
+receipt-intro = Le foto e i video spesso portano con sé dati che non si vedono. Ecco cosa c'era nel file che hai inviato e cosa ne abbiamo fatto.
+receipt-summary = Dati nascosti tolti dal file
+# args: $kind
+receipt-none = { $kind ->
+    [film] Nel video
+   *[other] Nella foto
+} non c'erano dati nascosti che potessero dire chi sei o dove eri.
+# args: $detail, $kind
+receipt-found-gps = { $kind ->
+    [film] Nel video
+   *[other] Nella foto
+} c'era la posizione GPS ({ $detail }): l'abbiamo tolta da tutte le copie pubbliche.
+# args: $kind
+receipt-found-gps-unread = { $kind ->
+    [film] Nel video
+   *[other] Nella foto
+} c'erano dati di posizione GPS: li abbiamo tolti da tutte le copie pubbliche.
+# args: $detail
+receipt-found-location = Nel video c'era il luogo delle riprese ({ $detail }): l'abbiamo tolto da tutte le copie pubbliche.
+receipt-found-location-unread = Nel video c'era un'indicazione del luogo delle riprese: l'abbiamo tolta da tutte le copie pubbliche.
+# args: $detail, $kind
+receipt-found-camera = { $kind ->
+    [film] Nel video
+   *[other] Nella foto
+} c'era il modello della fotocamera o del telefono ({ $detail }): l'abbiamo tolto da tutte le copie pubbliche.
+# args: $detail, $kind
+receipt-found-serial = { $kind ->
+    [film] Nel video
+   *[other] Nella foto
+} c'era il numero di serie dell'apparecchio ({ $detail }): l'abbiamo tolto da tutte le copie pubbliche.
+# args: $detail, $kind
+receipt-found-date-taken = { $kind ->
+    [film] Nel video c'erano la data e l'ora della ripresa
+   *[other] Nella foto c'erano la data e l'ora dello scatto
+} ({ $detail }): le abbiamo tolte da tutte le copie pubbliche.
+# args: $detail, $kind
+receipt-found-author = { $kind ->
+    [film] Nel video
+   *[other] Nella foto
+} c'erano dei nomi (autore o diritti: { $detail }): li abbiamo tolti da tutte le copie pubbliche.
+# args: $detail, $kind
+receipt-found-software = { $kind ->
+    [film] Nel video
+   *[other] Nella foto
+} c'era il nome del programma che l'ha salvato ({ $detail }): l'abbiamo tolto da tutte le copie pubbliche.
+# args: $kind
+receipt-found-upright = { $kind ->
+    [film] Il video era salvato girato: l'abbiamo raddrizzato
+   *[other] La foto era salvata girata: l'abbiamo raddrizzata
+}, e l'indicazione non c'è più.
+# args: $detail, $kind
+receipt-found-other = { $kind ->
+    [film] Nel video
+   *[other] Nella foto
+} c'erano altri dati nascosti ({ $detail }): li abbiamo tolti da tutte le copie pubbliche.
+receipt-clean = Abbiamo riletto una per una le copie pubbliche: nessuna contiene questi dati.
+receipt-not-clean = Non abbiamo potuto confermare che le copie pubbliche siano prive di questi dati, quindi non le pubblichiamo.

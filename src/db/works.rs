@@ -33,6 +33,9 @@ pub struct Work {
     pub dominant_color: Option<String>,
     /// A photo's ThumbHash (base64), shown blurred while the photo loads.
     pub placeholder: Option<String>,
+    /// The media engine's privacy receipt as JSON; loaders clear it for anyone but the
+    /// author and curators (`domain::sees_privacy`).
+    pub privacy: Option<String>,
     pub published_at: Option<i64>,
     pub created_at: i64,
     /// 1 for the first version; each resubmission after a request for changes adds one.
@@ -90,7 +93,7 @@ pub(super) const SELECT: &str = "select w.id, w.call_id, c.slug as call_slug, c.
         w.failure_code, w.failure_message, w.review_reason, w.body_text, w.body_html,
         w.original_key, w.original_name, w.width, w.height, w.duration_ms, w.dominant_color, w.placeholder,
         w.published_at, w.created_at, w.revision, w.shortlisted_at, w.featured_at,
-        w.transcript, w.captions_vtt, w.captions_lang
+        w.transcript, w.captions_vtt, w.captions_lang, w.privacy
     from work w join civic_call c on c.id = w.call_id join app_user u on u.id = w.author_id";
 
 pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
@@ -123,6 +126,7 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
         duration_ms: r.try_get("duration_ms")?,
         dominant_color: r.try_get("dominant_color")?,
         placeholder: r.try_get("placeholder")?,
+        privacy: r.try_get("privacy")?,
         published_at: r.try_get("published_at")?,
         created_at: r.try_get("created_at")?,
         revision: r.try_get("revision")?,
@@ -345,6 +349,8 @@ pub struct Processed {
     pub duration_ms: Option<i64>,
     pub dominant_color: Option<String>,
     pub placeholder: Option<String>,
+    /// The media engine's privacy receipt, as JSON (photos and films).
+    pub privacy: Option<String>,
 }
 
 /// Records a finished processing job and moves the work to review, only if the job's
@@ -371,7 +377,7 @@ pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed)
     sqlx::query(
         "update work set status = 'pending_review', failure_code = null, failure_message = null,
                 body_html = coalesce($1, body_html), width = $2, height = $3, duration_ms = $4,
-                dominant_color = $5, updated_at = $6, placeholder = $8
+                dominant_color = $5, updated_at = $6, placeholder = $8, privacy = $9
          where id = $7 and status = 'processing'",
     )
     .bind(processed.body_html.as_deref())
@@ -382,6 +388,7 @@ pub async fn finish_processing(db: &Db, job: &ClaimedJob, processed: &Processed)
     .bind(now)
     .bind(&job.work_id)
     .bind(processed.placeholder.as_deref())
+    .bind(processed.privacy.as_deref())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

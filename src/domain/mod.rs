@@ -15,7 +15,7 @@ pub use arg::Arg;
 pub use call::{Call, CallFields, CallState, Cover, NewCall, RawCallFields};
 pub use captions::{CaptionLang, Captions, Cue, END_TOLERANCE_MS, LEGACY_ENCODINGS, MAX_CAPTIONS_BYTES, MAX_CUES, MAX_CUE_CHARS};
 pub use fields::{check_new_password, clean_file_name, AltText, Description, PersonName, Slug, Title, Transcript};
-pub use review::{history_audience, may_reply, may_resubmit, may_update_access, may_see, sees_shortlist, Audience, Decision, Flag, Reader};
+pub use review::{history_audience, may_reply, may_resubmit, may_update_access, may_see, sees_privacy, sees_shortlist, Audience, Decision, Flag, Reader};
 pub use work::{Kind, Licence, Status};
 
 

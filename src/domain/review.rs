@@ -169,6 +169,12 @@ pub fn history_audience(status: Status, author_id: &str, reader: Option<Reader>)
     }
 }
 
+/// Whether `reader` sees a work's privacy receipt (what identifying data its file carried):
+/// its author and curators, never the public, since the receipt repeats what was removed.
+pub fn sees_privacy(author_id: &str, reader: Option<Reader>) -> bool {
+    reader.is_some_and(|r| r.id == author_id || r.role.can_curate())
+}
+
 /// Whether `reader` sees a work's shortlist mark.
 pub fn sees_shortlist(reader: Option<Reader>) -> bool {
     reader.is_some_and(|r| r.role.can_curate())
@@ -231,6 +237,8 @@ mod tests {
         assert_eq!(history_audience(Status::Withdrawn, "a", Some(admin)), None);
         assert!(!Audience::Author.sees_shortlist() && Audience::Curator.sees_shortlist());
         assert!(!sees_shortlist(Some(author)) && sees_shortlist(Some(admin)) && !sees_shortlist(None));
+        assert!(sees_privacy("a", Some(author)) && sees_privacy("b", Some(admin)));
+        assert!(!sees_privacy("b", Some(author)) && !sees_privacy("a", None));
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub fn licence() -> Object {
     one_of(Licence::ALL.map(Licence::as_str))
 }
 
+/// What a privacy receipt may say an original carried.
+pub fn privacy_found() -> Object {
+    one_of(piazza_workers::privacy::What::ALL.map(piazza_workers::privacy::What::as_str))
+}
+
 /// A licence to filter by, or empty for any.
 pub fn licence_filter() -> Object {
     one_of(Licence::ALL.map(Licence::as_str).into_iter().chain([""]))

@@ -57,6 +57,44 @@ impl PendingUpdateView {
     }
 }
 
+/// One item of identifying data the original file carried.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = PrivacyFound)]
+pub struct FoundView {
+    /// `gps`, `location` (a film's), `camera`, `serial`, `date_taken`, `author`,
+    /// `software`, `upright` (it was stored turned), `other`.
+    #[schema(schema_with = doc::privacy_found)]
+    pub what: &'static str,
+    /// What it said: "42.56 N, 12.64 E" (rounded to about 1 km), "Canon EOS 80D", names, a date.
+    pub detail: String,
+}
+
+/// The privacy receipt of a photo or film: what identifying metadata its original carried,
+/// and that every public file was read back and carries none of it. Its author and
+/// curators see it, never the public.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Privacy)]
+pub struct PrivacyView {
+    pub found: Vec<FoundView>,
+    pub public_files_clean: bool,
+}
+
+impl PrivacyView {
+    /// The stored receipt; one that cannot be read is left out (and logged), never guessed.
+    fn parse(work_id: &str, json: &str) -> Option<Self> {
+        match serde_json::from_str::<piazza_workers::privacy::Receipt>(json) {
+            Ok(receipt) => Some(Self {
+                found: receipt.found.into_iter().map(|f| FoundView { what: f.what.as_str(), detail: f.detail }).collect(),
+                public_files_clean: receipt.public_files_clean,
+            }),
+            Err(e) => {
+                tracing::error!(work = work_id, "unreadable privacy receipt: {e}");
+                None
+            }
+        }
+    }
+}
+
 /// Why processing failed: a stable code and the engine's words for the author.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = Failure)]
@@ -124,6 +162,10 @@ pub struct WorkView {
     /// New captions or transcript waiting for a curator (author and curators only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_update: Option<PendingUpdateView>,
+    /// What identifying data the photo's or film's file carried and that none of it is in
+    /// the public files (author and curators only; absent for texts and sound).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<PrivacyView>,
     /// A photo's ThumbHash, for its page.
     #[serde(skip)]
     pub placeholder: Option<String>,
@@ -166,7 +208,9 @@ impl WorkView {
             mime: r.mime.clone(),
             lang: work.captions_lang.clone().unwrap_or_else(|| crate::domain::CaptionLang::DEFAULT.to_owned()),
         });
+        let privacy = work.privacy.as_deref().and_then(|json| PrivacyView::parse(&work.id, json));
         Self {
+            privacy,
             reply: None,
             appreciations: 0,
             excerpt,

@@ -103,6 +103,7 @@ pub async fn run(state: &AppState, job: &ClaimedJob, progress: Arc<AtomicI64>) -
                 height: Some(outputs.info.height.into()),
                 dominant_color: Some(outputs.info.dominant_color.clone()),
                 placeholder: Some(outputs.info.placeholder.clone()),
+                privacy: Some(receipt(&work.id, &outputs.privacy)?),
                 ..Processed::default()
             };
             (outputs.renditions, processed)
@@ -121,6 +122,7 @@ pub async fn run(state: &AppState, job: &ClaimedJob, progress: Arc<AtomicI64>) -
                 width: Some(outputs.info.width.into()),
                 height: Some(outputs.info.height.into()),
                 duration_ms: Some((outputs.info.duration_s * 1000.0).round() as i64),
+                privacy: Some(receipt(&work.id, &outputs.privacy)?),
                 ..Processed::default()
             };
             (vec![outputs.web, outputs.web_360, outputs.poster_jpeg, outputs.poster_webp], processed)
@@ -152,6 +154,20 @@ pub async fn run(state: &AppState, job: &ClaimedJob, progress: Arc<AtomicI64>) -
         processed.renditions.push(store_rendition(state, &work.id, rendition).await?);
     }
     Ok(processed)
+}
+
+/// The privacy receipt as stored. A derivative the engine read back and found carrying
+/// metadata is never published: the work fails as our fault, so nothing that may identify
+/// its author reaches the store, and a curator retries it once the engine is fixed.
+fn receipt(work_id: &str, receipt: &piazza_workers::privacy::Receipt) -> Result<String, JobError> {
+    if !receipt.public_files_clean {
+        return Err(JobError::Internal {
+            code: "metadata_left",
+            message: "a copy made for the gallery still carried data from the original file, so nothing was published".into(),
+            detail: format!("work {work_id}: a derivative failed the metadata read-back"),
+        });
+    }
+    serde_json::to_string(receipt).map_err(|e| JobError::Transient(format!("privacy receipt: {e}")))
 }
 
 /// Hashes a derivative (its URL is content-addressed) and moves it into the store.

@@ -38,6 +38,9 @@ impl WorkList {
         if !domain::sees_shortlist(reader) {
             works.iter_mut().for_each(|w| w.shortlisted = false);
         }
+        for w in works.iter_mut().filter(|w| !domain::sees_privacy(&w.author_id, reader)) {
+            w.privacy = None;
+        }
         let ids: Vec<&str> = works.iter().map(|w| w.id.as_str()).collect();
         let renditions = works::renditions_of(&state.db, &ids).await?;
         Ok(Self { works, renditions, page })
@@ -57,6 +60,9 @@ pub async fn visible(state: &AppState, actor: Actor<'_>, id: &str) -> ServiceRes
         .ok_or(ServiceError::NotFound)?;
     if !domain::sees_shortlist(actor.reader()) {
         work.shortlisted = false;
+    }
+    if !domain::sees_privacy(&work.author_id, actor.reader()) {
+        work.privacy = None;
     }
     let renditions = works::renditions(&state.db, id).await?;
     let reply = works::reply_of(&state.db, id).await?;

@@ -20,6 +20,7 @@ mod matrix;
 mod openapi;
 mod page_cache;
 mod pages;
+mod privacy;
 mod queue;
 mod resumable;
 mod scale;

@@ -71,6 +71,98 @@ fn entry(t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: &[u8]) {
     t.extend_from_slice(&field);
 }
 
+/// A 300x200 JPEG as a phone camera writes it: EXIF naming the camera (Canon EOS 80D), its
+/// serial number, the photographer, when it was taken and where (42.5636 N, 12.6427 E,
+/// Terni), as the privacy receipt must report them.
+pub fn jpeg_with_camera_and_gps() -> Vec<u8> {
+    insert_exif(&jpeg(300, 200), &tiff(&[
+        vec![
+            (0x010F, Tag::Ascii("Canon")),
+            (0x0110, Tag::Ascii("Canon EOS 80D")),
+            (0x0112, Tag::Short(1)),
+            (0x013B, Tag::Ascii("Maria Rossi")),
+            (0x8769, Tag::Ifd(1)),
+            (0x8825, Tag::Ifd(2)),
+        ],
+        vec![(0x9003, Tag::Ascii("2024:05:17 18:03:11")), (0xA431, Tag::Ascii("SN-0123456789"))],
+        vec![
+            (0x0001, Tag::Ascii("N")),
+            (0x0002, Tag::Rationals(vec![(42, 1), (33, 1), (4896, 100)])),
+            (0x0003, Tag::Ascii("E")),
+            (0x0004, Tag::Rationals(vec![(12, 1), (38, 1), (3372, 100)])),
+        ],
+    ]))
+}
+
+/// A value in a TIFF directory.
+enum Tag {
+    Ascii(&'static str),
+    Short(u16),
+    Rationals(Vec<(u32, u32)>),
+    /// A pointer to the directory at this index of the list given to [`tiff`].
+    Ifd(usize),
+}
+
+/// A big-endian TIFF structure of the given directories (the first is IFD0), each followed
+/// by the values too long to sit in its entries.
+fn tiff(ifds: &[Vec<(u16, Tag)>]) -> Vec<u8> {
+    let value_bytes = |tag: &Tag| -> Vec<u8> {
+        match tag {
+            Tag::Ascii(text) => [text.as_bytes(), &b"\0"[..]].concat(),
+            Tag::Short(v) => v.to_be_bytes().to_vec(),
+            Tag::Rationals(parts) => parts.iter().flat_map(|(n, d)| [n.to_be_bytes(), d.to_be_bytes()].concat()).collect(),
+            Tag::Ifd(_) => vec![0; 4],
+        }
+    };
+    let padded = |n: usize| n + (n & 1);
+    let extra = |ifd: &Vec<(u16, Tag)>| ifd.iter().map(|(_, t)| value_bytes(t).len()).filter(|&n| n > 4).map(padded).sum::<usize>();
+    let mut starts = Vec::new();
+    let mut at = 8;
+    for ifd in ifds {
+        starts.push(at);
+        at += 2 + ifd.len() * 12 + 4 + extra(ifd);
+    }
+    let mut t = b"MM\0\x2A".to_vec();
+    t.extend_from_slice(&8u32.to_be_bytes());
+    for (i, ifd) in ifds.iter().enumerate() {
+        assert_eq!(t.len(), starts[i]);
+        t.extend_from_slice(&(ifd.len() as u16).to_be_bytes());
+        let mut data_at = starts[i] + 2 + ifd.len() * 12 + 4;
+        let mut data = Vec::new();
+        for (code, tag) in ifd {
+            let bytes = value_bytes(tag);
+            let (kind, count) = match tag {
+                Tag::Ascii(_) => (2u16, bytes.len() as u32),
+                Tag::Short(_) => (3, 1),
+                Tag::Rationals(parts) => (5, parts.len() as u32),
+                Tag::Ifd(_) => (4, 1),
+            };
+            t.extend_from_slice(&code.to_be_bytes());
+            t.extend_from_slice(&kind.to_be_bytes());
+            t.extend_from_slice(&count.to_be_bytes());
+            match tag {
+                Tag::Ifd(target) => t.extend_from_slice(&(starts[*target] as u32).to_be_bytes()),
+                _ if bytes.len() <= 4 => {
+                    let mut field = [0u8; 4];
+                    field[..bytes.len()].copy_from_slice(&bytes);
+                    t.extend_from_slice(&field);
+                }
+                _ => {
+                    t.extend_from_slice(&(data_at as u32).to_be_bytes());
+                    data_at += padded(bytes.len());
+                    data.extend_from_slice(&bytes);
+                    if bytes.len() & 1 == 1 {
+                        data.push(0);
+                    }
+                }
+            }
+        }
+        t.extend_from_slice(&0u32.to_be_bytes());
+        t.extend_from_slice(&data);
+    }
+    t
+}
+
 /// True if the bytes carry EXIF with GPS fields (JPEG APP1 or a WebP EXIF chunk).
 pub fn has_gps(bytes: &[u8]) -> bool {
     let exif = if bytes.starts_with(b"RIFF") {
@@ -117,6 +209,23 @@ pub fn film_with_location(dir: &Path) -> Vec<u8> {
         .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"])
         .args(["-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
         .args(["-metadata", "location=+42.5636+012.6427/", "-movflags", "use_metadata_tags"])
+        .arg(&out)
+        .status()
+        .expect("ffmpeg is installed (scripts/setup-system installs it)");
+    assert!(status.success());
+    std::fs::read(out).unwrap()
+}
+
+/// A 2-second 320x240 H.264/AAC MP4 whose container names a place (42.5636 N, 12.6427 E), an
+/// artist and the phone (QuickTime's `make`/`model` keys), as a phone's film does.
+pub fn film_with_location_and_names(dir: &Path) -> Vec<u8> {
+    let out = dir.join("phone.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"])
+        .args(["-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
+        .args(["-metadata", "location=+42.5636+012.6427/", "-metadata", "artist=Maria Rossi"])
+        .args(["-metadata", "com.apple.quicktime.make=Apple", "-metadata", "com.apple.quicktime.model=iPhone 12"])
+        .args(["-movflags", "use_metadata_tags"])
         .arg(&out)
         .status()
         .expect("ffmpeg is installed (scripts/setup-system installs it)");

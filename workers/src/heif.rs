@@ -45,3 +45,27 @@ pub(crate) fn decode(data: &[u8]) -> Result<(u32, u32, usize, Vec<u8>, Option<Ve
     let icc = handle.color_profile_raw().map(|p| p.data);
     Ok((width, height, channels, pixels, icc))
 }
+
+/// The EXIF (as a TIFF structure) and whether XMP sits beside the primary image. A block
+/// that cannot be read is skipped: it must not sink an otherwise good photo.
+pub(crate) fn metadata(data: &[u8]) -> crate::privacy::HeifMetadata {
+    let mut out = crate::privacy::HeifMetadata::default();
+    let Ok((_ctx, handle)) = primary(data) else { return out };
+    // Every block, whatever its type (a zero type code means "no filter").
+    let mut ids = [0; 16];
+    let count = handle.metadata_block_ids(&mut ids, &[0u8; 4][..]);
+    for &id in &ids[..count.min(ids.len())] {
+        match handle.metadata_type(id) {
+            Some("Exif") if out.exif.is_none() => {
+                // HEIF's EXIF block starts with the offset of the TIFF header after it.
+                out.exif = handle.metadata(id).ok().and_then(|block| {
+                    let skip = u32::from_be_bytes(block.get(..4)?.try_into().ok()?) as usize;
+                    block.get(4usize.checked_add(skip)?..).map(<[u8]>::to_vec)
+                });
+            }
+            Some("mime") if handle.metadata_content_type(id) == Some("application/rdf+xml") => out.xmp = true,
+            _ => {}
+        }
+    }
+    out
+}

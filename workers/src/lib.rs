@@ -20,6 +20,8 @@ mod heif;
 pub mod limits;
 /// Photos: header checks, orientation, resized WebP/JPEG derivatives without metadata.
 pub mod photo;
+/// The privacy receipt: identifying metadata found in an original, and public files read back.
+pub mod privacy;
 /// ThumbHash placeholder and average colour.
 pub mod placeholder;
 /// Sound works: probing, loudness-normalised Opus/WebM and AAC/M4A renditions, the waveform.

@@ -13,6 +13,7 @@
 
 use crate::headers::{declared_size, gif_first_frame_extent, jpeg_header};
 use crate::sniff::{sniff, Sniffed};
+use crate::privacy::{self, HeifMetadata, Receipt};
 use crate::{colour, exif, heif, placeholder, Limits, MediaError, Rendition};
 use fast_image_resize as fr;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
@@ -70,6 +71,8 @@ pub struct PhotoInfo {
 pub struct PhotoOutputs {
     pub info: PhotoInfo,
     pub renditions: Vec<Rendition>,
+    /// What identifying metadata the original carried, and that no derivative has any.
+    pub privacy: Receipt,
 }
 
 /// Interleaved 8-bit pixels: RGB (3 channels) or RGBA (4).
@@ -336,6 +339,8 @@ fn resize(resizer: &mut fr::Resizer, src: &Bitmap, width: u32, height: u32) -> B
 pub fn process_photo(data: &[u8], out_dir: &Path, limits: &Limits) -> Result<PhotoOutputs, MediaError> {
     let header = probe_photo(data, limits)?;
     let Decoded { mut bitmap, orientation, icc } = decode(&header, data, limits)?;
+    let heif_metadata = if header.format == Sniffed::Heif { heif::metadata(data) } else { HeifMetadata::default() };
+    let found = privacy::in_photo(data, header.format, orientation, &heif_metadata);
     let colour_converted = match &icc {
         Some(icc) => colour::rgb_to_srgb(&mut bitmap.data, bitmap.width as usize, bitmap.channels, icc),
         None => false,
@@ -417,11 +422,25 @@ pub fn process_photo(data: &[u8], out_dir: &Path, limits: &Limits) -> Result<Pho
     });
     let mut renditions = results.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().collect::<Result<Vec<_>, _>>()?;
     renditions.sort_by_key(|r| (r.mime, r.width));
+    let public_files_clean = files_are_clean(&renditions)?;
 
     Ok(PhotoOutputs {
         info: PhotoInfo { width, height, orientation, has_alpha, dominant_color, placeholder, colour_converted },
         renditions,
+        privacy: Receipt { found, public_files_clean },
     })
+}
+
+/// Reads back every picture written and checks it carries no metadata: checked, not
+/// assumed, so an encoder that starts writing some is caught before anything is public.
+pub(crate) fn files_are_clean(renditions: &[Rendition]) -> Result<bool, MediaError> {
+    for r in renditions {
+        if !privacy::photo_file_is_clean(&std::fs::read(&r.path).map_err(MediaError::io)?) {
+            tracing::error!(file = %r.name, "a derivative carries metadata");
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn write_webp(b: &Bitmap, out_dir: &Path, name: &str) -> Result<Rendition, MediaError> {

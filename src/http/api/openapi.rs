@@ -67,6 +67,8 @@ use utoipa::{Modify, OpenApi};
         views::CoverView,
         views::LimitsView,
         views::PendingUpdateView,
+        views::PrivacyView,
+        views::FoundView,
         HistoryEvent,
         HistoryRevision,
     )),

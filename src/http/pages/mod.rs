@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod curator;
 pub mod search;
 pub mod share;
+pub mod privacy;
 pub mod site;
 pub mod submit;
 pub mod updates;
@@ -211,6 +212,8 @@ struct WorkPage {
     reasons: Vec<crate::db::reasons::ReasonTemplate>,
     /// The card for sites the page is shared on (published works only).
     share: Option<share::Share>,
+    /// What the file carried and that it is gone (author and curators only).
+    privacy: Option<privacy::PrivacyText>,
 }
 
 /// How often a work's page reloads itself while the work is processing, so its author sees
@@ -241,7 +244,8 @@ pub async fn work(State(state): State<AppState>, viewer: Viewer, headers: Header
             frame.refresh_after_s = Some(PROCESSING_REFRESH_S);
         }
         let share = super::links::mail_base(&state, &headers).and_then(|base| share::Share::of_work(&work, &base, viewer.lang.texts().get("share-email")));
-        render(WorkPage { frame, work, failure_text, is_author, history, revisions, reasons, share })
+        let privacy = privacy::PrivacyText::of(&work, viewer.lang);
+        render(WorkPage { frame, work, failure_text, is_author, history, revisions, reasons, share, privacy })
     })
     .await
 }
@@ -352,6 +356,8 @@ pub async fn set_language(State(state): State<AppState>, Form(form): Form<LangFo
 struct MyWorksPage {
     frame: Frame,
     works: Vec<WorkView>,
+    /// Each work's privacy receipt in words, in the same order.
+    privacy: Vec<Option<privacy::PrivacyText>>,
     pager: Pager,
 }
 
@@ -362,7 +368,9 @@ pub async fn my_works(State(state): State<AppState>, viewer: Viewer, Query(q): Q
     page(&viewer, async {
         let list = work_ops::mine(&state, service::Actor::person(&user), Page::number_from(q.page.as_deref())).await?;
         let pager = list.page.into();
-        render(MyWorksPage { frame: Frame::new(&viewer), works: cards(list), pager })
+        let works = cards(list);
+        let privacy = works.iter().map(|w| privacy::PrivacyText::of(w, viewer.lang)).collect();
+        render(MyWorksPage { frame: Frame::new(&viewer), works, privacy, pager })
     })
     .await
 }

@@ -62,6 +62,7 @@ use std::time::Instant;
 use ffmpeg_next as ffmpeg;
 use serde::Serialize;
 
+use crate::privacy::{self, Receipt};
 use crate::{Limits, MediaError, Rendition};
 use errors::timed_out;
 use guard::{deadline_from, open_guarded};
@@ -108,6 +109,8 @@ pub struct FilmOutputs {
     pub poster_webp: Rendition,
     /// Where in the film (seconds from its start) the poster was taken.
     pub poster_at_s: f64,
+    /// What identifying tags the original carried, and that no public file has any.
+    pub privacy: Receipt,
 }
 
 /// What [`extract_poster`] wrote.
@@ -198,6 +201,8 @@ fn run(
     progress(0.0);
     let mut src = open_guarded(input, deadline)?;
     let plan = plan(&src, limits)?;
+    let (container, streams) = tags(src.input());
+    let found = privacy::in_film_tags(&container, &streams, plan.info.rotation);
 
     // The transcode is 95% of the work; the poster the rest.
     let mut reported = 0.0f32;
@@ -233,9 +238,14 @@ fn run(
         return Err(timed_out());
     }
     write_posters(&img, jpeg_path, webp_path)?;
+    let public_files_clean = films_are_clean(&[web_path, web_360_path], deadline)?
+        && [jpeg_path, webp_path].iter().try_fold(true, |clean, path| {
+            Ok::<_, MediaError>(clean && privacy::photo_file_is_clean(&std::fs::read(path).map_err(MediaError::io)?))
+        })?;
     progress(1.0);
 
     Ok(FilmOutputs {
+        privacy: Receipt { found, public_files_clean },
         web: rendition(WEB_NAME, web_path, "video/mp4", big, Some(info.duration_s)),
         web_360: rendition(WEB_360_NAME, web_360_path, "video/mp4", small, Some(info.duration_s)),
         poster_jpeg: rendition(POSTER_JPEG_NAME, jpeg_path, "image/jpeg", big, None),
@@ -243,6 +253,27 @@ fn run(
         poster_at_s,
         info,
     })
+}
+
+/// A file's container and stream tags as (lower-case key, value) pairs.
+pub(crate) fn tags(input: &ffmpeg::format::context::Input) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let pairs = |dict: ffmpeg::DictionaryRef<'_>| dict.iter().map(|(k, v)| (k.to_lowercase(), v.to_owned())).collect::<Vec<_>>();
+    let container = pairs(input.metadata());
+    let streams = input.streams().flat_map(|stream| pairs(stream.metadata())).collect();
+    (container, streams)
+}
+
+/// Reads back the films written and checks that their tags are the muxer's own.
+pub(crate) fn films_are_clean(paths: &[&Path], deadline: Instant) -> Result<bool, MediaError> {
+    for path in paths {
+        let written = open_guarded(path, deadline)?;
+        let (container, streams) = tags(written.input());
+        if !privacy::tags_are_clean(&container, &streams) {
+            tracing::error!(file = %path.display(), ?container, ?streams, "a public film carries tags");
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Writes only `web.mp4` (the 1280x720 rendition) into `out_dir`: no small rendition,
