@@ -422,3 +422,18 @@ accessibility-body =
     Contenuti inviati dai cittadini possono non essere del tutto accessibili: una foto senza descrizione lunga, un video senza sottotitoli, quando la chiamata non li richiedeva. La redazione li segnala e chiede agli autori di completarli.
 
     Se trovi un ostacolo, segnalalo a { $city }. Se la risposta non ti soddisfa, puoi rivolgerti al Difensore civico per il digitale presso AgID.
+
+## Accesso con SPID o CIE (OpenID Connect)
+oidc-button = Entra con SPID o CIE
+oidc-or-password = Oppure entra con l'email e la password del tuo account Piazza.
+oidc-refused-title = Accesso non riuscito
+oidc-try-again = Ricomincia l'accesso
+oidc-link-sent-title = Controlla la tua email
+oidc-link-sent = Esiste già un account Piazza con questo indirizzo email. Per collegarlo al tuo accesso con SPID o CIE ti abbiamo mandato un link a quell'indirizzo: aprilo entro un'ora, in questo stesso browser. Finché non lo apri, l'account resta com'è.
+oidc-link-title = Collega l'accesso con SPID o CIE
+oidc-link-text = Confermando, il tuo account Piazza si potrà aprire anche con SPID o CIE, e il tuo indirizzo email risulterà confermato.
+oidc-link-button = Collega ed entra
+oidc-link-invalid = Questo link non è valido: è scaduto, è già stato usato, oppure lo stai aprendo in un browser diverso da quello con cui sei entrato con SPID o CIE. Entra di nuovo con SPID o CIE da quel browser per riceverne uno nuovo.
+password-sign-in-off = Su questo sito si entra solo con SPID o CIE.
+delete-fresh-sign-in = Il tuo account non ha una password: per confermare devi essere entrato con SPID o CIE da meno di 10 minuti.
+oidc-sign-in-again = Entra di nuovo con SPID o CIE
