@@ -16,8 +16,8 @@ use tokio::sync::RwLock;
 
 /// How long discovered metadata and keys are kept before they are fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(3600);
-/// A token naming an unknown key fetches the keys again, but not more often than this, so
-/// forged tokens cannot make us hammer the provider.
+/// A token naming an unknown key fetches the keys again at once, but not again within this
+/// time, so forged tokens cannot make us hammer the provider.
 const REFETCH_AT_MOST_EVERY: Duration = Duration::from_secs(30);
 /// A provider that does not answer within this is treated as down.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -80,6 +80,8 @@ macro_rules! person_of {
 struct Discovered {
     metadata: CoreProviderMetadata,
     fetched: Instant,
+    /// Fetched because a token named a key we did not hold.
+    forced: bool,
 }
 
 /// The configured provider; one per process, its metadata fetched lazily.
@@ -117,12 +119,12 @@ impl Provider {
         self.issuer.as_str()
     }
 
-    /// The metadata, fetched when missing, older than an hour, or (with `refresh`) older
-    /// than a few seconds.
+    /// The metadata, fetched when missing or older than an hour; with `refresh` (a token
+    /// named a key we do not hold), fetched again unless that was just done for the same reason.
     async fn metadata(&self, refresh: bool) -> Result<CoreProviderMetadata, OidcError> {
         let fresh_enough = |d: &Discovered| {
             let age = d.fetched.elapsed();
-            age < METADATA_TTL && !(refresh && age >= REFETCH_AT_MOST_EVERY)
+            if refresh { d.forced && age < REFETCH_AT_MOST_EVERY } else { age < METADATA_TTL }
         };
         if let Some(d) = self.discovered.read().await.as_ref().filter(|d| fresh_enough(d)) {
             return Ok(d.metadata.clone());
@@ -135,7 +137,7 @@ impl Provider {
             .await
             .map_err(|e| OidcError::Unreachable(format!("discovery: {}", error_chain(&e))))?;
         tracing::info!(keys = metadata.jwks().keys().len(), "oidc provider metadata fetched");
-        *slot = Some(Discovered { metadata: metadata.clone(), fetched: Instant::now() });
+        *slot = Some(Discovered { metadata: metadata.clone(), fetched: Instant::now(), forced: refresh });
         Ok(metadata)
     }
 
