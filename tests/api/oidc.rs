@@ -20,6 +20,8 @@ const OTHER_CLIENT: &str = "another-site";
 const SUB: &str = "lucia-0042";
 const NAME: &str = "Lucia Bianchi";
 const EMAIL: &str = "lucia.bianchi@example.org";
+/// A person the provider knows no address of.
+const NO_EMAIL: &str = "senza-posta-7";
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
@@ -58,7 +60,10 @@ fn free_port() -> u16 {
 /// Starts the provider on `port` and waits for it to listen.
 fn start_provider(port: u16, redirect_uri: &str, mode: &str) -> ProviderProcess {
     let clients = serde_json::json!([{ "id": CLIENT_ID, "secret": CLIENT_SECRET }, { "id": OTHER_CLIENT, "secret": "another-secret" }]);
-    let accounts = serde_json::json!([{ "sub": SUB, "name": NAME, "email": EMAIL, "email_verified": true }]);
+    let accounts = serde_json::json!([
+        { "sub": SUB, "name": NAME, "email": EMAIL, "email_verified": true },
+        { "sub": NO_EMAIL, "given_name": "Senza", "family_name": "Posta" },
+    ]);
     let mut child = std::process::Command::new("node")
         .arg(browser_dir().join("oidc_provider.mjs"))
         .current_dir(browser_dir())
@@ -267,6 +272,13 @@ async fn a_wrong_state_another_browser_or_another_clients_code_signs_nobody_in(a
     refused_with(client.get(&callback).send().await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "non ha confermato").await;
     assert!(!is_signed_in(app, &client).await);
 
+    // The provider knows no address for this person: told what to do, no account made.
+    let client = browser();
+    let authorize = start(app, &client).await;
+    let callback = through_provider(app, &client, authorize, NO_EMAIL).await;
+    refused_with(client.get(&callback).send().await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "Aggiungi un indirizzo email").await;
+    assert!(!is_signed_in(app, &client).await);
+
     // The provider said no (the person cancelled).
     let client = browser();
     let authorize = start(app, &client).await;
@@ -291,6 +303,17 @@ async fn an_id_token_for_another_audience_is_refused(app: &TestApp) {
 }
 
 with_provider!(oidc_refuses_an_id_token_for_another_audience, "wrong-audience", |_| {}, an_id_token_for_another_audience_is_refused);
+
+async fn a_token_signed_with_a_new_key_fetches_the_keys_again(app: &TestApp) {
+    let client = browser();
+    let authorize = start(app, &client).await;
+    let callback = location(&client.get(&authorize).send().await.unwrap());
+    let r = client.get(&callback).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert!(is_signed_in(app, &client).await);
+}
+
+with_provider!(oidc_fetches_the_keys_again_for_an_unknown_key, "rotated-key", |_| {}, a_token_signed_with_a_new_key_fetches_the_keys_again);
 
 async fn an_existing_account_is_joined_only_through_its_mailed_link(app: &TestApp) {
     let owner = app.person(NAME, Role::Citizen).await;

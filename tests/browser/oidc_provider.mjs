@@ -6,8 +6,10 @@
 //   OIDC_REDIRECT_URI  the relying party's callback, registered for every client
 //   OIDC_CLIENTS       JSON [{"id": "...", "secret": "..."}]
 //   OIDC_ACCOUNTS      JSON [{"sub": "...", "name": "...", "email": "...", "email_verified": true}]
-//   OIDC_MODE          "provider" (the default), or "wrong-audience": a provider of our own
-//                      that signs ID tokens (with its own published key) for another client
+//   OIDC_MODE          "provider" (the default), or a provider of our own that signs ID
+//                      tokens for the first account: "wrong-audience" (for another client,
+//                      with its published key), "rotated-key" (for the first client, with a
+//                      key it publishes only from its second key set on, as after a rotation)
 //
 // Prints "oidc provider listening on <issuer>" once it listens; runs until killed.
 
@@ -48,11 +50,18 @@ if (mode === 'provider') {
     cookies: { keys: [crypto.randomBytes(16).toString('hex')] },
   });
   provider.listen(port, '127.0.0.1', listening);
-} else if (mode === 'wrong-audience') {
-  // Everything is in order but the audience: the token is for a client that is not the
-  // relying party's, as a token stolen from another site that uses the same provider is.
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'wrong-audience', alg: 'RS256', use: 'sig' };
+} else if (mode === 'wrong-audience' || mode === 'rotated-key') {
+  // wrong-audience: everything is in order but the audience, as in a token stolen from
+  // another site that uses the same provider. rotated-key: everything is in order, but the
+  // key is one the relying party fetched no key set with yet.
+  const key = (kid) => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return { privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+  };
+  const old = key('old');
+  const signing = mode === 'rotated-key' ? key('new') : old;
+  const audience = mode === 'rotated-key' ? clients[0].id : 'another-client';
+  let keySets = 0;
   const nonces = new Map();
   const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
   const json = (res, status, body) => {
@@ -72,7 +81,10 @@ if (mode === 'provider') {
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
-    if (url.pathname === '/jwks') return json(res, 200, { keys: [jwk] });
+    if (url.pathname === '/jwks') {
+      keySets += 1;
+      return json(res, 200, { keys: [keySets === 1 ? old.jwk : signing.jwk] });
+    }
     if (url.pathname === '/auth') {
       const code = crypto.randomBytes(16).toString('hex');
       nonces.set(code, url.searchParams.get('nonce'));
@@ -90,10 +102,10 @@ if (mode === 'provider') {
         if (!nonces.has(code)) return json(res, 400, { error: 'invalid_grant' });
         const account = accounts[0];
         const now = Math.floor(Date.now() / 1000);
-        const claims = { ...account, iss: issuer, aud: 'another-client', iat: now, exp: now + 300, nonce: nonces.get(code) };
+        const claims = { ...account, iss: issuer, aud: audience, iat: now, exp: now + 300, nonce: nonces.get(code) };
         nonces.delete(code);
-        const signed = `${b64({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })}.${b64(claims)}`;
-        const signature = crypto.sign('sha256', Buffer.from(signed), privateKey).toString('base64url');
+        const signed = `${b64({ alg: 'RS256', kid: signing.jwk.kid, typ: 'JWT' })}.${b64(claims)}`;
+        const signature = crypto.sign('sha256', Buffer.from(signed), signing.privateKey).toString('base64url');
         return json(res, 200, { access_token: 'opaque', token_type: 'Bearer', expires_in: 300, id_token: `${signed}.${signature}` });
       });
       return undefined;
