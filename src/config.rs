@@ -90,6 +90,65 @@ pub struct Config {
     pub page_cache_mb: u64,
     /// The municipality whose piazza this is (`PIAZZA_CITY__*`).
     pub city: City,
+    /// Sign-in through the city's OpenID Connect provider (`PIAZZA_OIDC__*`); off when
+    /// no issuer is set.
+    pub oidc: OidcSettings,
+    /// Whether people may sign up and sign in with a password (`PIAZZA_PASSWORD_SIGNIN`).
+    /// A city that wants every account behind SPID/CIE turns it off; OIDC must be set then.
+    pub password_signin: bool,
+}
+
+/// The city's OpenID Connect provider: its SPID/CIE gateway or its Keycloak.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OidcSettings {
+    /// `PIAZZA_OIDC__ISSUER`, e.g. `https://login.comune.example/realms/cittadini`; empty:
+    /// no sign-in through a provider (no button, `/auth/oidc/*` answers 404).
+    pub issuer: String,
+    /// `PIAZZA_OIDC__CLIENT_ID`, as registered with the provider.
+    pub client_id: String,
+    /// `PIAZZA_OIDC__CLIENT_SECRET`; never logged. Empty: a public client (PKCE only).
+    pub client_secret: String,
+    /// `PIAZZA_OIDC__SCOPES`, space-separated, besides `openid` (always asked).
+    pub scopes: String,
+    /// `PIAZZA_OIDC__LABEL`, the button's text; empty: the catalogue's "Entra con SPID o
+    /// CIE" in the visitor's language.
+    pub label: String,
+}
+
+impl Default for OidcSettings {
+    fn default() -> Self {
+        Self { issuer: String::new(), client_id: String::new(), client_secret: String::new(), scopes: "profile email".into(), label: String::new() }
+    }
+}
+
+impl OidcSettings {
+    pub fn enabled(&self) -> bool {
+        !self.issuer.is_empty()
+    }
+
+    /// The scopes to ask for besides `openid`, which the flow always adds.
+    pub fn scope_list(&self) -> Vec<String> {
+        self.scopes.split_whitespace().filter(|s| *s != "openid").map(str::to_owned).collect()
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if !self.enabled() {
+            return Ok(());
+        }
+        // http only for this machine (a test provider); a real provider speaks https.
+        let local = ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]:"];
+        if !self.issuer.starts_with("https://") && !local.iter().any(|p| self.issuer.starts_with(p)) {
+            anyhow::bail!("PIAZZA_OIDC__ISSUER must be an https:// URL (http:// only on this machine, for tests)");
+        }
+        if self.client_id.is_empty() {
+            anyhow::bail!("PIAZZA_OIDC__CLIENT_ID is required when PIAZZA_OIDC__ISSUER is set");
+        }
+        if self.label.chars().count() > 80 {
+            anyhow::bail!("PIAZZA_OIDC__LABEL is a button's text: at most 80 characters");
+        }
+        Ok(())
+    }
 }
 
 /// The city's own face: its name in every page's header and footer, its logo, its colour,
@@ -234,6 +293,8 @@ impl Default for Config {
             trust_proxy: false,
             page_cache_mb: 64,
             city: City::default(),
+            oidc: OidcSettings::default(),
+            password_signin: true,
         }
     }
 }
@@ -307,6 +368,10 @@ impl Config {
         if !self.public_url.is_empty() && !self.public_url.starts_with("http") {
             anyhow::bail!("PIAZZA_PUBLIC_URL must be an http:// or https:// origin");
         }
+        self.oidc.validate()?;
+        if !self.password_signin && !self.oidc.enabled() {
+            anyhow::bail!("PIAZZA_PASSWORD_SIGNIN=false needs PIAZZA_OIDC__ISSUER: otherwise nobody could sign in");
+        }
         self.city.validate()
     }
 
@@ -364,6 +429,8 @@ impl std::fmt::Debug for Config {
             .field("job_concurrency", &self.job_concurrency)
             .field("smtp", &!self.smtp_url.is_empty())
             .field("trust_proxy", &self.trust_proxy)
+            .field("oidc", &self.oidc.enabled())
+            .field("password_signin", &self.password_signin)
             .finish_non_exhaustive()
     }
 }
@@ -371,6 +438,23 @@ impl std::fmt::Debug for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oidc_needs_a_client_and_https_except_on_this_machine() {
+        let oidc = |issuer: &str, client_id: &str| Config { oidc: OidcSettings { issuer: issuer.into(), client_id: client_id.into(), ..OidcSettings::default() }, ..Config::default() };
+        assert!(Config::default().validate().is_ok(), "off by default");
+        assert!(oidc("https://login.comune.example/realms/cittadini", "piazza").validate().is_ok());
+        assert!(oidc("http://127.0.0.1:8443", "piazza").validate().is_ok(), "a provider on this machine (tests)");
+        let plain = oidc("http://login.comune.example", "piazza").validate().unwrap_err().to_string();
+        assert!(plain.contains("PIAZZA_OIDC__ISSUER") && plain.contains("https"), "{plain}");
+        assert!(oidc("http://127.0.0.1.evil.example/", "piazza").validate().is_err());
+        assert!(oidc("https://login.comune.example", "").validate().unwrap_err().to_string().contains("PIAZZA_OIDC__CLIENT_ID"));
+        let nobody = Config { password_signin: false, ..Config::default() }.validate().unwrap_err().to_string();
+        assert!(nobody.contains("PIAZZA_PASSWORD_SIGNIN"), "{nobody}");
+        assert!(Config { password_signin: false, ..oidc("https://login.comune.example", "piazza") }.validate().is_ok());
+        let scopes = OidcSettings { scopes: "openid  profile email".into(), ..OidcSettings::default() };
+        assert_eq!(scopes.scope_list(), ["profile", "email"], "openid is always asked, once");
+    }
 
     #[test]
     fn the_accent_must_be_readable_on_the_page() {

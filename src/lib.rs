@@ -30,6 +30,9 @@ pub mod local_time;
 pub mod mail;
 /// Mail to authors about their works: decisions with reasons, processing failures.
 pub mod notify;
+/// The city's OpenID Connect provider (SPID/CIE gateway, Keycloak) as a client sees it:
+/// lazy discovery with its keys, PKCE, the ID token's checks; nothing of accounts.
+pub mod oidc;
 /// The bounded pool for CPU-heavy media work, off the async runtime.
 pub mod media_pool;
 /// The application layer: every operation (submissions, curation, reactions, works,

@@ -29,6 +29,9 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// The city's face (from the configuration), shared by every page.
     pub city: Arc<crate::config::City>,
+    /// The city's OpenID Connect provider, when `PIAZZA_OIDC__ISSUER` is set; its
+    /// metadata is fetched at the first sign-in, not here.
+    pub oidc: Option<Arc<crate::oidc::Provider>>,
 }
 
 impl AppState {
@@ -44,7 +47,9 @@ impl AppState {
         let mailer = Arc::new(Mailer::new(config.outbox_dir(), &config.smtp_url, &config.mail_from)?);
         let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60), config.media_nice);
         let request_pool = RequestPool::new(config.request_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));
+        let oidc = crate::oidc::Provider::from_settings(&config.oidc)?.map(Arc::new);
         Ok(Self {
+            oidc,
             city: Arc::new(config.city.clone()),
             config: Arc::new(config),
             db,

@@ -278,3 +278,13 @@ error-nothing-to-update = send a captions file or a transcript different from th
 error-no-update-waiting = there are no new captions or transcript waiting for this work (someone may have decided already); reload the page
 error-invalid-update-decision = choose to approve or to decline the new captions or transcript
 error-oembed-format = only format=json is offered
+
+## Sign-in with SPID or CIE (OpenID Connect)
+error-oidc-state-invalid = this sign-in is no longer valid: it expired (after 10 minutes), was already used, or was started in another browser; start signing in again from this page
+error-oidc-unreachable = the SPID or CIE sign-in service does not answer right now; try again in a few minutes
+error-oidc-code-refused = the sign-in service did not confirm this sign-in (it may have been used already or expired); start signing in again
+error-oidc-token-invalid = the sign-in service's answer could not be verified, so you were not signed in; start again, and if it happens again, write to the city
+error-oidc-email-missing = the sign-in service did not tell us your email address, which we need to tell you about your works; add an email address to your SPID or CIE profile, or allow it to be shared, and try again
+error-oidc-cancelled = the sign-in was cancelled or refused by the sign-in service; you can try again whenever you like
+error-password-sign-in-off = on this site you sign in with SPID or CIE only: signing in, signing up and resetting with a password are not available
+error-sign-in-again-to-delete = deleting an account without a password needs a recent sign-in: sign in again with SPID or CIE, then delete the account within 10 minutes

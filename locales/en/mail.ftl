@@ -104,3 +104,15 @@ mail-work-status-where =
 # A link to "my works" when the mail cannot hold the site's address.
 # args: $path
 mail-my-works-link = "My works" ({ $path })
+
+mail-oidc-link-subject = join your SPID or CIE sign-in
+# args: $name, $link
+mail-oidc-link-body =
+    Hello { $name },
+
+    someone (hopefully you) just signed in to Piazza with SPID or CIE using this email address, which already belongs to your account.
+    To join that sign-in to your account, open this link within one hour, in the same browser you signed in with (it works once):
+
+    { $link }
+
+    If it was not you, ignore this message: your account stays as it is.

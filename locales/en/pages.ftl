@@ -482,3 +482,18 @@ receipt-found-other = { $kind ->
 } carried other hidden data ({ $detail }): we removed it from every public copy.
 receipt-clean = We read every public copy back, one by one: none of them contains this data.
 receipt-not-clean = We could not confirm that the public copies are free of this data, so we do not publish them.
+
+## Sign-in with SPID or CIE (OpenID Connect)
+oidc-button = Sign in with SPID or CIE
+oidc-or-password = Or sign in with the email and password of your Piazza account.
+oidc-refused-title = Sign-in failed
+oidc-try-again = Start signing in again
+oidc-link-sent-title = Check your email
+oidc-link-sent = There is already a Piazza account with this email address. To join it to your SPID or CIE sign-in we sent a link to that address: open it within an hour, in this same browser. Until you do, the account stays as it is.
+oidc-link-title = Join your SPID or CIE sign-in
+oidc-link-text = Once you confirm, your Piazza account can also be opened with SPID or CIE, and your email address counts as confirmed.
+oidc-link-button = Join and sign in
+oidc-link-invalid = This link is not valid: it expired, was already used, or you are opening it in a browser other than the one you signed in with SPID or CIE. Sign in with SPID or CIE again from that browser to get a new one.
+password-sign-in-off = On this site you sign in with SPID or CIE only.
+delete-fresh-sign-in = Your account has no password: to confirm, you must have signed in with SPID or CIE less than 10 minutes ago.
+oidc-sign-in-again = Sign in again with SPID or CIE

@@ -278,3 +278,13 @@ error-nothing-to-update = Invia un file di sottotitoli, o una trascrizione diver
 error-no-update-waiting = Per quest'opera non ci sono sottotitoli o trascrizione nuovi in attesa (forse qualcuno ha già deciso): ricarica la pagina.
 error-invalid-update-decision = Scegli se approvare o non accogliere i nuovi sottotitoli o la trascrizione.
 error-oembed-format = È disponibile solo format=json.
+
+## Accesso con SPID o CIE (OpenID Connect)
+error-oidc-state-invalid = Questo accesso non è più valido: è scaduto (dopo 10 minuti), è già stato usato, o è stato iniziato in un altro browser. Ricomincia l'accesso da questa pagina.
+error-oidc-unreachable = Il servizio di accesso con SPID o CIE non risponde in questo momento. Riprova tra qualche minuto.
+error-oidc-code-refused = Il servizio di accesso non ha confermato questo accesso (forse è già stato usato o è scaduto). Ricomincia l'accesso.
+error-oidc-token-invalid = Non è stato possibile verificare la risposta del servizio di accesso, quindi non ti abbiamo fatto entrare. Ricomincia l'accesso; se succede ancora, scrivi al Comune.
+error-oidc-email-missing = Il servizio di accesso non ci ha comunicato il tuo indirizzo email, che serve per avvisarti sulle tue opere. Aggiungi un indirizzo email al tuo profilo SPID o CIE, oppure consenti di condividerlo, e riprova.
+error-oidc-cancelled = L'accesso è stato annullato o rifiutato dal servizio di accesso. Puoi riprovare quando vuoi.
+error-password-sign-in-off = Su questo sito si entra solo con SPID o CIE: l'accesso, l'iscrizione e il recupero con la password non sono disponibili.
+error-sign-in-again-to-delete = Per eliminare un account senza password serve un accesso recente: entra di nuovo con SPID o CIE e poi elimina l'account entro 10 minuti.

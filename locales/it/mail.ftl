@@ -105,3 +105,15 @@ mail-work-status-where =
 # A link to "my works" when the mail cannot hold the site's address.
 # args: $path
 mail-my-works-link = «Le mie opere» ({ $path })
+
+mail-oidc-link-subject = collega il tuo accesso con SPID o CIE
+# args: $name, $link
+mail-oidc-link-body =
+    Ciao { $name },
+
+    qualcuno (speriamo tu) è appena entrato su Piazza con SPID o CIE usando questo indirizzo email, che appartiene già al tuo account.
+    Per collegare quell'accesso al tuo account apri questo link entro un'ora, nello stesso browser con cui sei entrato (funziona una volta sola):
+
+    { $link }
+
+    Se non eri tu, ignora questo messaggio: il tuo account resta com'è.

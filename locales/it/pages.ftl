@@ -482,3 +482,18 @@ receipt-found-other = { $kind ->
 } c'erano altri dati nascosti ({ $detail }): li abbiamo tolti da tutte le copie pubbliche.
 receipt-clean = Abbiamo riletto una per una le copie pubbliche: nessuna contiene questi dati.
 receipt-not-clean = Non abbiamo potuto confermare che le copie pubbliche siano prive di questi dati, quindi non le pubblichiamo.
+
+## Accesso con SPID o CIE (OpenID Connect)
+oidc-button = Entra con SPID o CIE
+oidc-or-password = Oppure entra con l'email e la password del tuo account Piazza.
+oidc-refused-title = Accesso non riuscito
+oidc-try-again = Ricomincia l'accesso
+oidc-link-sent-title = Controlla la tua email
+oidc-link-sent = Esiste già un account Piazza con questo indirizzo email. Per collegarlo al tuo accesso con SPID o CIE ti abbiamo mandato un link a quell'indirizzo: aprilo entro un'ora, in questo stesso browser. Finché non lo apri, l'account resta com'è.
+oidc-link-title = Collega l'accesso con SPID o CIE
+oidc-link-text = Confermando, il tuo account Piazza si potrà aprire anche con SPID o CIE, e il tuo indirizzo email risulterà confermato.
+oidc-link-button = Collega ed entra
+oidc-link-invalid = Questo link non è valido: è scaduto, è già stato usato, oppure lo stai aprendo in un browser diverso da quello con cui sei entrato con SPID o CIE. Entra di nuovo con SPID o CIE da quel browser per riceverne uno nuovo.
+password-sign-in-off = Su questo sito si entra solo con SPID o CIE.
+delete-fresh-sign-in = Il tuo account non ha una password: per confermare devi essere entrato con SPID o CIE da meno di 10 minuti.
+oidc-sign-in-again = Entra di nuovo con SPID o CIE

@@ -320,7 +320,8 @@ pub async fn delete_account(db: &Db, user_id: &str) -> DbResult<Deletion> {
         }
         changes::record(&mut tx, db.backend, &id).await?;
     }
-    for table in ["session", "api_token", "account_token"] {
+    // Its provider identities too: signing in with them again makes a new account.
+    for table in ["session", "api_token", "account_token", "oidc_identity", "oidc_link"] {
         sqlx::query(&format!("delete from {table} where user_id = $1")).bind(user_id).execute(&mut *tx).await?;
     }
     // The row stays only as the author of kept works: no email, no name, no password.

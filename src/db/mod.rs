@@ -7,6 +7,7 @@ pub mod calls;
 pub mod changes;
 pub mod events;
 pub mod jobs;
+pub mod oidc;
 pub mod reactions;
 pub mod reasons;
 pub mod review;

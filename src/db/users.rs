@@ -97,6 +97,16 @@ pub async fn find_by_session(db: &Db, token_hash: &str) -> DbResult<Option<User>
     row.as_ref().map(user_from_row).transpose()
 }
 
+/// When a live session began.
+pub async fn session_started_at(db: &Db, token_hash: &str) -> DbResult<Option<i64>> {
+    let row = sqlx::query("select created_at from session where token_hash = $1 and expires_at > $2")
+        .bind(token_hash)
+        .bind(now_ms())
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("created_at")).transpose()
+}
+
 pub async fn delete_session(db: &Db, token_hash: &str) -> DbResult<()> {
     sqlx::query("delete from session where token_hash = $1").bind(token_hash).execute(&db.pool).await?;
     Ok(())

@@ -140,6 +140,7 @@ impl From<crate::service::ServiceError> for AppError {
                     Refusal::Gone => StatusCode::GONE,
                     // tus 1.0's checksum extension: 460 Checksum Mismatch.
                     Refusal::ChecksumMismatch => StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
+                    Refusal::Upstream => StatusCode::BAD_GATEWAY,
                 };
                 Self::Client { status, code, args }
             }

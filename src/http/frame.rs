@@ -176,6 +176,11 @@ impl From<Page> for Pager {
 }
 
 pub fn cookie_header(state: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
+    cookie_header_at(state, "/", name, value, max_age_s)
+}
+
+/// A cookie sent back only to the paths under `path`.
+pub fn cookie_header_at(state: &AppState, path: &str, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")).expect("cookie is ascii")
+    HeaderValue::from_str(&format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")).expect("cookie is ascii")
 }

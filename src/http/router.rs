@@ -4,7 +4,7 @@ use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
 use super::api::{self, calls, curation, updates, uploads as tus};
 use super::{compress, csp, page_cache};
-use super::pages::{self, accounts as account_pages, curator as curator_pages, site as site_pages, submit as submit_page, updates as update_pages};
+use super::pages::{self, accounts as account_pages, curator as curator_pages, oidc as oidc_pages, site as site_pages, submit as submit_page, updates as update_pages};
 use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
 use crate::state::AppState;
@@ -81,6 +81,9 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/signin", get(pages::sign_in_form).post(pages::sign_in))
         .route("/signin/link", get(account_pages::sign_in_link_form).post(account_pages::sign_in_link_request))
         .route("/signin/link/use", post(account_pages::sign_in_with_link))
+        .route("/auth/oidc/start", get(oidc_pages::start))
+        .route("/auth/oidc/callback", get(oidc_pages::callback))
+        .route("/auth/oidc/link", get(oidc_pages::link_form).post(oidc_pages::use_link))
         .route("/signout", post(pages::sign_out))
         .route("/lang", post(pages::set_language))
         .route("/me/works", get(pages::my_works))

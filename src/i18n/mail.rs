@@ -29,6 +29,12 @@ pub fn sign_in_link_mail(name: &str, link: &str, locked: bool) -> (String, Strin
     both("mail-sign-in-link-subject", "mail-sign-in-link-body", &[("name", name.into()), ("link", link.into()), ("locked", locked.into())])
 }
 
+/// The link that joins a sign-in through the city's provider to the account that already
+/// has this address: followed only by the owner, in the browser that signed in.
+pub fn oidc_link_mail(name: &str, link: &str) -> (String, String) {
+    both("mail-oidc-link-subject", "mail-oidc-link-body", &[("name", name.into()), ("link", link.into())])
+}
+
 /// The answer to a password reset asked for an address that has no account: what people
 /// expect, and it makes both answers of the reset form cost the same.
 pub fn no_account_mail(sign_up_page: &str) -> (String, String) {

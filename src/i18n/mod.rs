@@ -17,7 +17,7 @@
 
 mod mail;
 
-pub use mail::{already_registered_mail, no_account_mail, reset_mail, sign_in_link_mail, verify_mail, work_status_mail};
+pub use mail::{already_registered_mail, no_account_mail, oidc_link_mail, reset_mail, sign_in_link_mail, verify_mail, work_status_mail};
 
 use fluent_bundle::FluentValue;
 use fluent_templates::{langid, LanguageIdentifier, Loader};

@@ -6,6 +6,7 @@
 use super::{Actor, Refusal, ServiceError, ServiceResult};
 use crate::auth;
 use crate::db::accounts::{self, Deletion, PersonRow, Reservation, TokenPurpose};
+use crate::db::oidc::NO_PASSWORD;
 use crate::db::users::{self, User};
 use crate::db::now_ms;
 use crate::domain::{check_new_password, PersonName, Role};
@@ -31,6 +32,9 @@ const VERIFY_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 const RESET_TTL_MS: i64 = 3600 * 1000;
 /// How long a one-time sign-in link works.
 const SIGN_IN_LINK_TTL_MS: i64 = 3600 * 1000;
+/// An account without a password (made through the city's provider) confirms its deletion
+/// with a sign-in at most this old instead.
+const FRESH_SIGN_IN_MS: i64 = 10 * 60 * 1000;
 
 /// The codes of the two sign-in lock-outs: this connection, or this account.
 pub const TOO_MANY_ATTEMPTS_CODE: &str = "too_many_attempts";
@@ -119,7 +123,7 @@ impl SignInThrottle {
 
 /// Counts one mail caused by this client address; refuses past the limit, so the forms
 /// cannot be used to flood someone's inbox.
-async fn count_mail(state: &AppState, client: &str) -> ServiceResult<()> {
+pub(super) async fn count_mail(state: &AppState, client: &str) -> ServiceResult<()> {
     let key = format!("mail:{client}");
     match accounts::reserve_attempt(&state.db, &key, THROTTLE_WINDOW_MS, MAILS_PER_ADDRESS).await? {
         Reservation::Reserved { .. } => Ok(()),
@@ -144,6 +148,27 @@ async fn send_sign_in_link(state: &AppState, link_base: Option<&str>, user: &Use
     Ok(())
 }
 
+/// The code of the refusal of every password path (sign-up, sign-in, reset, mailed sign-in
+/// links) when the city turned passwords off (`PIAZZA_PASSWORD_SIGNIN=false`).
+pub const PASSWORD_SIGN_IN_OFF_CODE: &str = "password_sign_in_off";
+
+/// Whether people may use a password here. When the city turned passwords off, sign-in
+/// goes through its provider only: no password sign-up, sign-in or reset, and no mailed
+/// sign-in links either (they are the password's way round a lock-out, and would be a way
+/// in that skips the provider).
+pub fn passwords_allowed(state: &AppState) -> bool {
+    state.config.password_signin
+}
+
+fn require_passwords(state: &AppState) -> ServiceResult<()> {
+    if passwords_allowed(state) {
+        Ok(())
+    } else {
+        tracing::info!("password path refused: password sign-in is off");
+        Err(ServiceError::refused(Refusal::NotAllowed, PASSWORD_SIGN_IN_OFF_CODE))
+    }
+}
+
 /// A new browser session: a new id every time, so a planted cookie is never promoted.
 pub struct Session {
     pub token: String,
@@ -160,6 +185,7 @@ pub async fn start_session(state: &AppState, user_id: &str) -> ServiceResult<Ses
 /// Signs a person in with their password and starts a session. `client` is the bucket of
 /// the client's address; `link_base` makes the lock-out mail's link.
 pub async fn sign_in(state: &AppState, email: &str, password: &str, client: &str, link_base: Option<&str>) -> ServiceResult<Session> {
+    require_passwords(state)?;
     let email = auth::normalise_email(email).unwrap_or_default();
     // Reserved before the password is checked, so a thousand parallel guesses get no more
     // checks than a thousand sequential ones.
@@ -228,6 +254,7 @@ async fn reserve_sign_up(state: &AppState, client: &str) -> ServiceResult<()> {
 /// has an account gets a mail saying so instead: the answer is the same either way, so
 /// whether an address has an account is told only to its inbox.
 pub async fn sign_up(state: &AppState, input: SignUp<'_>, client: &str, link_base: &str) -> ServiceResult<()> {
+    require_passwords(state)?;
     let email = auth::normalise_email(input.email)
         .filter(|e| is_deliverable(e))
         .ok_or_else(|| ServiceError::invalid("invalid_email"))?;
@@ -247,7 +274,7 @@ pub async fn sign_up(state: &AppState, input: SignUp<'_>, client: &str, link_bas
     }
 }
 
-async fn send_verification(state: &AppState, link_base: &str, user: &User) -> ServiceResult<()> {
+pub(super) async fn send_verification(state: &AppState, link_base: &str, user: &User) -> ServiceResult<()> {
     let token = auth::new_token();
     accounts::issue_token(&state.db, &user.id, TokenPurpose::VerifyEmail, &auth::token_hash(&token), VERIFY_TTL_MS).await?;
     let (subject, body) = verify_mail(&user.name, &format!("{link_base}/verify?token={token}"));
@@ -282,6 +309,7 @@ pub async fn verify_email(state: &AppState, token: &str) -> ServiceResult<bool> 
 /// Asks for a sign-in link by mail: the way in for the owner of an account that someone
 /// locked by guessing. The same answer whether or not the address has an account.
 pub async fn request_sign_in_link(state: &AppState, email: &str, client: &str, link_base: Option<&str>) -> ServiceResult<()> {
+    require_passwords(state)?;
     count_mail(state, client).await?;
     if let Some(email) = auth::normalise_email(email) {
         if let Some(found) = users::find_by_email(&state.db, &email).await? {
@@ -295,6 +323,7 @@ pub async fn request_sign_in_link(state: &AppState, email: &str, client: &str, l
 /// read the account's mail). The limits stay, so the guessing stays stopped. None for a
 /// used, expired or unknown link.
 pub async fn sign_in_with_link(state: &AppState, token: &str) -> ServiceResult<Option<Session>> {
+    require_passwords(state)?;
     let Some(user_id) = accounts::use_sign_in_link(&state.db, &auth::token_hash(token)).await? else {
         return Ok(None);
     };
@@ -306,6 +335,7 @@ pub async fn sign_in_with_link(state: &AppState, token: &str) -> ServiceResult<O
 /// write one mail (the slow, durable part), so the time of the answer does not tell whether
 /// the address has an account.
 pub async fn request_reset(state: &AppState, email: &str, client: &str, link_base: &str) -> ServiceResult<()> {
+    require_passwords(state)?;
     count_mail(state, client).await?;
     let Some(email) = auth::normalise_email(email).filter(|e| is_deliverable(e)) else { return Ok(()) };
     match users::find_by_email(&state.db, &email).await? {
@@ -326,6 +356,7 @@ pub async fn request_reset(state: &AppState, email: &str, client: &str, link_bas
 /// Sets a new password with the link from the mail; every session, API token and mailed
 /// link of the account ends. False for a used, expired or unknown link.
 pub async fn reset_password(state: &AppState, token: &str, password: &str) -> ServiceResult<bool> {
+    require_passwords(state)?;
     check_new_password(password)?;
     let password = password.to_owned();
     let hash = state.request_pool.run(move || auth::hash_password(&password)).await??;
@@ -342,28 +373,43 @@ pub async fn reset_password(state: &AppState, token: &str, password: &str) -> Se
 pub struct AccountSummary {
     pub user: User,
     pub sessions: i64,
+    /// False for an account made through the city's provider, which has none.
+    pub has_password: bool,
 }
 
 pub async fn summary(state: &AppState, actor: Actor<'_>) -> ServiceResult<AccountSummary> {
     let user = actor.require()?;
     let sessions = accounts::count_sessions(&state.db, &user.id).await?;
-    Ok(AccountSummary { user: user.clone(), sessions })
+    let found = accounts::find_by_id(&state.db, &user.id).await?.ok_or(ServiceError::Unauthenticated)?;
+    Ok(AccountSummary { user: user.clone(), sessions, has_password: found.password_hash != NO_PASSWORD })
 }
 
 /// Deletes the signed-in person's account after checking their password (with the same
-/// limits as sign-in: a borrowed session must not become a password oracle). Works still
-/// under review go; published ones stay, anonymised.
-pub async fn delete_account(state: &AppState, actor: Actor<'_>, password: &str, client: &str, link_base: Option<&str>) -> ServiceResult<Deletion> {
+/// limits as sign-in: a borrowed session must not become a password oracle), or, for an
+/// account without one, that `session_token`'s session began less than 10 minutes ago
+/// (a fresh sign-in through the provider). Works still under review go; published ones
+/// stay, anonymised.
+pub async fn delete_account(state: &AppState, actor: Actor<'_>, password: &str, session_token: Option<&str>, client: &str, link_base: Option<&str>) -> ServiceResult<Deletion> {
     let user = actor.require()?;
-    let mut throttle = SignInThrottle::new(&user.email, client);
     let found = accounts::find_by_id(&state.db, &user.id).await?.ok_or(ServiceError::Unauthenticated)?;
-    let ok = throttle.check(state, password, found.password_hash.clone(), link_base).await.map_err(|e| match e {
-        // Which of the two limits does not matter here: the person is signed in.
-        ServiceError::Refused { refusal: Refusal::TooMany { retry_after_s }, .. } => too_many(TOO_MANY_ATTEMPTS_CODE, retry_after_s),
-        other => other,
-    })?;
-    if !ok {
-        return Err(ServiceError::refused(Refusal::NotAllowed, "wrong_password"));
+    if found.password_hash == NO_PASSWORD {
+        let started = match session_token {
+            Some(token) => users::session_started_at(&state.db, &auth::token_hash(token)).await?,
+            None => None,
+        };
+        if !started.is_some_and(|at| now_ms() - at <= FRESH_SIGN_IN_MS) {
+            return Err(ServiceError::refused(Refusal::NotAllowed, "sign_in_again_to_delete"));
+        }
+    } else {
+        let mut throttle = SignInThrottle::new(&user.email, client);
+        let ok = throttle.check(state, password, found.password_hash.clone(), link_base).await.map_err(|e| match e {
+            // Which of the two limits does not matter here: the person is signed in.
+            ServiceError::Refused { refusal: Refusal::TooMany { retry_after_s }, .. } => too_many(TOO_MANY_ATTEMPTS_CODE, retry_after_s),
+            other => other,
+        })?;
+        if !ok {
+            return Err(ServiceError::refused(Refusal::NotAllowed, "wrong_password"));
+        }
     }
     let deletion = accounts::delete_account(&state.db, &user.id).await?;
     state.index_notify.notify_one();

@@ -10,6 +10,7 @@ pub mod curation;
 pub mod export;
 pub mod gallery;
 pub mod media;
+pub mod oidc;
 pub mod operator;
 pub mod reactions;
 pub mod submissions;
@@ -45,6 +46,8 @@ pub enum Refusal {
     Gone,
     /// The data does not match the checksum sent with it.
     ChecksumMismatch,
+    /// A service this depends on (the city's sign-in provider) does not answer: try later.
+    Upstream,
 }
 
 /// The one error type of the application layer.

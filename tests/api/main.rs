@@ -17,6 +17,7 @@ mod dialogue;
 mod hardening;
 mod journey;
 mod matrix;
+mod oidc;
 mod openapi;
 mod page_cache;
 mod pages;

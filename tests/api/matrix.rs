@@ -243,6 +243,10 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("GET", "/curate/reasons", Body::None, curators),
         row("GET", "/admin/people", Body::None, admins),
         row("GET", "/admin/audit", Body::None, admins),
+        // sign-in through a provider: not configured here, so not there
+        row("GET", "/auth/oidc/start", Body::None, [404; 5]),
+        row("GET", "/auth/oidc/callback?state=x&code=y", Body::None, [404; 5]),
+        row("GET", "/auth/oidc/link?token=x", Body::None, [404; 5]),
         // API: changing
         row("POST", "/api/v1/calls", Body::Json(json!({
             "slug": "nuova", "title": "Nuova", "question": "?", "kinds": [],

@@ -44,7 +44,7 @@ struct NoticePage {
     link: Option<(&'static str, &'static str)>,
 }
 
-fn notice(viewer: &Viewer, status: StatusCode, heading: &'static str, message: &'static str, link: Option<(&'static str, &'static str)>) -> Result<Response, AppError> {
+pub(super) fn notice(viewer: &Viewer, status: StatusCode, heading: &'static str, message: &'static str, link: Option<(&'static str, &'static str)>) -> Result<Response, AppError> {
     let mut response = render(NoticePage { frame: Frame::new(viewer), heading, message, link })?;
     *response.status_mut() = status;
     Ok(response)
@@ -72,9 +72,13 @@ struct SignUpPage {
     name: String,
 }
 
-pub async fn sign_up_form(viewer: Viewer) -> PageResult {
+pub async fn sign_up_form(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     if viewer.user.is_some() {
         return Ok(Redirect::to("/me/account").into_response());
+    }
+    // Without passwords, accounts are made by signing in through the city's provider.
+    if !account_ops::passwords_allowed(&state) {
+        return Ok(Redirect::to("/signin").into_response());
     }
     page(&viewer, async { render(SignUpPage { frame: Frame::new(&viewer), error: None, email: String::new(), name: String::new() }) }).await
 }
@@ -113,7 +117,7 @@ pub async fn sign_up(State(state): State<AppState>, viewer: Viewer, client: Clie
 #[derive(Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
-    token: String,
+    pub(super) token: String,
 }
 
 #[derive(Template)]
@@ -138,7 +142,7 @@ pub async fn verify_form(State(state): State<AppState>, viewer: Viewer, Query(q)
 #[derive(Deserialize)]
 pub struct TokenForm {
     #[serde(default)]
-    token: String,
+    pub(super) token: String,
 }
 
 pub async fn verify(State(state): State<AppState>, viewer: Viewer, Form(form): Form<TokenForm>) -> PageResult {
@@ -219,7 +223,10 @@ struct ResetRequestPage {
     frame: Frame,
 }
 
-pub async fn reset_request_form(viewer: Viewer) -> PageResult {
+pub async fn reset_request_form(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    if !account_ops::passwords_allowed(&state) {
+        return Ok(Redirect::to("/signin").into_response());
+    }
     page(&viewer, async { render(ResetRequestPage { frame: Frame::new(&viewer) }) }).await
 }
 
@@ -294,6 +301,8 @@ struct AccountPage {
     role: &'static str,
     verified: bool,
     sessions: i64,
+    /// Deletion asks for the password; without one, for a fresh sign-in.
+    has_password: bool,
     notice: Option<&'static str>,
     error: Option<String>,
 }
@@ -313,6 +322,7 @@ async fn account_page(state: &AppState, viewer: &Viewer, notice: Option<&'static
         role: user.role.as_str(),
         verified: user.email_verified,
         sessions: summary.sessions,
+        has_password: summary.has_password,
         notice,
         error,
     })
@@ -342,6 +352,7 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, viewer: Viewer) 
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
+    #[serde(default)]
     password: String,
 }
 
@@ -351,7 +362,8 @@ pub async fn delete_account(State(state): State<AppState>, viewer: Viewer, clien
     }
     page(&viewer, async {
         let base = mail_base(&state, &headers);
-        match account_ops::delete_account(&state, viewer.actor(), &form.password, &client.bucket(), base.as_deref()).await {
+        let session = crate::http::viewer::cookie(&headers, SESSION_COOKIE);
+        match account_ops::delete_account(&state, viewer.actor(), &form.password, session, &client.bucket(), base.as_deref()).await {
             Ok(_) => {}
             Err(e) if e.is_refusal(Refusal::NotAllowed) => {
                 let (status, message, _) = refusal(&viewer, e);

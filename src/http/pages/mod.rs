@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod curator;
+pub mod oidc;
 pub mod search;
 pub mod share;
 pub mod privacy;
@@ -261,6 +262,24 @@ struct SignInPage {
     email: String,
     /// The account is locked by guessing: offer its owner a sign-in link by mail.
     offer_link: bool,
+    /// The provider's button text, when sign-in through the city's provider is on.
+    oidc_label: Option<String>,
+    /// Whether the password form (and sign-up, reset) is offered.
+    passwords: bool,
+}
+
+impl SignInPage {
+    fn new(state: &AppState, viewer: &Viewer, notice: Option<&'static str>) -> Self {
+        Self {
+            frame: Frame::new(viewer),
+            error: None,
+            notice,
+            email: String::new(),
+            offer_link: false,
+            oidc_label: oidc::button_label(state, viewer),
+            passwords: account_ops::passwords_allowed(state),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -269,7 +288,7 @@ pub struct SignInQuery {
     done: String,
 }
 
-pub async fn sign_in_form(viewer: Viewer, Query(q): Query<SignInQuery>) -> PageResult {
+pub async fn sign_in_form(State(state): State<AppState>, viewer: Viewer, Query(q): Query<SignInQuery>) -> PageResult {
     let t = viewer.lang.texts();
     let notice = match q.done.as_str() {
         "signup" => Some(t.get("sign-up-done")),
@@ -278,7 +297,7 @@ pub async fn sign_in_form(viewer: Viewer, Query(q): Query<SignInQuery>) -> PageR
         "link" => Some(t.get("check-inbox-text")),
         _ => None,
     };
-    page(&viewer, async { render(SignInPage { frame: Frame::new(&viewer), error: None, notice, email: String::new(), offer_link: false }) }).await
+    page(&viewer, async { render(SignInPage::new(&state, &viewer, notice)) }).await
 }
 
 #[derive(Deserialize)]
@@ -305,9 +324,14 @@ pub async fn sign_in(State(state): State<AppState>, viewer: Viewer, client: Clie
                 (if locked { t.get("account-locked") } else { t.get("too-many-attempts") }, locked, Some(*retry_after_s))
             }
             service::ServiceError::Refused { refusal: service::Refusal::WrongCredentials, .. } => (t.get("sign-in-failed"), false, None),
+            service::ServiceError::Refused { code: account_ops::PASSWORD_SIGN_IN_OFF_CODE, .. } => {
+                let mut response = render(SignInPage { error: Some(t.get("password-sign-in-off")), ..SignInPage::new(&state, &viewer, None) })?;
+                *response.status_mut() = StatusCode::FORBIDDEN;
+                return Ok(response);
+            }
             _ => return Err(refused.into()),
         };
-        let mut response = render(SignInPage { frame: Frame::new(&viewer), error: Some(message), notice: None, email: form.email.clone(), offer_link })?;
+        let mut response = render(SignInPage { error: Some(message), email: form.email.clone(), offer_link, ..SignInPage::new(&state, &viewer, None) })?;
         *response.status_mut() = if retry_after.is_some() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
         if let Some(seconds) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
