@@ -46,6 +46,10 @@ pub struct Config {
     /// Sign-ups the whole piazza accepts in an hour (`PIAZZA_SIGNUPS_PER_HOUR`): a ceiling
     /// against floods of throwaway accounts from many addresses.
     pub signups_per_hour: i64,
+    /// Claim-code lookups and claims one client address may make in an hour
+    /// (`PIAZZA_CLAIM_LOOKUPS_PER_ADDRESS_PER_HOUR`): a person checks a few times; someone
+    /// guessing codes is stopped long before a guess could land.
+    pub claim_lookups_per_address_per_hour: i64,
     /// Attempts before a transiently failing job is given up.
     pub job_max_attempts: i64,
     /// How long a claimed job stays leased without a heartbeat, in seconds.
@@ -272,6 +276,7 @@ impl Default for Config {
             upload_min_bytes: 16 * 1024,
             signups_per_address_per_hour: 10,
             signups_per_hour: 300,
+            claim_lookups_per_address_per_hour: 30,
             job_max_attempts: 5,
             job_lease_secs: 60,
             secure_cookies: None,
@@ -327,6 +332,9 @@ impl Config {
         }
         if self.request_concurrency == 0 {
             anyhow::bail!("PIAZZA_REQUEST_CONCURRENCY must be at least 1");
+        }
+        if self.claim_lookups_per_address_per_hour < 1 {
+            anyhow::bail!("PIAZZA_CLAIM_LOOKUPS_PER_ADDRESS_PER_HOUR must be at least 1");
         }
         if self.signups_per_address_per_hour < 1 || self.signups_per_hour < 1 {
             anyhow::bail!("PIAZZA_SIGNUPS_PER_ADDRESS_PER_HOUR and PIAZZA_SIGNUPS_PER_HOUR must be at least 1");

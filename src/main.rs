@@ -35,6 +35,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage library desks (assisted submission).
+    Desk {
+        #[command(subcommand)]
+        command: DeskCommand,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -71,12 +76,29 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Give a person another role (accounts; admins can also do it at /admin/people).
+    /// Give a person another role (accounts; admins can also do it at /admin/people, and
+    /// name operators at /admin/desks). An operator needs --desk.
     Role {
         #[arg(long)]
         email: String,
-        #[arg(long, value_parser = ["citizen", "curator", "admin"])]
+        #[arg(long, value_parser = ["citizen", "curator", "admin", "operator"])]
         role: String,
+        /// The desk's short name, for --role operator.
+        #[arg(long, required_if_eq("role", "operator"))]
+        desk: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeskCommand {
+    /// Add a desk: a named place where operators send works on people's behalf.
+    Add {
+        /// Short name, as in addresses: lower-case letters, digits and dashes.
+        #[arg(long)]
+        slug: String,
+        /// Its name, as people read it ("Biblioteca di quartiere Cesure").
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -228,11 +250,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::User { command: UserCommand::Role { email, role } } => {
+        Command::User { command: UserCommand::Role { email, role, desk } } => {
             let state = AppState::build(config, false).await?;
             let role = Role::parse(&role).expect("clap checked the role");
-            let user = operator::set_role(&state, &email, role).await.map_err(|e| no_one(e, &email))?;
+            let user = match (role, desk) {
+                (Role::Operator, Some(desk)) => piazza::service::desks::appoint(&state, None, &email, &desk).await.map_err(|e| match e {
+                    ServiceError::Refused { code: "unknown_desk", .. } => anyhow::anyhow!("no desk with the short name {desk}"),
+                    other => no_one(other, &email),
+                })?,
+                (Role::Operator, None) => anyhow::bail!("an operator needs --desk"),
+                (role, _) => operator::set_role(&state, &email, role).await.map_err(|e| no_one(e, &email))?,
+            };
             println!("{} ({}) is now {}", user.name, user.email, role.as_str());
+            Ok(())
+        }
+        Command::Desk { command: DeskCommand::Add { slug, name } } => {
+            let state = AppState::build(config, false).await?;
+            let desk = piazza::service::desks::create(&state, None, &slug, &name).await.map_err(|e| match e {
+                ServiceError::Refused { code: "desk_slug_taken", .. } => anyhow::anyhow!("a desk with the short name {slug} already exists"),
+                ServiceError::Refused { code, .. } => anyhow::anyhow!("{}", piazza::i18n::error_text(piazza::i18n::Lang::En, code, &[])),
+                other => anyhow::anyhow!("{other}"),
+            })?;
+            println!("added the desk {} ({})", desk.name, desk.slug);
             Ok(())
         }
         Command::Token { command: TokenCommand::Create { email } } => {

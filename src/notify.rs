@@ -46,6 +46,27 @@ async fn mail_author(state: &AppState, work: &Work, what: &str, path: &str, reas
     if let Err(e) = state.mailer.send(Mail { to: author.email, subject, body, kind: "work_status" }).await {
         tracing::error!(error = %e, work.id = %work.id, "could not queue the status mail");
     }
+    mail_desk_contact(state, work, what, reasons, base).await;
+}
+
+/// A work sent at a library desk by someone who left an email address: they hear the news
+/// too, under the name they chose, with the follow-up address of their claim code (which
+/// shows only the status and the reason).
+async fn mail_desk_contact(state: &AppState, work: &Work, what: &str, reasons: [&str; 2], base: Option<&str>) {
+    let Ok(Some((contact, code))) = crate::db::desks::contact_and_code(&state.db, &work.id).await else { return };
+    let Some(email) = crate::domain::Contact::stored(&contact).email().map(str::to_owned).filter(|e| crate::mail::is_deliverable(e)) else {
+        return;
+    };
+    let path = format!("/claim/{code}");
+    let link = |lang| match base {
+        Some(b) => format!("{b}{path}"),
+        None => text_with(lang, "mail-claim-link", &[("path", path.clone().into())]),
+    };
+    let links = [link(Lang::It), link(Lang::En)];
+    let (subject, body) = work_status_mail(&work.author_name, &work.title, what, reasons, [&links[0], &links[1]]);
+    if let Err(e) = state.mailer.send(Mail { to: email, subject, body, kind: "work_status_desk" }).await {
+        tracing::error!(error = %e, work.id = %work.id, "could not queue the status mail to the desk contact");
+    }
 }
 
 /// Mails the author of a work that reports have hidden: they learn it from us, not from a

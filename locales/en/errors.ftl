@@ -288,3 +288,12 @@ error-oidc-email-missing = the sign-in service did not tell us your email addres
 error-oidc-cancelled = the sign-in was cancelled or refused by the sign-in service; you can try again whenever you like
 error-password-sign-in-off = on this site you sign in with SPID or CIE only: signing in, signing up and resetting with a password are not available
 error-sign-in-again-to-delete = deleting an account without a password needs a recent sign-in: sign in again with SPID or CIE, then delete the account within 10 minutes
+error-claim-code-malformed = that is not how a claim code is written: 12 letters and digits in groups of four and one last sign, as on the receipt (for example 7K3M-Q9XW-2BTR-5)
+error-claim-code-mistyped = that code does not add up: perhaps one letter or digit is wrong or two are swapped. Copy it again carefully from the receipt
+error-contact-invalid = write an email address (like name@example.org) or a phone number, or leave it empty
+error-consent-required = the person's consent is needed: confirm they agreed to the call's rules and the chosen licence
+# args: $minutes
+error-too-many-claim-lookups = too many tries with claim codes from this connection. Try again in { $minutes } minutes, or ask the desk where you sent the work
+error-operator-needs-desk = an operator belongs to a desk: name them on the desks page, choosing the desk
+error-desk-slug-taken = there is already a desk with this short name: choose another
+error-unknown-desk = there is no desk with this short name

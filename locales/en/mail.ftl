@@ -104,6 +104,9 @@ mail-work-status-where =
 # A link to "my works" when the mail cannot hold the site's address.
 # args: $path
 mail-my-works-link = "My works" ({ $path })
+# A desk contact's link to their claim code's page when the mail cannot hold the site's address.
+# args: $path
+mail-claim-link = your code's page on the piazza's site ({ $path })
 
 mail-oidc-link-subject = join your SPID or CIE sign-in
 # args: $name, $link

@@ -158,6 +158,7 @@ change-role = Change role
 role-citizen = Citizen
 role-curator = Curator
 role-admin = Administrator
+role-operator = Desk operator
 verified = Confirmed
 yes = yes
 no = no
@@ -384,6 +385,7 @@ curate-updates-heading = Published works with new captions or a transcript
 ev-update-proposed = New captions or transcript sent
 ev-update-approved = New captions or transcript approved
 ev-update-declined = New captions or transcript declined
+ev-claimed = Claimed by the person who made it, with the receipt's code
 
 # The footer's links, as Italian public sites carry them, and the piazza's own notices for a
 # city that has not set its own (PIAZZA_CITY__PRIVACY_URL, __LEGAL_URL, __ACCESSIBILITY_URL).
@@ -497,3 +499,55 @@ oidc-link-invalid = This link is not valid: it expired, was already used, or you
 password-sign-in-off = On this site you sign in with SPID or CIE only.
 delete-fresh-sign-in = Your account has no password: to confirm, you must have signed in with SPID or CIE less than 10 minutes ago.
 oidc-sign-in-again = Sign in again with SPID or CIE
+
+## The library desk
+desk-submit-title = Send a work for someone
+# args: $desk
+desk-submit-intro = At the { $desk } desk: fill in the form with the person. At the end, print the receipt with the code to follow the work.
+desk-person = Who the work is for
+desk-person-name = How the person wants to be credited (name or pen name)
+desk-person-name-help = This name will show as the work's author.
+desk-person-contact = Email or phone (optional)
+desk-person-contact-help = If the person leaves an email address, news about the work reaches them there with their code. A phone number is only for the desk to call them back.
+desk-consent = The person read and agreed to the call's rules and the chosen licence: I confirm it.
+nav-desk = Desk
+nav-desks = Desks
+desk-title = Desk
+# args: $desk
+desk-heading = Desk: { $desk }
+desk-helped = The works you helped send
+desk-helped-none = You have not sent a work for anyone yet.
+desk-credited = On behalf of
+desk-receipt = Receipt
+desk-receipt-print = Print the receipt
+receipt-title = Receipt for your work
+receipt-date = Sent on
+receipt-desk = Sent at the desk
+receipt-code = Your code
+receipt-qr-alt = QR code with the address to follow the work
+receipt-follow = To see how your work is doing, scan the QR code or go to:
+receipt-claim = If one day you make an account on the piazza, this code makes the work yours: you find it in "My works" and manage it yourself.
+receipt-processing = We are still preparing the file: in a few seconds this shows what hidden data we removed.
+receipt-no-file = Poems and stories carry no hidden data.
+receipt-back = Back to the desk
+claim-title = Follow your work
+claim-intro = Type the code on the desk's receipt.
+claim-code-label = Receipt code
+claim-look-up = Look up
+claim-status = The work's status:
+claim-take-heading = Make the work yours
+claim-take-help = The work moves to your account: you find it in "My works" and the code stops working.
+claim-take-button = Make this work mine
+claim-sign-in = To make the work yours you need an account with a confirmed email address.
+desks-title = Desks
+desks-none = There are no desks yet.
+desks-new = New desk
+desks-name = Name (as people read it)
+desks-slug = Short name
+desks-slug-help = Lower-case letters, digits and dashes, for example biblioteca-cesure.
+desks-create = Create the desk
+desks-operator = Name an operator
+desks-which = Desk
+desks-name-operator = Name operator
+desk-created = Desk created.
+operator-named = Operator named.

@@ -288,3 +288,12 @@ error-oidc-email-missing = Il servizio di accesso non ci ha comunicato il tuo in
 error-oidc-cancelled = L'accesso è stato annullato o rifiutato dal servizio di accesso. Puoi riprovare quando vuoi.
 error-password-sign-in-off = Su questo sito si entra solo con SPID o CIE: l'accesso, l'iscrizione e il recupero con la password non sono disponibili.
 error-sign-in-again-to-delete = Per eliminare un account senza password serve un accesso recente: entra di nuovo con SPID o CIE e poi elimina l'account entro 10 minuti.
+error-claim-code-malformed = Il codice non è scritto giusto: sono 12 lettere e cifre in gruppi di quattro e un ultimo segno, come sulla ricevuta (per esempio 7K3M-Q9XW-2BTR-5).
+error-claim-code-mistyped = Il codice non torna: forse una lettera o una cifra è sbagliata o scambiata. Ricopialo con calma dalla ricevuta.
+error-contact-invalid = Scrivi un indirizzo email (come nome@esempio.it) o un numero di telefono, oppure lascia vuoto.
+error-consent-required = Serve il consenso della persona: conferma che ha accettato le regole della chiamata e la licenza scelta.
+# args: $minutes
+error-too-many-claim-lookups = Troppi tentativi con i codici da questo collegamento. Riprova tra { $minutes } minuti, o chiedi allo sportello dove hai inviato l'opera.
+error-operator-needs-desk = Un operatore appartiene a uno sportello: nominalo nella pagina degli sportelli, scegliendo lo sportello.
+error-desk-slug-taken = Esiste già uno sportello con questo indirizzo breve: scegline un altro.
+error-unknown-desk = Non c'è uno sportello con questo indirizzo breve.

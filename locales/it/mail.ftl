@@ -105,6 +105,9 @@ mail-work-status-where =
 # A link to "my works" when the mail cannot hold the site's address.
 # args: $path
 mail-my-works-link = «Le mie opere» ({ $path })
+# A desk contact's link to their claim code's page when the mail cannot hold the site's address.
+# args: $path
+mail-claim-link = la pagina del tuo codice sul sito della piazza ({ $path })
 
 mail-oidc-link-subject = collega il tuo accesso con SPID o CIE
 # args: $name, $link

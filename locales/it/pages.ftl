@@ -158,6 +158,7 @@ change-role = Cambia ruolo
 role-citizen = Cittadino
 role-curator = Curatore
 role-admin = Amministratore
+role-operator = Operatore di sportello
 verified = Confermato
 yes = sì
 no = no
@@ -384,6 +385,7 @@ curate-updates-heading = Opere pubblicate con sottotitoli o trascrizione nuovi
 ev-update-proposed = Inviati nuovi sottotitoli o trascrizione
 ev-update-approved = Nuovi sottotitoli o trascrizione approvati
 ev-update-declined = Nuovi sottotitoli o trascrizione non accolti
+ev-claimed = Presa in carico da chi l'ha creata, con il codice della ricevuta
 
 # The footer's links, as Italian public sites carry them, and the piazza's own notices for a
 # city that has not set its own (PIAZZA_CITY__PRIVACY_URL, __LEGAL_URL, __ACCESSIBILITY_URL).
@@ -497,3 +499,55 @@ oidc-link-invalid = Questo link non è valido: è scaduto, è già stato usato, 
 password-sign-in-off = Su questo sito si entra solo con SPID o CIE.
 delete-fresh-sign-in = Il tuo account non ha una password: per confermare devi essere entrato con SPID o CIE da meno di 10 minuti.
 oidc-sign-in-again = Entra di nuovo con SPID o CIE
+
+## The library desk
+desk-submit-title = Invia un'opera per qualcuno
+# args: $desk
+desk-submit-intro = Allo sportello { $desk }: compila il modulo insieme alla persona. Alla fine stampa la ricevuta con il codice per seguire l'opera.
+desk-person = Per chi è l'opera
+desk-person-name = Come vuole essere indicata la persona (nome o pseudonimo)
+desk-person-name-help = Questo nome comparirà come autore dell'opera.
+desk-person-contact = Email o telefono (facoltativo)
+desk-person-contact-help = Se la persona lascia un'email, riceverà lì le notizie sull'opera con il suo codice. Il telefono serve solo allo sportello per richiamarla.
+desk-consent = La persona ha letto e accettato le regole della chiamata e la licenza scelta: lo confermo.
+nav-desk = Sportello
+nav-desks = Sportelli
+desk-title = Sportello
+# args: $desk
+desk-heading = Sportello: { $desk }
+desk-helped = Le opere che hai aiutato a inviare
+desk-helped-none = Non hai ancora inviato opere per qualcuno.
+desk-credited = A nome di
+desk-receipt = Ricevuta
+desk-receipt-print = Stampa la ricevuta
+receipt-title = Ricevuta della tua opera
+receipt-date = Inviata il
+receipt-desk = Inviata allo sportello
+receipt-code = Il tuo codice
+receipt-qr-alt = Codice QR con l'indirizzo per seguire l'opera
+receipt-follow = Per sapere a che punto è la tua opera, inquadra il codice QR o vai a:
+receipt-claim = Se un giorno crei un account sulla piazza, con questo codice l'opera diventa tua: la trovi tra «Le mie opere» e puoi gestirla tu.
+receipt-processing = Stiamo ancora preparando il file: tra pochi secondi qui compare cosa abbiamo tolto dai dati nascosti.
+receipt-no-file = Le poesie e i racconti non hanno dati nascosti.
+receipt-back = Torna allo sportello
+claim-title = Segui la tua opera
+claim-intro = Scrivi il codice che trovi sulla ricevuta dello sportello.
+claim-code-label = Codice della ricevuta
+claim-look-up = Cerca
+claim-status = Stato dell'opera:
+claim-take-heading = Rendi tua l'opera
+claim-take-help = L'opera passerà al tuo account: la troverai tra «Le mie opere» e il codice non servirà più.
+claim-take-button = Rendi mia questa opera
+claim-sign-in = Per rendere tua l'opera serve un account con l'email confermata.
+desks-title = Sportelli
+desks-none = Non ci sono ancora sportelli.
+desks-new = Nuovo sportello
+desks-name = Nome (come lo leggono le persone)
+desks-slug = Nome breve
+desks-slug-help = Lettere minuscole, cifre e trattini, per esempio biblioteca-cesure.
+desks-create = Crea lo sportello
+desks-operator = Nomina un operatore
+desks-which = Sportello
+desks-name-operator = Nomina operatore
+desk-created = Sportello creato.
+operator-named = Operatore nominato.

@@ -289,7 +289,8 @@ pub fn kept_after_deletion(status: Status, licence: Licence) -> bool {
 pub async fn delete_account(db: &Db, user_id: &str) -> DbResult<Deletion> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let rows = sqlx::query("select id, status, licence, original_key from work where author_id = $1")
+    // Works an operator sent at a desk for someone else stay that person's, to claim.
+    let rows = sqlx::query("select id, status, licence, original_key from work where author_id = $1 and (helper_id is null or helper_id <> author_id)")
         .bind(user_id)
         .fetch_all(&mut *tx)
         .await?;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod calls;
 pub mod changes;
+pub mod desks;
 pub mod events;
 pub mod jobs;
 pub mod oidc;
@@ -84,7 +85,25 @@ impl Db {
             sqlx::migrate::MigrateError::Execute(e) | sqlx::migrate::MigrateError::ExecuteMigration(e, _) => is_transient(e),
             _ => false,
         };
-        retry_transient("running migrations", lost_connection, || migrator.run(&self.pool)).await?;
+        match self.backend {
+            Backend::Postgres => retry_transient("running migrations", lost_connection, || migrator.run(&self.pool)).await?,
+            // SQLite changes a constraint only by rebuilding its table, and its procedure
+            // for that wants foreign keys off (dropping the old table would otherwise
+            // cascade to every row that references it); the pragma cannot change inside
+            // the transaction each migration runs in, so it is set on the connection
+            // around them, and what they left is checked before foreign keys come back.
+            Backend::Sqlite => {
+                let mut conn = self.pool.acquire().await?;
+                conn.execute("pragma foreign_keys = off").await?;
+                let ran = migrator.run(&mut *conn).await;
+                let broken = sqlx::query("pragma foreign_key_check").fetch_all(&mut *conn).await.map(|rows| rows.len());
+                conn.execute("pragma foreign_keys = on").await?;
+                ran?;
+                if broken? > 0 {
+                    anyhow::bail!("the database's migrations left rows whose references point nowhere");
+                }
+            }
+        }
         Ok(())
     }
 

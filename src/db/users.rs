@@ -64,7 +64,7 @@ pub async fn find_by_email(db: &Db, email: &str) -> DbResult<Option<UserWithHash
 /// Changes a person's role and logs who did it (None: the command line).
 pub async fn set_role(db: &Db, user_id: &str, role: Role, actor_id: Option<&str>) -> DbResult<()> {
     let mut tx = db.pool.begin().await?;
-    sqlx::query("update app_user set role = $1, updated_at = $2 where id = $3")
+    sqlx::query("update app_user set role = $1, updated_at = $2, desk_id = null where id = $3")
         .bind(role.as_str())
         .bind(now_ms())
         .bind(user_id)

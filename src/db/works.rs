@@ -36,6 +36,10 @@ pub struct Work {
     /// The media engine's privacy receipt as JSON; loaders clear it for anyone but the
     /// author and curators (`domain::sees_privacy`).
     pub privacy: Option<String>,
+    /// The library desk it was sent at, and the operator who helped (its author until the
+    /// person claims it).
+    pub desk_id: Option<String>,
+    pub helper_id: Option<String>,
     pub published_at: Option<i64>,
     pub created_at: i64,
     /// 1 for the first version; each resubmission after a request for changes adds one.
@@ -86,14 +90,16 @@ pub struct NewWork {
     pub transcript: Option<String>,
     /// WebVTT and its language.
     pub captions: Option<(String, String)>,
+    /// Sent at a library desk on someone's behalf.
+    pub desk: Option<super::desks::DeskWork>,
 }
 
 pub(super) const SELECT: &str = "select w.id, w.call_id, c.slug as call_slug, c.title as call_title, w.author_id,
-        u.name as author_name, w.kind, w.title, w.description, w.alt_text, w.licence, w.status,
+        coalesce(w.credited_name, u.name) as author_name, w.kind, w.title, w.description, w.alt_text, w.licence, w.status,
         w.failure_code, w.failure_message, w.review_reason, w.body_text, w.body_html,
         w.original_key, w.original_name, w.width, w.height, w.duration_ms, w.dominant_color, w.placeholder,
         w.published_at, w.created_at, w.revision, w.shortlisted_at, w.featured_at,
-        w.transcript, w.captions_vtt, w.captions_lang, w.privacy
+        w.transcript, w.captions_vtt, w.captions_lang, w.privacy, w.desk_id, w.helper_id
     from work w join civic_call c on c.id = w.call_id join app_user u on u.id = w.author_id";
 
 pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
@@ -127,6 +133,8 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
         dominant_color: r.try_get("dominant_color")?,
         placeholder: r.try_get("placeholder")?,
         privacy: r.try_get("privacy")?,
+        desk_id: r.try_get("desk_id")?,
+        helper_id: r.try_get("helper_id")?,
         published_at: r.try_get("published_at")?,
         created_at: r.try_get("created_at")?,
         revision: r.try_get("revision")?,
@@ -180,6 +188,9 @@ pub async fn insert_from_upload(db: &Db, work: &NewWork, max_attempts: i64, uplo
     .bind(work.captions.as_ref().map(|c| c.1.as_str()))
     .execute(&mut *tx)
     .await?;
+    if let Some(desk) = &work.desk {
+        super::desks::record_desk_work(&mut tx, &work.id, desk).await?;
+    }
     jobs::enqueue(&mut tx, TASK_PROCESS_WORK, &work.id, max_attempts).await?;
     super::events::record_event(&mut tx, &work.id, Some(&work.author_id), "submitted", "").await?;
     tx.commit().await?;
@@ -239,7 +250,7 @@ pub async fn list_published(db: &Db, call_id: Option<&str>, limit: i64, offset: 
 /// neither skips nor repeats a work while others are added or withdrawn meanwhile.
 pub async fn list_by_author_before(db: &Db, author_id: &str, before: (i64, &str), limit: i64) -> DbResult<Vec<Work>> {
     let rows = sqlx::query(&format!(
-        "{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' and (w.created_at < $2 or (w.created_at = $2 and w.id < $3))
+        "{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' and (w.helper_id is null or w.helper_id <> w.author_id) and (w.created_at < $2 or (w.created_at = $2 and w.id < $3))
          order by w.created_at desc, w.id desc limit $4"
     ))
     .bind(author_id)
@@ -254,7 +265,7 @@ pub async fn list_by_author_before(db: &Db, author_id: &str, before: (i64, &str)
 /// Every work of one author, newest first, a page at a time.
 pub async fn list_by_author(db: &Db, author_id: &str, limit: i64, offset: i64) -> DbResult<Vec<Work>> {
     // The id breaks ties so that pages never skip or repeat a work made in the same millisecond.
-    let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' order by w.created_at desc, w.id desc limit $2 offset $3"))
+    let rows = sqlx::query(&format!("{SELECT} where w.author_id = $1 and w.status <> 'withdrawn' and (w.helper_id is null or w.helper_id <> w.author_id) order by w.created_at desc, w.id desc limit $2 offset $3"))
         .bind(author_id)
         .bind(limit)
         .bind(offset)
@@ -464,6 +475,7 @@ pub async fn reply_of(db: &Db, work_id: &str) -> DbResult<Option<String>> {
 pub async fn count_by_author_in_call(db: &Db, author_id: &str, call_id: &str) -> DbResult<i64> {
     let row = sqlx::query(
         "select count(*) as n from work where author_id = $1 and call_id = $2
+           and (helper_id is null or helper_id <> author_id)
            and status in ('processing', 'pending_review', 'changes_requested', 'published')",
     )
     .bind(author_id)
@@ -599,4 +611,14 @@ pub async fn withdraw_by_author(db: &Db, id: &str, author_id: &str) -> DbResult<
     changes::record(&mut tx, db.backend, id).await?;
     tx.commit().await?;
     Ok(Some(original))
+}
+
+/// The works an operator helped with, newest first.
+pub async fn helped_by(db: &Db, helper_id: &str, limit: i64) -> DbResult<Vec<Work>> {
+    let rows = sqlx::query(&format!("{SELECT} where w.helper_id = $1 and w.status <> 'withdrawn' order by w.created_at desc, w.id desc limit $2"))
+        .bind(helper_id)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(from_row).collect()
 }

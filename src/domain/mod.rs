@@ -6,6 +6,9 @@ mod arg;
 mod call;
 /// Caption files (SRT, WebVTT) read, checked against the media and reduced to plain cues.
 mod captions;
+/// Claim codes of works sent at a library desk.
+mod claim;
+mod contact;
 mod fields;
 mod review;
 mod work;
@@ -14,6 +17,8 @@ pub use accessible::{accessibility_gaps, SHORT_ALT_TEXT_CHARS};
 pub use arg::Arg;
 pub use call::{Call, CallFields, CallState, Cover, NewCall, RawCallFields};
 pub use captions::{CaptionLang, Captions, Cue, END_TOLERANCE_MS, LEGACY_ENCODINGS, MAX_CAPTIONS_BYTES, MAX_CUES, MAX_CUE_CHARS};
+pub use claim::ClaimCode;
+pub use contact::Contact;
 pub use fields::{check_new_password, clean_file_name, AltText, Description, PersonName, Slug, Title, Transcript};
 pub use review::{history_audience, may_reply, may_resubmit, may_update_access, may_see, sees_privacy, sees_shortlist, Audience, Decision, Flag, Reader};
 pub use work::{Kind, Licence, Status};
@@ -27,6 +32,9 @@ pub enum Role {
     Citizen,
     Curator,
     Admin,
+    /// Library staff, volunteers and digital animators at a desk, who send works on behalf
+    /// of people who may have no account.
+    Operator,
 }
 
 impl Role {
@@ -35,6 +43,7 @@ impl Role {
             "citizen" => Some(Self::Citizen),
             "curator" => Some(Self::Curator),
             "admin" => Some(Self::Admin),
+            "operator" => Some(Self::Operator),
             _ => None,
         }
     }
@@ -44,6 +53,7 @@ impl Role {
             Self::Citizen => "citizen",
             Self::Curator => "curator",
             Self::Admin => "admin",
+            Self::Operator => "operator",
         }
     }
 
@@ -52,7 +62,7 @@ impl Role {
         matches!(self, Self::Curator | Self::Admin)
     }
 
-    pub const ALL: [Role; 3] = [Role::Citizen, Role::Curator, Role::Admin];
+    pub const ALL: [Role; 4] = [Role::Citizen, Role::Curator, Role::Admin, Role::Operator];
 }
 
 /// A rule of the domain that some input broke. `code` is stable and part of the API; the

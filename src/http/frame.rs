@@ -19,6 +19,8 @@ pub struct Frame {
     pub user_name: Option<String>,
     pub is_curator: bool,
     pub is_admin: bool,
+    /// A library desk's operator: the desk is in the menu.
+    pub is_operator: bool,
     /// The session's synchronizer token, put in every POST form.
     pub csrf: String,
     /// Seconds after which the page reloads itself (`<meta http-equiv="refresh">`, no
@@ -64,6 +66,7 @@ impl Frame {
             user_name: viewer.user.as_ref().map(|u| u.name.clone()),
             is_curator: viewer.is_curator(),
             is_admin: viewer.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin),
+            is_operator: viewer.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Operator),
             csrf: viewer.csrf.clone(),
             refresh_after_s: None,
             face: Face::of(&viewer.face),
@@ -113,6 +116,7 @@ impl IntoResponse for PageError {
             user_name: None,
             is_curator: false,
             is_admin: false,
+            is_operator: false,
             csrf: self.csrf,
             refresh_after_s: None,
             face: self.face,

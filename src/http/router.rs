@@ -2,9 +2,9 @@
 
 use super::error::AppError;
 use super::limits::{self, BodyRule, SMALL_BODY_BYTES};
-use super::api::{self, calls, curation, updates, uploads as tus};
+use super::api::{self, calls, curation, desk as desk_api, updates, uploads as tus};
 use super::{compress, csp, page_cache};
-use super::pages::{self, accounts as account_pages, curator as curator_pages, oidc as oidc_pages, site as site_pages, submit as submit_page, updates as update_pages};
+use super::pages::{self, accounts as account_pages, curator as curator_pages, desk as desk_pages, oidc as oidc_pages, site as site_pages, submit as submit_page, updates as update_pages};
 use super::{csrf, media};
 use crate::service::calls::MAX_COVER_BYTES;
 use crate::state::AppState;
@@ -40,6 +40,7 @@ fn routes(state: &AppState) -> Router<AppState> {
     let uploads = Router::new()
         .route("/api/v1/works", post(api::create_work))
         .route("/api/v1/works/{id}/resubmit", post(api::resubmit))
+        .route("/api/v1/desk/works", post(desk_api::create).get(desk_api::helped))
         .layer(upload_limit);
 
     // The forms without JavaScript send the file with the text: a file up to twice the
@@ -49,6 +50,8 @@ fn routes(state: &AppState) -> Router<AppState> {
     let forms = Router::new()
         .route("/submit", get(submit_page::submit_form).post(submit_page::submit))
         .route("/works/{id}/edit", get(pages::edit_form).post(pages::resubmit))
+        .route("/desk/works/new", get(submit_page::desk_form))
+        .route("/desk/works", post(submit_page::desk_submit))
         .layer(DefaultBodyLimit::max(form_max as usize));
 
     // Resumable uploads: each chunk a request of its own, so no chunk waits on a slow
@@ -97,6 +100,13 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/me/delete", post(account_pages::delete_account))
         .route("/admin/people", get(account_pages::people))
         .route("/admin/people/{id}/role", post(account_pages::set_role))
+        .route("/admin/desks", get(desk_pages::admin_desks).post(desk_pages::create_desk))
+        .route("/admin/desks/operators", post(desk_pages::name_operator))
+        .route("/desk", get(desk_pages::home))
+        .route("/desk/works/{id}/receipt", get(desk_pages::receipt))
+        .route("/desk/works/{id}/qr.png", get(desk_pages::qr))
+        .route("/claim", get(desk_pages::claim_form))
+        .route("/claim/{code}", get(desk_pages::claim_status).post(desk_pages::claim))
         .route("/archive", get(pages::archive))
         .route("/help/accessible-works", get(pages::help_accessible))
         .route("/feed.xml", get(pages::feed))
@@ -146,6 +156,8 @@ fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/works/{id}/appreciate", post(api::appreciate_work))
         .route("/api/v1/works/{id}/report", post(api::report_work))
         .route("/api/v1/search", get(api::search))
+        .route("/api/v1/claims/{code}", get(desk_api::follow))
+        .route("/api/v1/claims/{code}/claim", post(desk_api::claim))
         .route("/api/v1/openapi.json", get(api::openapi::document))
         .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES as usize));
 

@@ -93,6 +93,9 @@ async fn read_fields(state: &AppState, mut multipart: Multipart, original_key: &
             "transcript" => input.transcript = read_text(field, crate::domain::Transcript::MAX_CHARS * 4 + 4).await?,
             "captions" => input.captions = Some(read_bounded(field, crate::domain::MAX_CAPTIONS_BYTES + 1).await?),
             "captions_lang" => input.captions_lang = read_text(field, 64).await?,
+            "on_behalf_name" => input.on_behalf_name = read_text(field, 1024).await?,
+            "on_behalf_contact" => input.on_behalf_contact = read_text(field, 1024).await?,
+            "consent" => input.consent = read_text(field, 64).await?,
             _ => drain(field).await?,
         }
     }

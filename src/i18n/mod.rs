@@ -247,6 +247,7 @@ impl T {
             "citizen" => self.get("role-citizen"),
             "curator" => self.get("role-curator"),
             "admin" => self.get("role-admin"),
+            "operator" => self.get("role-operator"),
             _ => "",
         }
     }
@@ -293,6 +294,7 @@ impl T {
             "update_proposed" => self.get("ev-update-proposed"),
             "update_approved" => self.get("ev-update-approved"),
             "update_declined" => self.get("ev-update-declined"),
+            "claimed" => self.get("ev-claimed"),
             _ => "",
         }
     }

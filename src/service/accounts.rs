@@ -25,7 +25,7 @@ const MAILS_PER_ADDRESS: i64 = 20;
 /// Lock-out warnings and sign-in links one account may receive in an hour, so that the
 /// lock-out itself cannot be turned into a flood of mail.
 const LINK_MAILS_PER_ACCOUNT: i64 = 3;
-const HOUR_MS: i64 = 3600 * 1000;
+pub(super) const HOUR_MS: i64 = 3600 * 1000;
 /// How long a verification link works.
 const VERIFY_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 /// How long a password-reset link works.
@@ -40,7 +40,7 @@ const FRESH_SIGN_IN_MS: i64 = 10 * 60 * 1000;
 pub const TOO_MANY_ATTEMPTS_CODE: &str = "too_many_attempts";
 pub const ACCOUNT_LOCKED_CODE: &str = "account_locked";
 
-fn wait_s(until: i64) -> u64 {
+pub(super) fn wait_s(until: i64) -> u64 {
     ((until - now_ms()).max(1000) as u64).div_ceil(1000)
 }
 
@@ -48,7 +48,7 @@ fn minutes(seconds: u64) -> u64 {
     seconds.div_ceil(60).max(1)
 }
 
-fn too_many(code: &'static str, retry_after_s: u64) -> ServiceError {
+pub(super) fn too_many(code: &'static str, retry_after_s: u64) -> ServiceError {
     ServiceError::refused(Refusal::TooMany { retry_after_s }, code).arg("minutes", minutes(retry_after_s))
 }
 
@@ -430,6 +430,10 @@ pub async fn people(state: &AppState, actor: Actor<'_>) -> ServiceResult<Vec<Per
 pub async fn set_role(state: &AppState, actor: Actor<'_>, id: &str, role: &str) -> ServiceResult<()> {
     let admin = actor.require_admin()?;
     let role = Role::parse(role).ok_or_else(|| ServiceError::invalid("invalid_role"))?;
+    // An operator belongs to a desk: they are named at /admin/desks, with it.
+    if role == Role::Operator {
+        return Err(ServiceError::invalid("operator_needs_desk"));
+    }
     // An admin who demoted themselves could leave the piazza with no admin at all.
     if admin.id == id {
         return Err(ServiceError::conflict("own_role"));

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod calls;
 mod covers;
 pub mod curation;
+pub mod desks;
 pub mod export;
 pub mod gallery;
 pub mod media;

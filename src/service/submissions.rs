@@ -4,6 +4,7 @@
 
 use super::{email_not_verified, Actor, ServiceError, ServiceResult};
 use crate::db::users::User;
+use crate::db::desks::DeskWork;
 use crate::db::works::{self, NewOriginal, NewWork, Work};
 use crate::db::{calls, new_id, now_ms};
 use crate::domain::{self, AltText, Arg, CaptionLang, Captions, Description, DomainError, Kind, Licence, Status, Title, Transcript};
@@ -50,6 +51,12 @@ pub struct SubmissionInput {
     pub captions: Option<Vec<u8>>,
     /// The captions' language; empty: Italian.
     pub captions_lang: String,
+    /// At a library desk: how the person wants to be credited, how to reach them (optional),
+    /// and `yes` when the operator confirms they agreed to the call's rules and the licence.
+    /// Ignored anywhere else.
+    pub on_behalf_name: String,
+    pub on_behalf_contact: String,
+    pub consent: String,
 }
 
 /// Where a new work's file goes, chosen before any byte arrives so the upload can stream
@@ -75,10 +82,16 @@ pub async fn open_upload(state: &AppState, key: &str, part_size: u64) -> Service
 /// Validates a submission and stores it; returns the new work's id. On any failure,
 /// nothing remains: no row, no stored file.
 pub async fn submit(state: &AppState, actor: Actor<'_>, input: SubmissionInput) -> ServiceResult<String> {
+    submit_with(state, actor, input, Ok(None)).await
+}
+
+/// [`submit`], sent at a library desk on someone's behalf when `desk` says so. A refused
+/// `desk` (its checks ran before) removes the streamed file like any other refusal.
+pub(super) async fn submit_with(state: &AppState, actor: Actor<'_>, input: SubmissionInput, desk: ServiceResult<Option<DeskWork>>) -> ServiceResult<String> {
     let streamed = input.file.as_ref().and_then(|f| f.stored_key.clone());
-    let result = match actor.require() {
-        Ok(author) => submit_inner(state, author, input).await,
-        Err(e) => Err(e),
+    let result = match (actor.require(), desk) {
+        (Ok(author), Ok(desk)) => submit_inner(state, author, input, desk).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     // A refused submission, or a text work whose file is not kept, leaves no object.
     drop_streamed_upload(state, streamed, matches!(&result, Ok((_, true)))).await;
@@ -95,7 +108,7 @@ async fn drop_streamed_upload(state: &AppState, streamed: Option<String>, kept: 
 }
 
 /// Returns the new work's id and whether the work keeps its uploaded file.
-async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInput) -> ServiceResult<(String, bool)> {
+async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInput, desk: Option<DeskWork>) -> ServiceResult<(String, bool)> {
     // Accounts: only people who confirmed their email address may submit works; anyone
     // could otherwise flood the curators from throwaway addresses.
     if !author.email_verified {
@@ -107,7 +120,12 @@ async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInpu
         .ok_or_else(|| DomainError::new("unknown_call"))?;
     let kind = Kind::parse(&input.kind)?;
     call.check_submission(kind, now_ms())?;
-    call.check_limit(works::count_by_author_in_call(&state.db, &author.id, &call.id).await?)?;
+    // The per-person limit counts the person: at a desk, the one the operator helps.
+    let sent = match &desk {
+        Some(d) => crate::db::desks::count_for_person_in_call(&state.db, &call.id, &d.desk_id, &d.credited_name, d.contact.as_deref()).await?,
+        None => works::count_by_author_in_call(&state.db, &author.id, &call.id).await?,
+    };
+    call.check_limit(sent)?;
     let title = Title::parse(&input.title)?.into_inner();
     let licence = Licence::parse(&input.licence)?;
     let description = Description::parse(&input.description)?.into_inner();
@@ -148,6 +166,7 @@ async fn submit_inner(state: &AppState, author: &User, mut input: SubmissionInpu
         original: original.clone(),
         transcript: Some(content.transcript).filter(|t| !t.is_empty()),
         captions: content.captions,
+        desk,
     };
     if let (Some(file), Some(original)) = (&input.file, &original) {
         store_original(state, file, original).await?;

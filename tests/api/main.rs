@@ -13,6 +13,7 @@ mod calls;
 mod captions;
 mod cli;
 mod curation;
+mod desk;
 mod dialogue;
 mod hardening;
 mod journey;

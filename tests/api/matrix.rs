@@ -1,5 +1,7 @@
-//! The access matrix: every route, pages and API, asked by each of five actors (anonymous,
-//! the author, another citizen, a curator, an admin), with the answer each must get.
+//! The access matrix: every route, pages and API, asked by each of six actors (anonymous,
+//! the author, another citizen, a curator, an admin, a library desk's operator), with the
+//! answer each must get. An operator is answered as another citizen is, except where a row
+//! says otherwise (the desk's routes).
 //! Routes that change something are asked with input that passes the permission check but
 //! fails validation (a 409 or 422 proves the actor was let in without changing anything),
 //! so one fixture serves every row; the only allowed changes run last.
@@ -13,7 +15,7 @@ use serde_json::{json, Value};
 
 /// Who asks, in the order each row is asked (the author last: their allowed changes must
 /// not change what the others are asked about).
-const ACTORS: [&str; 5] = ["anonymous", "other citizen", "curator", "admin", "author"];
+const ACTORS: [&str; 6] = ["anonymous", "other citizen", "curator", "admin", "operator", "author"];
 
 enum Body {
     None,
@@ -30,20 +32,28 @@ struct Row {
     body: Body,
     /// Expected status for anonymous, author, other citizen, curator, admin.
     expect: [u16; 5],
+    /// Expected for the operator, when not what another citizen gets.
+    operator: Option<u16>,
 }
 
 fn row(method: &'static str, path: impl Into<String>, body: Body, expect: [u16; 5]) -> Row {
-    Row { method, path: path.into(), body, expect }
+    Row { method, path: path.into(), body, expect, operator: None }
 }
 
-/// Index into `Row::expect` of the actor at `ACTORS[i]`.
-fn expect_index(actor: &str) -> usize {
+/// A row of the desk's routes, where the operator's answer differs.
+fn desk_row(method: &'static str, path: impl Into<String>, body: Body, expect: [u16; 5], operator: u16) -> Row {
+    Row { operator: Some(operator), ..row(method, path, body, expect) }
+}
+
+/// What `actor` must be answered for `row`.
+fn expected(row: &Row, actor: &str) -> u16 {
     match actor {
-        "anonymous" => 0,
-        "author" => 1,
-        "other citizen" => 2,
-        "curator" => 3,
-        _ => 4,
+        "anonymous" => row.expect[0],
+        "author" => row.expect[1],
+        "other citizen" => row.expect[2],
+        "curator" => row.expect[3],
+        "operator" => row.operator.unwrap_or(row.expect[2]),
+        _ => row.expect[4],
     }
 }
 
@@ -98,6 +108,7 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
     let admin = app.person("Amministratore", Role::Admin).await;
     let author = app.person("Anna", Role::Citizen).await;
     let other = app.person("Bruno", Role::Citizen).await;
+    let operator = crate::desk::desk_with_operator(app, &admin, "cesure", "Biblioteca Cesure", "Olga").await;
 
     // Fixture: an open call, a draft call with a cover, and the author's works in every state.
     app.open_call(&curator, "aperta", &["photo", "poem", "film", "audio"]).await;
@@ -165,6 +176,14 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
     let upload = r.headers()["location"].to_str().unwrap().to_owned();
     let chunk = || Body::Tus(vec![("Upload-Offset", "0".into()), ("Content-Type", "application/offset+octet-stream".into())], vec![7u8; 10]);
     app.wait_searchable("matrice", &published).await;
+    // A work the operator sent at the desk for someone, and its claim code.
+    let desk_poem = [("call", "aperta"), ("kind", "poem"), ("title", "Matrice allo sportello"), ("licence", "cc0-1.0"), ("text", "versi"), ("on_behalf_name", "Pina"), ("consent", "yes")];
+    let r = app.client.post(app.url("/api/v1/desk/works")).bearer_auth(&operator.token).multipart(crate::desk::desk_form(&desk_poem, None)).send().await.unwrap();
+    assert_eq!(r.status(), 202);
+    let sent: Value = r.json().await.unwrap();
+    let desk_work = sent["id"].as_str().unwrap().to_owned();
+    let claim_code = sent["claim_code"].as_str().unwrap().replace('-', "");
+    app.wait_processed(&operator, &desk_work).await;
 
     let all_200 = [200; 5];
     let private = [404, 200, 404, 200, 200];
@@ -243,6 +262,19 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("GET", "/curate/reasons", Body::None, curators),
         row("GET", "/admin/people", Body::None, admins),
         row("GET", "/admin/audit", Body::None, admins),
+        // the library desk: the operator's own; claim codes: anyone's
+        desk_row("GET", "/desk", Body::None, [303, 403, 403, 403, 403], 200),
+        desk_row("GET", "/desk/works/new", Body::None, [303, 403, 403, 403, 403], 200),
+        desk_row("GET", "/api/v1/desk/works", Body::None, [401, 403, 403, 403, 403], 200),
+        desk_row("GET", format!("/desk/works/{desk_work}/receipt"), Body::None, [303, 403, 403, 403, 403], 200),
+        desk_row("GET", format!("/desk/works/{desk_work}/qr.png"), Body::None, [401, 403, 403, 403, 403], 200),
+        desk_row("GET", format!("/works/{desk_work}"), Body::None, [404, 404, 404, 200, 200], 200),
+        desk_row("GET", format!("/api/v1/works/{desk_work}"), Body::None, [404, 404, 404, 200, 200], 200),
+        row("GET", "/claim", Body::None, all_200),
+        row("GET", format!("/claim/{claim_code}"), Body::None, all_200),
+        row("GET", format!("/api/v1/claims/{claim_code}"), Body::None, all_200),
+        row("GET", "/api/v1/claims/0000-0000-0000-1", Body::None, [422; 5]),
+        row("GET", "/admin/desks", Body::None, admins),
         // sign-in through a provider: not configured here, so not there
         row("GET", "/auth/oidc/start", Body::None, [404; 5]),
         row("GET", "/auth/oidc/callback?state=x&code=y", Body::None, [404; 5]),
@@ -272,6 +304,8 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("POST", format!("/api/v1/works/{pending}/report"), Body::Json(json!({ "reason": "brutta" })), [401, 404, 404, 404, 404]),
         row("POST", format!("/api/v1/works/{published}/report"), Body::Json(json!({ "reason": "" })), [401, 422, 422, 422, 422]),
         row("POST", "/api/v1/works", multipart(&[("call", "bozza"), ("kind", "poem"), ("title", "x"), ("licence", "cc0-1.0"), ("text", "x")]), [401, 422, 422, 422, 422]),
+        desk_row("POST", "/api/v1/desk/works", multipart(&[("call", "aperta"), ("kind", "poem"), ("title", "x"), ("licence", "cc0-1.0"), ("text", "x"), ("on_behalf_name", "Pina")]), [401, 403, 403, 403, 403], 422),
+        row("POST", "/api/v1/claims/0000-0000-0000-1/claim", Body::None, [401, 422, 422, 422, 422]),
         // resumable uploads: someone else's does not exist; a draft call takes none
         row("HEAD", upload.clone(), Body::Tus(vec![], vec![]), [401, 200, 404, 404, 404]),
         row("PATCH", upload.clone(), chunk(), [401, 204, 404, 404, 404]),
@@ -289,6 +323,10 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("POST", "/curate/reasons/nessuno/delete", Body::None, [401, 403, 403, 404, 404]),
         row("POST", format!("/admin/people/{}/role", other.id), form(&[("role", "sovrano")]), [401, 403, 403, 403, 422]),
         row("POST", format!("/works/{pending}/edit"), multipart(&[("title", "x")]), [303, 409, 404, 404, 404]),
+        desk_row("POST", "/desk/works", multipart(&[("call", "aperta"), ("kind", "poem"), ("title", "x"), ("licence", "cc0-1.0"), ("text", "x"), ("on_behalf_name", "Pina")]), [303, 403, 403, 403, 403], 422),
+        row("POST", "/claim/00000000000001", Body::None, [303, 422, 422, 422, 422]),
+        row("POST", "/admin/desks", form(&[("slug", ""), ("name", "")]), [401, 403, 403, 403, 422]),
+        row("POST", "/admin/desks/operators", form(&[("email", "nessuno@example.org"), ("desk", "nessuna")]), [401, 403, 403, 403, 422]),
         row("POST", format!("/works/{captioned}/accessibility"), multipart(&[("transcript", "x")]), [303, 409, 404, 404, 404]),
         row("POST", format!("/curate/{published}/accessibility"), form(&[("decision", "approve")]), curators_409),
         // the only allowed changes, the author's, last
@@ -297,11 +335,11 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
         row("DELETE", upload.clone(), Body::Tus(vec![], vec![]), [401, 204, 404, 404, 404]),
     ];
 
-    let people = [None, Some(&other), Some(&curator), Some(&admin), Some(&author)];
+    let people = [None, Some(&other), Some(&curator), Some(&admin), Some(&operator), Some(&author)];
     let mut wrong = Vec::new();
     for r in &rows {
         for (actor, who) in ACTORS.iter().zip(people) {
-            let expected = r.expect[expect_index(actor)];
+            let expected = expected(r, actor);
             let (status, body) = ask(app, who, r).await;
             if status != expected {
                 wrong.push(format!("{} {} as {actor}: {status}, expected {expected}: {}", r.method, r.path, body.chars().take(160).collect::<String>()));
@@ -314,7 +352,7 @@ async fn every_route_answers_every_actor_as_it_should(app: &TestApp) {
                         wrong.push(format!("{} as {actor} shows the unpublished work {hidden}", r.path));
                     }
                 }
-                let public = matches!(*actor, "anonymous" | "author" | "other citizen");
+                let public = matches!(*actor, "anonymous" | "author" | "other citizen" | "operator");
                 if public && (body.contains("Bozza segreta") || (r.path == "/api/v1/calls" && body.contains("\"bozza\""))) {
                     wrong.push(format!("{} as {actor} shows the draft call", r.path));
                 }

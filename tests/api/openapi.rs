@@ -23,6 +23,7 @@ struct Ids {
     call: String,
     works: Vec<String>,
     reason: String,
+    claim_code: String,
 }
 
 /// A call and works in every status a run should meet: published, pending review, changes
@@ -56,7 +57,7 @@ async fn seed(app: &TestApp, curator: &Person, citizen: &Person, call: &str) -> 
     assert_eq!(created.status(), 201);
     let reasons: Value = app.client.get(app.url("/api/v1/reasons")).bearer_auth(&curator.token).send().await.unwrap().json().await.unwrap();
     let reason = reasons["reasons"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_owned();
-    Ids { call: call.into(), works, reason }
+    Ids { call: call.into(), works, reason, claim_code: "7K3MQ9XW2BTR5".into() }
 }
 
 /// The served document with the real ids as examples of the path parameters.
@@ -69,6 +70,9 @@ fn with_examples(mut doc: Value, ids: &Ids) -> Value {
                     "slug" => vec![&ids.call],
                     "id" if path.starts_with("/api/v1/reasons") => vec![&ids.reason],
                     "id" => ids.works.iter().collect(),
+                    // A well-formed code that no work has: claims answer 404 (or 429 once the
+                    // address has asked too often), never anything undocumented.
+                    "code" => vec![&ids.claim_code],
                     other => panic!("no example for path parameter {other} of {path}"),
                 };
                 let examples: serde_json::Map<String, Value> =

@@ -23,6 +23,7 @@ async fn text_work(app: &TestApp, call_id: &str, author_id: &str, title: &str) -
         original: None,
         transcript: None,
         captions: None,
+        desk: None,
     };
     works::insert_with_job(&app.state.db, &work, 5).await.unwrap();
     id

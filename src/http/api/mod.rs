@@ -3,6 +3,7 @@
 
 pub mod calls;
 pub mod curation;
+pub mod desk;
 pub mod updates;
 pub mod uploads;
 /// The OpenAPI document, generated from these handlers' annotations and types.

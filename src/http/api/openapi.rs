@@ -3,7 +3,7 @@
 //! router still lists every path; a test here checks that each `/api/v1` route it lists
 //! is in the document, and nothing else is.
 
-use super::{self as api, calls, curation, updates, uploads};
+use super::{self as api, calls, curation, desk, updates, uploads};
 use crate::http::error::ErrorBody;
 use crate::http::views;
 use crate::http::views::{HistoryEvent, HistoryRevision};
@@ -56,6 +56,10 @@ use utoipa::{Modify, OpenApi};
         api::appreciate_work,
         api::report_work,
         api::search,
+        desk::create,
+        desk::helped,
+        desk::follow,
+        desk::claim,
         document,
     ),
     components(schemas(
@@ -79,6 +83,7 @@ use utoipa::{Modify, OpenApi};
         (name = "calls", description = "Themed calls"),
         (name = "uploads", description = "Resumable uploads (tus 1.0.0) of the file a work is then made from"),
         (name = "gallery", description = "Search and health"),
+        (name = "desk", description = "Library desks: works sent on someone's behalf, and their claim codes"),
     )
 )]
 pub struct ApiDoc;

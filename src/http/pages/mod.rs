@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod curator;
+pub mod desk;
 pub mod oidc;
 pub mod search;
 pub mod share;

@@ -13,7 +13,7 @@ use crate::http::viewer::Viewer;
 use crate::db::now_ms;
 use crate::domain::{Kind, Licence};
 use crate::i18n::{text_with, Arg, Lang, T};
-use crate::service::{self, gallery, submissions};
+use crate::service::{self, desks, gallery, submissions};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
@@ -41,6 +41,8 @@ struct SubmitPage {
     /// Names the browser's saved drafts and unfinished uploads of this person, so that on a
     /// shared computer (a library's) one person's draft is never offered to another.
     draft_key: String,
+    /// At a library desk: the desk's name; the form then sends on someone's behalf.
+    desk: Option<String>,
 }
 
 /// A refusal shown in the form, next to the field it is about when there is one.
@@ -62,6 +64,9 @@ struct Typed {
     upload: String,
     transcript: String,
     captions_lang: String,
+    on_behalf_name: String,
+    on_behalf_contact: String,
+    consent: bool,
 }
 
 impl Typed {
@@ -76,6 +81,9 @@ impl Typed {
             upload: input.upload.clone().unwrap_or_default(),
             transcript: input.transcript.clone(),
             captions_lang: input.captions_lang.clone(),
+            on_behalf_name: input.on_behalf_name.clone(),
+            on_behalf_contact: input.on_behalf_contact.clone(),
+            consent: input.consent.trim() == "yes",
         }
     }
 }
@@ -136,6 +144,9 @@ fn field_of(code: &str) -> Option<&'static str> {
         "captions_required" | "captions_invalid_timing" | "captions_out_of_order" | "captions_past_end" | "captions_empty"
         | "captions_unreadable" | "captions_too_large" | "captions_invalid_lang" => "captions",
         "invalid_description" => "description",
+        "invalid_name" => "on_behalf_name",
+        "contact_invalid" => "on_behalf_contact",
+        "consent_required" => "consent",
         "invalid_licence" | "licence_not_offered" => "licence",
         "invalid_kind" | "kind_not_accepted" | "upload_for_text" => "kind",
         "unknown_call" | "call_closed" | "call_not_open_yet" | "call_limit_reached" | "upload_for_other_call" => "call",
@@ -153,6 +164,10 @@ pub struct SubmitQuery {
 }
 
 async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, error: Option<FormError>, typed: Typed) -> Result<Response, AppError> {
+    form_page(state, viewer, selected_call, error, typed, None).await
+}
+
+async fn form_page(state: &AppState, viewer: &Viewer, selected_call: String, error: Option<FormError>, typed: Typed, desk: Option<String>) -> Result<Response, AppError> {
     let t = viewer.lang.texts();
     let open = gallery::open_calls(state, now_ms()).await?;
     let limits = crate::service::calls::limits_of(state, &Kind::ALL);
@@ -169,6 +184,7 @@ async fn submit_page(state: &AppState, viewer: &Viewer, selected_call: String, e
         script: ScriptTexts::new(viewer.lang),
         caption_langs: CAPTION_LANGS,
         draft_key: viewer.user.as_ref().map(|u| draft_key(&u.id)).unwrap_or_default(),
+        desk,
     })?;
     response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp::SCRIPTED));
     Ok(response)
@@ -202,6 +218,39 @@ pub async fn submit(State(state): State<AppState>, viewer: Viewer, multipart: Mu
     .await
 }
 
+/// The desk's form: the submit form with who the work is for, for operators only.
+pub async fn desk_form(State(state): State<AppState>, viewer: Viewer, Query(q): Query<SubmitQuery>) -> PageResult {
+    if viewer.user.is_none() {
+        return Ok(Redirect::to("/signin").into_response());
+    }
+    page(&viewer, async {
+        let desk = desks::desk_of(&state, viewer.actor()).await?;
+        form_page(&state, &viewer, q.call, None, Typed::default(), Some(desk.name)).await
+    })
+    .await
+}
+
+/// An operator sends the desk's form: the receipt to print, or the form again as typed.
+pub async fn desk_submit(State(state): State<AppState>, viewer: Viewer, multipart: Multipart) -> PageResult {
+    let Some(user) = viewer.user.clone() else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    page(&viewer, async {
+        let desk = desks::desk_of(&state, viewer.actor()).await?;
+        let (input, problem) = upload::read_submission_keeping(&state, multipart).await;
+        let (call, typed) = (input.call.clone(), Typed::of(&input));
+        let result = match problem {
+            Some(problem) => Err(problem),
+            None => match desks::submit(&state, service::Actor::person(&user), input).await {
+                Ok(sent) => Ok(Redirect::to(&format!("/desk/works/{}/receipt", sent.id)).into_response()),
+                Err(e) => Err(e.into()),
+            },
+        };
+        let field = result.as_ref().err().and_then(|e| field_of(e.status_code().1));
+        or_form(&viewer, result, |message| form_page(&state, &viewer, call, Some(FormError { message, field }), typed, Some(desk.name))).await
+    })
+    .await
+}
 
 /// The languages a person picks for captions in the form (the API takes any primary
 /// subtag): the city's, its neighbours', and those most spoken by its newer citizens.
