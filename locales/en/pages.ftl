@@ -551,3 +551,5 @@ desks-which = Desk
 desks-name-operator = Name operator
 desk-created = Desk created.
 operator-named = Operator named.
+# args: $desk
+sent-at-desk = sent at { $desk }

@@ -551,3 +551,5 @@ desks-which = Sportello
 desks-name-operator = Nomina operatore
 desk-created = Sportello creato.
 operator-named = Operatore nominato.
+# args: $desk
+sent-at-desk = inviata allo sportello { $desk }

@@ -40,6 +40,8 @@ pub struct Work {
     /// person claims it).
     pub desk_id: Option<String>,
     pub helper_id: Option<String>,
+    /// The desk's name, shown beside the author ("inviata alla Biblioteca …").
+    pub desk_name: Option<String>,
     pub published_at: Option<i64>,
     pub created_at: i64,
     /// 1 for the first version; each resubmission after a request for changes adds one.
@@ -99,8 +101,9 @@ pub(super) const SELECT: &str = "select w.id, w.call_id, c.slug as call_slug, c.
         w.failure_code, w.failure_message, w.review_reason, w.body_text, w.body_html,
         w.original_key, w.original_name, w.width, w.height, w.duration_ms, w.dominant_color, w.placeholder,
         w.published_at, w.created_at, w.revision, w.shortlisted_at, w.featured_at,
-        w.transcript, w.captions_vtt, w.captions_lang, w.privacy, w.desk_id, w.helper_id
-    from work w join civic_call c on c.id = w.call_id join app_user u on u.id = w.author_id";
+        w.transcript, w.captions_vtt, w.captions_lang, w.privacy, w.desk_id, w.helper_id, d.name as desk_name
+    from work w join civic_call c on c.id = w.call_id join app_user u on u.id = w.author_id
+    left join desk d on d.id = w.desk_id";
 
 pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
     let kind: String = r.try_get("kind")?;
@@ -135,6 +138,7 @@ pub(super) fn from_row(r: &sqlx::any::AnyRow) -> DbResult<Work> {
         privacy: r.try_get("privacy")?,
         desk_id: r.try_get("desk_id")?,
         helper_id: r.try_get("helper_id")?,
+        desk_name: r.try_get("desk_name")?,
         published_at: r.try_get("published_at")?,
         created_at: r.try_get("created_at")?,
         revision: r.try_get("revision")?,

@@ -166,6 +166,9 @@ pub struct WorkView {
     /// the public files (author and curators only; absent for texts and sound).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy: Option<PrivacyView>,
+    /// The library desk it was sent at, on its author's behalf.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desk: Option<String>,
     /// A photo's ThumbHash, for its page.
     #[serde(skip)]
     pub placeholder: Option<String>,
@@ -211,6 +214,7 @@ impl WorkView {
         let privacy = work.privacy.as_deref().and_then(|json| PrivacyView::parse(&work.id, json));
         Self {
             privacy,
+            desk: work.desk_name.clone(),
             reply: None,
             appreciations: 0,
             excerpt,

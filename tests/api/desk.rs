@@ -85,6 +85,9 @@ async fn a_person_without_an_account_sends_follows_and_claims_a_work(app: &TestA
     let work = app.wait_processed(&operator, &id).await;
     assert_eq!(work["status"], "pending_review", "{work}");
     assert_eq!(work["author"], "Nonna Pina");
+    assert_eq!(work["desk"], "Biblioteca di quartiere Cesure");
+    let page = app.client.get(app.url(&format!("/works/{id}"))).bearer_auth(&operator.token).header("Accept-Language", "it").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Nonna Pina (inviata allo sportello Biblioteca di quartiere Cesure)"), "{page}");
     assert!(work["privacy"]["found"].as_array().unwrap().iter().any(|f| f["what"] == "gps"), "{work}");
     let helped: Value = app.client.get(app.url("/api/v1/desk/works")).bearer_auth(&operator.token).send().await.unwrap().json().await.unwrap();
     assert!(helped["works"].as_array().unwrap().iter().any(|w| w["id"] == id.as_str()), "{helped}");
