@@ -40,11 +40,6 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<Desk>> {
     row.as_ref().map(desk_from_row).transpose()
 }
 
-pub async fn find(db: &Db, id: &str) -> DbResult<Option<Desk>> {
-    let row = sqlx::query("select id, slug, name from desk where id = $1").bind(id).fetch_optional(&db.pool).await?;
-    row.as_ref().map(desk_from_row).transpose()
-}
-
 /// The desk of an operator (None for anyone else, or an operator whose desk is unset).
 pub async fn of_operator(db: &Db, user_id: &str) -> DbResult<Option<Desk>> {
     let row = sqlx::query(
@@ -131,14 +126,13 @@ pub async fn count_for_person_in_call(db: &Db, call_id: &str, desk_id: &str, nam
 /// A claim code and its work, while it still works.
 #[derive(Debug, Clone)]
 pub struct Claim {
-    pub code: String,
     pub work_id: String,
 }
 
 /// The live claim of a code (None once claimed, or for a code that never was).
 pub async fn live_claim(db: &Db, code: &str) -> DbResult<Option<Claim>> {
-    let row = sqlx::query("select code, work_id from claim where code = $1 and claimed_at is null").bind(code).fetch_optional(&db.pool).await?;
-    row.map(|r| Ok(Claim { code: r.try_get("code")?, work_id: r.try_get("work_id")? })).transpose()
+    let row = sqlx::query("select work_id from claim where code = $1 and claimed_at is null").bind(code).fetch_optional(&db.pool).await?;
+    row.map(|r| Ok(Claim { work_id: r.try_get("work_id")? })).transpose()
 }
 
 /// The claim code of a work, while it is unclaimed.

@@ -183,11 +183,3 @@ pub async fn claim(state: &AppState, actor: Actor<'_>, client: &str, typed: &str
     tracing::info!(work = %id, "a desk work was claimed");
     Ok(id)
 }
-
-/// The email address and claim code status mails about a desk work also go to, if the
-/// person gave an address and has not claimed it yet.
-pub async fn follow_up_address(state: &AppState, work_id: &str) -> ServiceResult<Option<(String, ClaimCode)>> {
-    let Some((contact, code)) = desks::contact_and_code(&state.db, work_id).await? else { return Ok(None) };
-    let email = Contact::stored(&contact).email().map(str::to_owned);
-    Ok(email.zip(ClaimCode::parse(&code).ok()))
-}

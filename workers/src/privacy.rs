@@ -340,14 +340,7 @@ fn in_exif(tiff: &[u8]) -> Vec<Found> {
         None if parsed.fields().any(|f| f.tag.context() == kamadak_exif::Context::Gps) => found.push(Found::new(What::Gps, "")),
         None => {}
     }
-    let make = ascii(Tag::Make);
-    let model = ascii(Tag::Model);
-    let camera = match (make, model) {
-        (Some(make), Some(model)) if model.to_lowercase().starts_with(&make.to_lowercase()) => Some(model),
-        (Some(make), Some(model)) => Some(format!("{make} {model}")),
-        (make, model) => make.or(model),
-    };
-    if let Some(camera) = camera {
+    if let Some(camera) = camera(ascii(Tag::Make), ascii(Tag::Model)) {
         found.push(Found::new(What::Camera, clean_text(&camera)));
     }
     // DNG's CameraSerialNumber lives in the first directory; EXIF 2.3's in the EXIF one.
@@ -367,6 +360,16 @@ fn in_exif(tiff: &[u8]) -> Vec<Found> {
         found.push(Found::new(What::Software, software));
     }
     found
+}
+
+/// The camera as a person names it: "Canon EOS 80D" from make "Canon" and model "Canon
+/// EOS 80D" (many models repeat the make), "Apple iPhone 12" from "Apple" and "iPhone 12".
+fn camera(make: Option<String>, model: Option<String>) -> Option<String> {
+    match (make, model) {
+        (Some(make), Some(model)) if model.to_lowercase().starts_with(&make.to_lowercase()) => Some(model),
+        (Some(make), Some(model)) => Some(format!("{make} {model}")),
+        (make, model) => make.or(model),
+    }
 }
 
 /// EXIF writes "2024:05:17 18:03:11"; people read "2024-05-17 18:03:11".
@@ -439,12 +442,7 @@ pub(crate) fn in_film_tags(container: &[(String, String)], streams: &[(String, S
     }
     let make = get(&["com.apple.quicktime.make", "make", "com.android.manufacturer"], &both);
     let model = get(&["com.apple.quicktime.model", "model", "com.android.model"], &both);
-    let camera = match (make, model) {
-        (Some(make), Some(model)) if model.to_lowercase().starts_with(&make.to_lowercase()) => Some(model),
-        (Some(make), Some(model)) => Some(format!("{make} {model}")),
-        (make, model) => make.or(model),
-    };
-    if let Some(camera) = camera {
+    if let Some(camera) = camera(make, model) {
         found.push(Found::new(What::Camera, clean_text(&camera)));
     }
     for (key, value) in &both {
