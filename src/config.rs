@@ -92,6 +92,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Memory for anonymous pages kept rendered, in MiB (`PIAZZA_PAGE_CACHE_MB`; 0: none).
     pub page_cache_mb: u64,
+    /// Memory for search answers kept to give again while the index is unchanged, in MiB
+    /// (`PIAZZA_SEARCH_CACHE_MB`; 0: none).
+    pub search_cache_mb: u64,
     /// The municipality whose piazza this is (`PIAZZA_CITY__*`).
     pub city: City,
     /// Sign-in through the city's OpenID Connect provider (`PIAZZA_OIDC__*`); off when
@@ -297,6 +300,7 @@ impl Default for Config {
             mail_from: "Piazza <piazza@localhost>".into(),
             trust_proxy: false,
             page_cache_mb: 64,
+            search_cache_mb: 16,
             city: City::default(),
             oidc: OidcSettings::default(),
             password_signin: true,

@@ -43,7 +43,7 @@ impl AppState {
         let db = Db::connect(&config.database_url(), 16).await?;
         db.migrate().await?;
         let store = open_store(&config).await?;
-        let search = if with_search { Some(Arc::new(SearchIndex::open(&config.index_dir())?)) } else { None };
+        let search = if with_search { Some(Arc::new(SearchIndex::open(&config.index_dir(), config.search_cache_mb as usize * 1024 * 1024)?)) } else { None };
         let mailer = Arc::new(Mailer::new(config.outbox_dir(), &config.smtp_url, &config.mail_from)?);
         let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60), config.media_nice);
         let request_pool = RequestPool::new(config.request_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Anonymous pages (issue 14): home, a call, a work and a search page from `piazza serve`
-# (release build, the demo's content, kept pages on) against nginx serving the very same
-# bytes from disk, one after the other in one run, with wrk (32 connections, 2 threads,
-# --latency). Prints requests/s and latency percentiles of each, and the ratio
+# (a release build unless PIAZZA_BIN names one; the demo's content, kept pages on)
+# against nginx serving the very same bytes from disk, one after the other in one run,
+# with wrk (32 connections, 2 threads, --latency). Prints requests/s and latency percentiles of each, and the ratio
 # Piazza/nginx (goal >= 0.5, p99 < 5 ms). Not a test: it prints figures.
 # DURATION_S (default 10) and CONNECTIONS (default 32) change the run.
 set -euo pipefail
@@ -21,9 +21,15 @@ if [ -n "$missing" ]; then
   # configuration of the benchmark's own.
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -q $missing >/dev/null
 fi
-nice -n 10 cargo build --release --bin piazza
+# PIAZZA_BIN: a binary already built; else a release build.
+if [ -z "${PIAZZA_BIN:-}" ]; then
+  nice -n 10 cargo build --release --bin piazza
+  PIAZZA_BIN="$CARGO_TARGET_DIR/release/piazza"
+fi
 
 scratch="$(mktemp -d "${TMPDIR:-/var/tmp}/piazza-bench-pages.XXXXXX")"
+# nginx, started as root, reads its root as `nobody`: mktemp's 0700 would refuse it.
+chmod 755 "$scratch"
 driver=""
 cleanup() {
   if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then
@@ -33,6 +39,6 @@ cleanup() {
   rm -rf "$scratch"
 }
 trap cleanup EXIT INT TERM
-setsid python3 bench/pages/run.py "$CARGO_TARGET_DIR/release/piazza" "$scratch" &
+setsid python3 bench/pages/run.py "$PIAZZA_BIN" "$scratch" &
 driver=$!
 wait "$driver"

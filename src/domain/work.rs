@@ -129,7 +129,7 @@ impl Status {
 }
 
 /// The licences a citizen can choose for a work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Licence {
     CcBy4,
     CcBySa4,

@@ -8,6 +8,7 @@
 //! call, thumbnail, date) is stored, so a search answers without the database.
 
 mod collector;
+mod kept;
 
 use crate::db::works::{RenditionRow, Work};
 use crate::db::{changes, works, Db, DbResult};
@@ -56,7 +57,7 @@ struct Fields {
 }
 
 /// What to look for: words (empty: every published work) and filters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
     pub kind: Option<Kind>,
     /// A call's slug.
@@ -66,14 +67,14 @@ pub struct Filters {
     pub year: Option<i32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sort {
     Relevance,
     Newest,
 }
 
 /// One search: the words, the filters, the order and the window of results.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Request {
     pub text: String,
     pub filters: Filters,
@@ -164,6 +165,8 @@ pub struct SearchIndex {
     /// Held by whoever is bringing the index up to date, so changes are applied once and
     /// in order, whether by the background indexer or by a search that found it behind.
     catching_up: tokio::sync::Mutex<()>,
+    /// Answers given at the applied sequence, to give again.
+    kept: kept::Kept,
     dir: PathBuf,
 }
 
@@ -251,18 +254,19 @@ pub async fn read_changes(db: &Db, seq: i64) -> DbResult<Option<Batch>> {
 impl SearchIndex {
     /// Opens the index in `dir`, or creates it empty (it then catches up from sequence 0).
     /// An unreadable index, or one of another schema version, is discarded and rebuilt.
-    pub fn open(dir: &Path) -> anyhow::Result<Self> {
-        match Self::try_open(dir) {
+    /// Up to `kept_bytes` of answers are kept to give again (0: none).
+    pub fn open(dir: &Path, kept_bytes: usize) -> anyhow::Result<Self> {
+        match Self::try_open(dir, kept_bytes) {
             Ok(index) => Ok(index),
             Err(e) => {
                 tracing::warn!(error = %e, dir = %dir.display(), "search index unreadable, rebuilding it");
                 std::fs::remove_dir_all(dir).ok();
-                Self::try_open(dir)
+                Self::try_open(dir, kept_bytes)
             }
         }
     }
 
-    fn try_open(dir: &Path) -> anyhow::Result<Self> {
+    fn try_open(dir: &Path, kept_bytes: usize) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir)?;
         let version_file = dir.join("piazza-schema-version");
         let existing = std::fs::read_to_string(&version_file).ok();
@@ -284,6 +288,7 @@ impl SearchIndex {
             fields,
             applied_seq: AtomicI64::new(applied),
             catching_up: tokio::sync::Mutex::new(()),
+            kept: kept::Kept::new(kept_bytes),
             dir: dir.to_owned(),
         })
     }
@@ -420,9 +425,29 @@ impl SearchIndex {
     }
 
     /// Searches the published works: the facets of every match and the cards of the
-    /// requested window. Query syntax errors are forgiven: people type words. Blocking
-    /// (CPU): call it from the request pool.
-    pub fn search(&self, request: &Request) -> anyhow::Result<Found> {
+    /// requested window, as the index stands now (at least at [`Self::applied_seq`]).
+    /// Query syntax errors are forgiven: people type words. An answer given at the same
+    /// sequence before is given again (see `kept`); else it is run, which is CPU work:
+    /// call this from the request pool.
+    pub fn search(&self, request: &Request) -> anyhow::Result<Arc<Found>> {
+        // Read before the searcher: the reader is reloaded before the sequence moves on
+        // (see `commit`), so the answer reflects at least this sequence.
+        let seq = self.applied_seq();
+        if let Some(found) = self.kept.get(seq, request) {
+            return Ok(found);
+        }
+        let found = Arc::new(self.run(request)?);
+        self.kept.insert(seq, request.clone(), found.clone());
+        Ok(found)
+    }
+
+    /// The answer kept for `request` at the applied sequence, if any: a lookup, cheap
+    /// enough for the async runtime, so a kept answer never waits for the request pool.
+    pub fn kept_answer(&self, request: &Request) -> Option<Arc<Found>> {
+        self.kept.get(self.applied_seq(), request)
+    }
+
+    fn run(&self, request: &Request) -> anyhow::Result<Found> {
         let f = self.fields;
         let searcher = self.reader.searcher();
         let text = request.text.trim();

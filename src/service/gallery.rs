@@ -5,7 +5,7 @@ use super::works::WorkList;
 use super::{Actor, Page, ServiceError, ServiceResult};
 use crate::db::{calls, changes, review, works};
 use crate::domain::{Call, Kind, Licence};
-use crate::search::{Card, Facets, Filters, Request, SearchIndex, Sort};
+use crate::search::{Card, Facets, Filters, Found, Request, SearchIndex, Sort};
 use crate::state::AppState;
 use std::sync::Arc;
 
@@ -151,9 +151,13 @@ pub async fn search(state: &AppState, query: &SearchQuery) -> ServiceResult<Sear
     let index = fresh_index(state).await?;
     let offset = ((search.page - 1) * search.per_page) as usize;
     let request = Request { text: search.q.clone(), filters: search.filters.clone(), sort: search.sort, offset, limit: search.per_page as usize };
-    let found = state.request_pool.run(move || index.search(&request)).await??;
+    let found = match index.kept_answer(&request) {
+        Some(found) => found,
+        None => state.request_pool.run(move || index.search(&request)).await??,
+    };
     let next_page = (found.total > (offset as u64) + search.per_page as u64).then_some(search.page + 1);
-    Ok(SearchResults { total: found.total, next_page, facets: found.facets, cards: found.cards, search })
+    let Found { total, facets, cards } = Arc::unwrap_or_clone(found);
+    Ok(SearchResults { total, next_page, facets, cards, search })
 }
 
 /// The index, once it has applied every change the database had committed when this was
