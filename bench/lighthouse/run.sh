@@ -4,30 +4,15 @@
 # mobile emulation and simulated throttling). Prints each page's performance,
 # accessibility, best-practices and SEO scores (goals: >= 95, 100, 100, 100) and the bytes
 # a gallery page costs on first load (goal < 100 KB). Not a test: it prints figures.
-# PIAZZA_BIN picks the binary (default: the release build, made if missing).
+# PIAZZA_BIN picks the binary (default: the release build; see ../lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/piazza-target}"
+. bench/lib.sh
 scripts/setup-system >/dev/null
-bin="${PIAZZA_BIN:-$CARGO_TARGET_DIR/release/piazza}"
-if [ -z "${PIAZZA_BIN:-}" ]; then
-  nice -n 10 cargo build --release --bin piazza
-fi
+piazza_binary
 if [ ! -d bench/lighthouse/node_modules ] || ! cmp -s bench/lighthouse/package-lock.json bench/lighthouse/node_modules/.piazza-installed-lock; then
   # No install scripts: nothing may download a browser of its own.
   npm ci --prefix bench/lighthouse --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
   cp bench/lighthouse/package-lock.json bench/lighthouse/node_modules/.piazza-installed-lock
 fi
-scratch="$(mktemp -d "${TMPDIR:-/var/tmp}/piazza-bench-lighthouse.XXXXXX")"
-driver=""
-cleanup() {
-  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then
-    kill -TERM -- "-$driver" 2>/dev/null || true
-    wait "$driver" 2>/dev/null || true
-  fi
-  rm -rf "$scratch"
-}
-trap cleanup EXIT INT TERM
-setsid python3 bench/lighthouse/run.py "$bin" "$scratch" &
-driver=$!
-wait "$driver"
+with_scratch lighthouse python3 bench/lighthouse/run.py "$PIAZZA_BIN"

@@ -7,7 +7,7 @@
 # DURATION_S (default 10) and CONNECTIONS (default 32) change the run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/piazza-target}"
+. bench/lib.sh
 scripts/setup-system >/dev/null
 # The load tool and the reference server, from Debian.
 missing=""
@@ -21,24 +21,5 @@ if [ -n "$missing" ]; then
   # configuration of the benchmark's own.
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -q $missing >/dev/null
 fi
-# PIAZZA_BIN: a binary already built; else a release build.
-if [ -z "${PIAZZA_BIN:-}" ]; then
-  nice -n 10 cargo build --release --bin piazza
-  PIAZZA_BIN="$CARGO_TARGET_DIR/release/piazza"
-fi
-
-scratch="$(mktemp -d "${TMPDIR:-/var/tmp}/piazza-bench-pages.XXXXXX")"
-# nginx, started as root, reads its root as `nobody`: mktemp's 0700 would refuse it.
-chmod 755 "$scratch"
-driver=""
-cleanup() {
-  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then
-    kill -TERM -- "-$driver" 2>/dev/null || true
-    wait "$driver" 2>/dev/null || true
-  fi
-  rm -rf "$scratch"
-}
-trap cleanup EXIT INT TERM
-setsid python3 bench/pages/run.py "$PIAZZA_BIN" "$scratch" &
-driver=$!
-wait "$driver"
+piazza_binary
+with_scratch pages python3 bench/pages/run.py "$PIAZZA_BIN"

@@ -3,7 +3,7 @@
 # Italian text (issue 14); see README.md. Prints figures, fails on nothing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/piazza-target}"
+. bench/lib.sh
 if [ ! -d /usr/share/games/fortunes/it ]; then
   apt-get install -y fortunes-it >/dev/null
 fi
@@ -13,11 +13,11 @@ if [ ! -x "$oha" ]; then
   cargo install oha --locked --version 1.16.0 --root "$tools"
 fi
 command -v pgbench >/dev/null || { echo "pgbench is missing (Debian: postgresql-client)" >&2; exit 1; }
-# PIAZZA_BIN: a binary already built; else the dev profile (which optimises every
-# dependency) with Piazza's own crate optimised too, or PROFILE=release.
-if [ -z "${PIAZZA_BIN:-}" ]; then
-  profile="${PROFILE:-dev}"
-  cargo build --config 'profile.dev.package.piazza.opt-level=2' --profile "$profile" --bin piazza
-  PIAZZA_BIN="$CARGO_TARGET_DIR/$([ "$profile" = dev ] && echo debug || echo "$profile")/piazza"
+# PIAZZA_BIN: a binary already built; else a release build (PROFILE=dev: the test
+# build's dependencies, with Piazza's own crate optimised too).
+if [ -z "${PIAZZA_BIN:-}" ] && [ "${PROFILE:-release}" = dev ]; then
+  cargo build --config 'profile.dev.package.piazza.opt-level=2' --bin piazza
+  PIAZZA_BIN="$CARGO_TARGET_DIR/debug/piazza"
 fi
+piazza_binary
 exec python3 bench/search/run.py "$PIAZZA_BIN" "$oha"

@@ -7,11 +7,7 @@
 # Not a test: it prints figures. Needs the FFmpeg CLI (scripts/setup-system installs it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/piazza-target}"
-# The dev profile optimises every dependency and the media engine (Cargo.toml), so the
-# figures match a release build closely and reuse the test build's cache; PROFILE=release
-# for a release build.
-profile="${PROFILE:-dev}"
-cargo build --profile "$profile" --bin piazza
-dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
-exec python3 bench/signin/run.py "$CARGO_TARGET_DIR/$dir/piazza" "$@"
+. bench/lib.sh
+# The dev profile by default: the figures match a release build closely (see ../lib.sh).
+PROFILE="${PROFILE:-dev}" piazza_binary
+exec python3 bench/signin/run.py "$PIAZZA_BIN" "$@"

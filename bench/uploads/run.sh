@@ -6,9 +6,8 @@
 # Not a test: it prints figures. SIZE_MIB (default 1024) and ROUNDS (default 3) change the run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/piazza-target}"
-# The release build, at low priority: the machine may be building or testing as well.
-nice -n 10 cargo build --release --bin piazza
+. bench/lib.sh
+piazza_binary
 
 # Its own virtualenv, pinned (requirements.txt), made again when the pins change.
 cache=bench/uploads/.cache
@@ -20,18 +19,5 @@ if [ ! -x "$venv/bin/python3" ] || ! cmp -s bench/uploads/requirements.txt "$ven
   cp bench/uploads/requirements.txt "$venv/.installed-requirements"
 fi
 
-# The driver starts SeaweedFS and Piazza and stops them itself; should it be killed, the
-# trap stops what it left (its process group) and the scratch directory goes.
-scratch="$(mktemp -d "${TMPDIR:-/var/tmp}/piazza-bench-uploads.XXXXXX")"
-driver=""
-cleanup() {
-  if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then
-    kill -TERM -- "-$driver" 2>/dev/null || true
-    wait "$driver" 2>/dev/null || true
-  fi
-  rm -rf "$scratch"
-}
-trap cleanup EXIT INT TERM
-PATH="$venv/bin:$PATH" setsid "$venv/bin/python3" bench/uploads/run.py "$CARGO_TARGET_DIR/release/piazza" "$scratch" &
-driver=$!
-wait "$driver"
+export PATH="$venv/bin:$PATH"
+with_scratch uploads "$venv/bin/python3" bench/uploads/run.py "$PIAZZA_BIN"

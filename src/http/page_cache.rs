@@ -8,7 +8,8 @@
 //! A kept page is fresh while three things hold:
 //! - the search index has applied no new change since (its sequence follows the
 //!   database's `change_log`, so works published, withdrawn, edited or hidden on any node,
-//!   or from the CLI, reach every node within the indexer's poll);
+//!   or from the CLI, reach every node within the indexer's poll; a search's answers,
+//!   page or API, are checked against the change log itself first, so they never lag);
 //! - this process has answered no state-changing request since (any POST, PUT, PATCH or
 //!   DELETE, when it has finished): this node's own changes show at once, including those
 //!   the change log does not hold (a call's edits, the city's reply, a feature);
@@ -119,8 +120,16 @@ impl PageCache {
 
 /// Whether `path` is one of the pages everyone is shown alike.
 fn kept_path(path: &str) -> bool {
-    matches!(path, "/" | "/search" | "/archive" | "/feed.xml" | "/oembed" | "/privacy" | "/legal-notes" | "/accessibility")
+    matches!(path, "/" | "/archive" | "/feed.xml" | "/oembed" | "/privacy" | "/legal-notes" | "/accessibility")
+        || search_path(path)
         || ["/calls/", "/works/", "/help/"].iter().any(|prefix| path.starts_with(prefix))
+}
+
+/// Whether `path` answers a search: a kept one is served only once the index is known to
+/// reflect every change the database has committed, as a search itself is (see
+/// `gallery::fresh_seq`), so a withdrawn work is never listed, not even from memory.
+fn search_path(path: &str) -> bool {
+    matches!(path, "/search" | "/api/v1/search")
 }
 
 /// The middleware (see the module's comment).
@@ -143,7 +152,15 @@ pub async fn layer(State((state, cache)): State<(AppState, Arc<PageCache>)>, req
     let key = Key { path: path_and_query.to_owned(), lang: lang_of(request.headers()), origin };
     let asked = Asked::of(request.headers());
     // Read before rendering: a change committed while the page renders leaves it stale.
-    let seq = state.search.as_ref().map_or(0, |index| index.applied_seq());
+    let seq = if search_path(request.uri().path()) {
+        match crate::service::gallery::fresh_seq(&state).await {
+            Ok(seq) => seq,
+            // The search itself says what is wrong.
+            Err(_) => return next.run(request).await,
+        }
+    } else {
+        state.search.as_ref().map_or(0, |index| index.applied_seq())
+    };
     let generation = cache.generation.load(Ordering::SeqCst);
     if let Some(page) = cache.get(&key) {
         if page.seq == seq && page.generation == generation && page.made.elapsed() < MAX_AGE {
@@ -284,10 +301,10 @@ mod tests {
 
     #[test]
     fn only_pages_shown_alike_to_everyone_are_kept() {
-        for path in ["/", "/search", "/calls/fiume", "/works/abc", "/feed.xml", "/calls/fiume/feed.xml", "/help/accessible-works"] {
+        for path in ["/", "/search", "/api/v1/search", "/calls/fiume", "/works/abc", "/feed.xml", "/calls/fiume/feed.xml", "/help/accessible-works"] {
             assert!(kept_path(path), "{path}");
         }
-        for path in ["/me/works", "/curate", "/api/v1/search", "/media/a/b/c", "/signin", "/static/piazza.css"] {
+        for path in ["/me/works", "/curate", "/api/v1/works", "/media/a/b/c", "/signin", "/static/piazza.css"] {
             assert!(!kept_path(path), "{path}");
         }
     }

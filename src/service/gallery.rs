@@ -174,6 +174,12 @@ async fn fresh_index(state: &AppState) -> ServiceResult<Arc<SearchIndex>> {
     Ok(index)
 }
 
+/// The index's sequence once it reflects every change the database has committed (see
+/// [`fresh_index`]): what a kept search answer must have been made at to be served.
+pub async fn fresh_seq(state: &AppState) -> ServiceResult<i64> {
+    Ok(fresh_index(state).await?.applied_seq())
+}
+
 /// Applies the change log to the index, a batch per commit on the request pool: up to
 /// `target` (a search waits for no more than it needs), or all of it. Returns how many
 /// batches were applied.

@@ -236,6 +236,10 @@ async fn a_withdrawn_work_leaves_results_and_facets_at_once(app: &TestApp) {
         let body = search_at(app, base, "q=fiume&kind=poem").await;
         assert_eq!(body["total"], 3);
         assert_eq!(facet(&body, "call"), counts(&[("alfa", 1), ("beta", 2)]));
+        // Kept in memory by both nodes, the API answer and the page.
+        assert_eq!(search_at(app, base, "q=fiume&kind=poem").await, body);
+        let page = app.client.get(format!("{base}/search?q=fiume")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&g.b_poem), "{base}");
     }
     let r = app.client.delete(app.url(&format!("/api/v1/works/{}", g.b_poem))).bearer_auth(&g.author.token).send().await.unwrap();
     assert_eq!(r.status(), 204);
