@@ -10,8 +10,20 @@ use crate::storage::{LocalStore, MediaStore, S3Store};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
+/// Cloned for every request by every layer that needs it, so one reference count: a
+/// struct of a dozen `Arc`s cost a dozen contended atomic updates per clone on each core.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub config: Arc<Config>,
     pub db: Db,
     pub store: Arc<dyn MediaStore>,
@@ -48,7 +60,7 @@ impl AppState {
         let media_pool = MediaPool::new(config.job_concurrency, config.limits.timeout + std::time::Duration::from_secs(60), config.media_nice);
         let request_pool = RequestPool::new(config.request_concurrency, config.limits.timeout + std::time::Duration::from_secs(60));
         let oidc = crate::oidc::Provider::from_settings(&config.oidc)?.map(Arc::new);
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             oidc,
             city: Arc::new(config.city.clone()),
             config: Arc::new(config),
@@ -60,7 +72,7 @@ impl AppState {
             jobs_notify: Arc::new(Notify::new()),
             index_notify: Arc::new(Notify::new()),
             mailer,
-        })
+        })))
     }
 }
 

@@ -30,7 +30,7 @@ def main():
     binary, scratch = sys.argv[1], sys.argv[2]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, PIAZZA_DATA_DIR=os.path.join(scratch, "data"), PIAZZA_BIND=f"127.0.0.1:{port}", RUST_LOG="warn")
+    env = dict(os.environ, PIAZZA_DATA_DIR=os.path.join(scratch, "data"), PIAZZA_BIND=f"127.0.0.1:{port}", PIAZZA_LOG="warn")
     subprocess.run([binary, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
     server = subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -67,7 +67,7 @@ def main():
     data = os.path.join(scratch, "data")
     www = os.path.join(scratch, "www")
     port, nginx_port = free_port(), free_port()
-    env = dict(os.environ, PIAZZA_DATA_DIR=data, PIAZZA_BIND=f"127.0.0.1:{port}", RUST_LOG="warn")
+    env = dict(os.environ, PIAZZA_DATA_DIR=data, PIAZZA_BIND=f"127.0.0.1:{port}", PIAZZA_LOG="warn")
     subprocess.run([binary, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
     server = subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     nginx = None

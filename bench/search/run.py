@@ -21,7 +21,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 database = "piazza_bench_search"
 url = admin_url.rsplit("/", 1)[0] + "/" + database
 work_dir = tempfile.mkdtemp(prefix="piazza-bench-search-")
-env = dict(os.environ, PIAZZA_DATA_DIR=os.path.join(work_dir, "data"), PIAZZA_DATABASE_URL=url, PIAZZA_BIND=f"127.0.0.1:{port}", RUST_LOG="warn")
+env = dict(os.environ, PIAZZA_DATA_DIR=os.path.join(work_dir, "data"), PIAZZA_DATABASE_URL=url, PIAZZA_BIND=f"127.0.0.1:{port}", PIAZZA_LOG="warn")
 
 
 def psql(db_url, sql, *extra):

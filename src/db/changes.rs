@@ -3,6 +3,7 @@
 
 use super::{now_ms, Backend, Db, DbResult};
 use sqlx::{Any, Row, Transaction};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Appends a change for `work_id` inside the caller's transaction.
 pub async fn record(tx: &mut Transaction<'_, Any>, backend: Backend, work_id: &str) -> DbResult<()> {
@@ -35,4 +36,44 @@ pub async fn since(db: &Db, seq: i64, limit: i64) -> DbResult<Vec<(i64, String)>
 pub async fn latest(db: &Db) -> DbResult<i64> {
     let row = sqlx::query("select coalesce(max(seq), 0) as seq from change_log").fetch_one(&db.pool).await?;
     row.try_get("seq")
+}
+
+/// The newest sequence number as read by a query that began after this call did, so it
+/// holds every change committed before the call — what a search must reflect — but shared:
+/// callers that arrive while a read is under way wait for the next one, which serves them
+/// all. Under load that is one query per query's round trip, not one per search.
+pub async fn latest_shared(db: &Db) -> DbResult<i64> {
+    db.latest_change.read(db).await
+}
+
+/// See [`latest_shared`].
+#[derive(Default)]
+pub(super) struct SharedRead {
+    /// Reads begun so far; a read's number is its place in that count.
+    begun: AtomicU64,
+    /// One read at a time; waiting on it is the queue for the next.
+    reading: tokio::sync::Mutex<()>,
+    /// The number of the last read that finished and what it found.
+    last: std::sync::Mutex<(u64, i64)>,
+}
+
+impl SharedRead {
+    async fn read(&self, db: &Db) -> DbResult<i64> {
+        // Any read numbered above those begun by now begins after this call.
+        let wanted = self.begun.load(Ordering::SeqCst) + 1;
+        let found = |last: &std::sync::Mutex<(u64, i64)>| {
+            let (number, seq) = *last.lock().unwrap_or_else(|p| p.into_inner());
+            (number >= wanted).then_some(seq)
+        };
+        let _turn = self.reading.lock().await;
+        if let Some(seq) = found(&self.last) {
+            return Ok(seq);
+        }
+        let number = self.begun.fetch_add(1, Ordering::SeqCst) + 1;
+        let seq = latest(db).await?;
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        // Reads run one at a time, so numbers finish in order.
+        *last = (number, seq);
+        Ok(seq)
+    }
 }

@@ -33,6 +33,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// One read of the newest change for every search that asks at once.
+    latest_change: std::sync::Arc<changes::SharedRead>,
 }
 
 pub type DbResult<T> = Result<T, sqlx::Error>;
@@ -71,7 +73,7 @@ impl Db {
         let pool = retry_transient("connecting to the database", is_transient, || pool_options.clone().connect_with(options.clone()))
             .await
             .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, latest_change: Default::default() })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

@@ -132,7 +132,9 @@ fn search_path(path: &str) -> bool {
     matches!(path, "/search" | "/api/v1/search")
 }
 
-/// The middleware (see the module's comment).
+/// The middleware (see the module's comment). It runs before routing, inside compression
+/// only: a kept page is answered with the headers the other layers gave it when it was
+/// made (security headers among them), and logged here as the request layer would log it.
 pub async fn layer(State((state, cache)): State<(AppState, Arc<PageCache>)>, request: Request, next: Next) -> Response<Body> {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         let response = next.run(request).await;
@@ -164,7 +166,10 @@ pub async fn layer(State((state, cache)): State<(AppState, Arc<PageCache>)>, req
     let generation = cache.generation.load(Ordering::SeqCst);
     if let Some(page) = cache.get(&key) {
         if page.seq == seq && page.generation == generation && page.made.elapsed() < MAX_AGE {
-            return answer(&page, &asked);
+            let response = answer(&page, &asked);
+            // The path only, as the request layer logs it: queries may carry search terms.
+            tracing::info!(method = %request.method(), path = %request.uri().path(), status = response.status().as_u16(), kept = true, "request");
+            return response;
         }
     }
     let response = next.run(request).await;

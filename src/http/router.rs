@@ -22,9 +22,17 @@ use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
     let routes = routes(&state);
-    let app = finish(state, routes);
+    let pages_kept = page_cache::PageCache::new(state.config.page_cache_mb as usize * 1024 * 1024);
+    let app = finish(state.clone(), routes);
     // A method named in a header must be known before a route is chosen.
-    Router::new().fallback_service(tower::ServiceBuilder::new().map_request(tus::method_override).service(app))
+    Router::new()
+        .fallback_service(tower::ServiceBuilder::new().map_request(tus::method_override).service(app))
+        // Before routing: a kept page is answered without the layers below, whose headers
+        // it holds already (see `page_cache`); inside compression, which leaves an answer
+        // already compressed as it is.
+        .layer(axum::middleware::from_fn_with_state((state, pages_kept), page_cache::layer))
+        .layer(axum::middleware::from_fn(compress::mark_credentialed))
+        .layer(compress::layer())
 }
 
 /// Every path, each group with its body rule and time budget.
@@ -175,17 +183,12 @@ fn routes(state: &AppState) -> Router<AppState> {
         .merge(guarded(state, rest, small, 60))
 }
 
-/// The layers every request passes, around `routes`: panics caught, security headers,
-/// one log line per request. Public so that tests can put a handler of their own inside.
+/// The layers every request passes, around `routes`, but a kept page's (see [`router`]):
+/// panics caught, security headers, one log line per request. Public so that tests can put a handler of their own inside.
 pub fn finish(state: AppState, routes: Router<AppState>) -> Router {
-    let pages_kept = page_cache::PageCache::new(state.config.page_cache_mb as usize * 1024 * 1024);
     routes
         .fallback(pages::not_found)
         .layer(CatchPanicLayer::custom(panicked))
-        // Inside compression: a kept page is answered already compressed.
-        .layer(axum::middleware::from_fn_with_state((state.clone(), pages_kept), page_cache::layer))
-        .layer(axum::middleware::from_fn(compress::mark_credentialed))
-        .layer(compress::layer())
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp::PAGES)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

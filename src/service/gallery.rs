@@ -167,7 +167,7 @@ pub async fn search(state: &AppState, query: &SearchQuery) -> ServiceResult<Sear
 /// its own index, all read the one change log), and nothing needs the database per result.
 async fn fresh_index(state: &AppState) -> ServiceResult<Arc<SearchIndex>> {
     let index = state.search.clone().ok_or_else(|| ServiceError::Unavailable("no search index in this process".into()))?;
-    let latest = changes::latest(&state.db).await?;
+    let latest = changes::latest_shared(&state.db).await?;
     if index.applied_seq() < latest {
         catch_up_index(state, &index, Some(latest)).await?;
     }
