@@ -47,33 +47,63 @@ pub async fn latest_shared(db: &Db) -> DbResult<i64> {
 }
 
 /// See [`latest_shared`].
-#[derive(Default)]
 pub(super) struct SharedRead {
     /// Reads begun so far; a read's number is its place in that count.
     begun: AtomicU64,
-    /// One read at a time; waiting on it is the queue for the next.
+    /// Held by the one read under way.
     reading: tokio::sync::Mutex<()>,
-    /// The number of the last read that finished and what it found.
-    last: std::sync::Mutex<(u64, i64)>,
+    /// The number of the last read that finished and what it found; every waiter is woken
+    /// at once when it changes (or when a read ends without an answer, to try again).
+    last: tokio::sync::watch::Sender<(u64, i64)>,
+}
+
+impl Default for SharedRead {
+    fn default() -> Self {
+        Self { begun: AtomicU64::new(0), reading: tokio::sync::Mutex::new(()), last: tokio::sync::watch::Sender::new((0, 0)) }
+    }
+}
+
+/// The one read under way: when it ends, whether with an answer, an error, or dropped
+/// part way (its request gone), the lock is let go and then every waiter is woken, so
+/// one of them reads next if it still needs to.
+struct Reading<'a> {
+    lock: Option<tokio::sync::MutexGuard<'a, ()>>,
+    last: &'a tokio::sync::watch::Sender<(u64, i64)>,
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        self.lock.take();
+        self.last.send_modify(|_| {});
+    }
 }
 
 impl SharedRead {
     async fn read(&self, db: &Db) -> DbResult<i64> {
         // Any read numbered above those begun by now begins after this call.
         let wanted = self.begun.load(Ordering::SeqCst) + 1;
-        let found = |last: &std::sync::Mutex<(u64, i64)>| {
-            let (number, seq) = *last.lock().unwrap_or_else(|p| p.into_inner());
-            (number >= wanted).then_some(seq)
-        };
-        let _turn = self.reading.lock().await;
-        if let Some(seq) = found(&self.last) {
-            return Ok(seq);
+        let mut last = self.last.subscribe();
+        loop {
+            let (number, seq) = *last.borrow_and_update();
+            if number >= wanted {
+                return Ok(seq);
+            }
+            if let Ok(lock) = self.reading.try_lock() {
+                let _reading = Reading { lock: Some(lock), last: &self.last };
+                let number = self.begun.fetch_add(1, Ordering::SeqCst) + 1;
+                let seq = latest(db).await?;
+                // One read at a time, so numbers finish in order.
+                self.last.send_if_modified(|last| {
+                    *last = (number, seq);
+                    false // the waiters are woken once the lock is let go
+                });
+                return Ok(seq);
+            }
+            // The read under way may have begun before this call: wait for it to end, then
+            // look again (a read it ends with is new enough, or this call reads next).
+            if last.changed().await.is_err() {
+                return latest(db).await;
+            }
         }
-        let number = self.begun.fetch_add(1, Ordering::SeqCst) + 1;
-        let seq = latest(db).await?;
-        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        // Reads run one at a time, so numbers finish in order.
-        *last = (number, seq);
-        Ok(seq)
     }
 }

@@ -1,6 +1,7 @@
 //! Search and browse: facet counts that honour every filter but their own, paging that
 //! returns every match once, light cards, visibility at once (no waiting for the indexer),
-//! the search page without script, and parameters refused with a clear code.
+//! the search page without script, parameters refused with a clear code, and the shared
+//! read of the newest change that keeps visibility at once cheap.
 
 use crate::helpers::{Person, TestApp};
 use crate::{both, media_fixtures};
@@ -321,3 +322,32 @@ async fn bad_search_parameters_are_refused_with_a_stable_code(app: &TestApp) {
     assert_eq!(body["page"], 1);
 }
 both!(bad_search_parameters_are_refused_with_a_stable_code, bad_search_parameters_are_refused_with_a_stable_code);
+
+/// Searches ask for the newest change together (`changes::latest_shared`), and each must
+/// still get a read that began after it asked: one that began before might miss a change
+/// committed just before the search, and list a work withdrawn by it.
+async fn a_shared_read_of_the_newest_change_is_never_older_than_the_asking(app: &TestApp) {
+    use piazza::db::changes;
+    let db = &app.state.db;
+    for round in 0..40 {
+        let mut tx = db.pool.begin().await.unwrap();
+        changes::record(&mut tx, db.backend, &format!("round-{round}")).await.unwrap();
+        tx.commit().await.unwrap();
+        let committed = changes::latest(db).await.unwrap();
+        // Many at once, while another change commits: all see at least `committed`.
+        let askers: Vec<_> = (0..16)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { changes::latest_shared(&db).await.unwrap() })
+            })
+            .collect();
+        let mut tx = db.pool.begin().await.unwrap();
+        changes::record(&mut tx, db.backend, &format!("round-{round}-meanwhile")).await.unwrap();
+        tx.commit().await.unwrap();
+        for asker in askers {
+            let seen = asker.await.unwrap();
+            assert!(seen >= committed, "round {round}: a search read {seen}, older than {committed} committed before it asked");
+        }
+    }
+}
+both!(a_shared_read_of_the_newest_change_is_never_older_than_the_asking, a_shared_read_of_the_newest_change_is_never_older_than_the_asking);
