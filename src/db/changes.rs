@@ -90,6 +90,9 @@ impl SharedRead {
             }
             if let Ok(lock) = self.reading.try_lock() {
                 let _reading = Reading { lock: Some(lock), last: &self.last };
+                // Let the requests already waiting to run on this thread ask first: they
+                // join this read (it has not begun) instead of waiting for the next.
+                tokio::task::yield_now().await;
                 let number = self.begun.fetch_add(1, Ordering::SeqCst) + 1;
                 let seq = latest(db).await?;
                 // One read at a time, so numbers finish in order.
