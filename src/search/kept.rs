@@ -112,23 +112,23 @@ mod tests {
 
     #[test]
     fn an_answer_is_kept_only_while_the_index_stays_where_it_was() {
-        let kept = Kept::new(1 << 20);
-        kept.insert(7, request("fiume"), found(3));
-        assert_eq!(kept.get(7, &request("fiume")).map(|f| f.total), Some(3));
-        assert!(kept.get(7, &request("ponte")).is_none());
-        assert!(kept.get(8, &request("fiume")).is_none(), "the index moved on: every answer is gone");
-        assert!(kept.get(7, &request("fiume")).is_none(), "and stays gone");
+        let store = Kept::new(1 << 20);
+        store.insert(7, request("fiume"), found(3));
+        assert_eq!(store.get(7, &request("fiume")).map(|f| f.total), Some(3));
+        assert!(store.get(7, &request("ponte")).is_none());
+        assert!(store.get(8, &request("fiume")).is_none(), "the index moved on: every answer is gone");
+        assert!(store.get(7, &request("fiume")).is_none(), "and stays gone");
     }
 
     #[test]
     fn the_store_keeps_within_its_bytes_oldest_out_first() {
         let one = size_of(&request("a"), &found(0));
-        let kept = Kept::new(one * 2 + 1);
+        let store = Kept::new(one * 2 + 1);
         for word in ["a", "b", "c"] {
-            kept.insert(1, request(word), found(0));
+            store.insert(1, request(word), found(0));
         }
-        assert!(kept.get(1, &request("a")).is_none(), "the oldest went");
-        assert!(kept.get(1, &request("b")).is_some() && kept.get(1, &request("c")).is_some());
+        assert!(store.get(1, &request("a")).is_none(), "the oldest went");
+        assert!(store.get(1, &request("b")).is_some() && store.get(1, &request("c")).is_some());
         assert!(Kept::new(0).get(1, &request("b")).is_none());
     }
 }
