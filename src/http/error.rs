@@ -12,8 +12,8 @@ use axum::Json;
 #[derive(Debug)]
 pub enum AppError {
     /// A 4xx with a stable code; its message is the catalogue's `error-<code>`, filled
-    /// with `args`.
-    Client { status: StatusCode, code: &'static str, args: Vec<(&'static str, Arg)> },
+    /// with `args`. A 429 says in how many seconds to try again (`Retry-After`).
+    Client { status: StatusCode, code: &'static str, args: Vec<(&'static str, Arg)>, retry_after_s: Option<u64> },
     NotFound,
     Unauthenticated,
     Forbidden,
@@ -24,7 +24,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn client(status: StatusCode, code: &'static str) -> Self {
-        Self::Client { status, code, args: Vec::new() }
+        Self::Client { status, code, args: Vec::new(), retry_after_s: None }
     }
 
     pub fn bad_request(code: &'static str) -> Self {
@@ -100,6 +100,9 @@ impl AppError {
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
         }
+        if let Self::Client { retry_after_s: Some(seconds), .. } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+        }
         response
     }
 }
@@ -113,7 +116,7 @@ impl IntoResponse for AppError {
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
-        Self::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code, args: e.args }
+        Self::Client { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code, args: e.args, retry_after_s: None }
     }
 }
 
@@ -128,6 +131,10 @@ impl From<crate::service::ServiceError> for AppError {
         use crate::service::{Refusal, ServiceError};
         match e {
             ServiceError::Refused { refusal, code, args } => {
+                let retry_after_s = match refusal {
+                    Refusal::TooMany { retry_after_s } => Some(retry_after_s.max(1)),
+                    _ => None,
+                };
                 let status = match refusal {
                     Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
                     Refusal::Conflict => StatusCode::CONFLICT,
@@ -142,7 +149,7 @@ impl From<crate::service::ServiceError> for AppError {
                     Refusal::ChecksumMismatch => StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
                     Refusal::Upstream => StatusCode::BAD_GATEWAY,
                 };
-                Self::Client { status, code, args }
+                Self::Client { status, code, args, retry_after_s }
             }
             ServiceError::NotFound => Self::NotFound,
             ServiceError::Unauthenticated => Self::Unauthenticated,

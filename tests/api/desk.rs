@@ -209,6 +209,9 @@ async fn the_per_person_limit_counts_the_person_and_lookups_are_limited(app: &Te
     }
     let r = app.client.get(app.url(&format!("/api/v1/claims/{code}"))).send().await.unwrap();
     assert_eq!(r.status(), 429);
+    // A program is told when to ask again, as a browser is.
+    let retry: u64 = r.headers().get("retry-after").expect("a 429 says when to try again").to_str().unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 3600, "{retry}");
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "too_many_claim_lookups");
 }
 both!(the_per_person_limit_counts_the_person_and_lookups_are_limited, the_per_person_limit_counts_the_person_and_lookups_are_limited);
