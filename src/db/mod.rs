@@ -57,6 +57,10 @@ impl Db {
         let pool_options = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // A connection to PostgreSQL may have died with its server: it is pinged before
+            // use and replaced. A SQLite file cannot hang up, and the ping would double the
+            // trips to the connection's thread of every query.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
