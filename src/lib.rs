@@ -6,6 +6,8 @@
 pub mod app;
 /// Passwords (argon2id), session and API tokens.
 pub mod auth;
+/// A map bounded in bytes, oldest entry out first (kept pages, kept search answers).
+pub mod bounded;
 /// The typed configuration: defaults, a TOML file, `PIAZZA_*` variables.
 pub mod config;
 /// Instants as machines read them (RFC 3339 in UTC).

@@ -21,6 +21,7 @@
 //! flood of distinct search URLs only churns it.
 
 use super::viewer::{credentialed, lang_of};
+use crate::bounded::Bounded;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
@@ -28,7 +29,6 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use axum::middleware::Next;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -67,16 +67,9 @@ impl Page {
     }
 }
 
-#[derive(Default)]
-struct Pages {
-    map: HashMap<Key, Arc<Page>>,
-    order: VecDeque<Key>,
-    bytes: usize,
-}
-
 /// The kept pages of this process.
 pub struct PageCache {
-    pages: RwLock<Pages>,
+    pages: RwLock<Bounded<Key, Arc<Page>>>,
     /// Moves on when this process has answered a state-changing request.
     generation: AtomicU64,
     max_bytes: usize,
@@ -85,31 +78,16 @@ pub struct PageCache {
 impl PageCache {
     /// A cache of at most `max_bytes` (0: keep nothing).
     pub fn new(max_bytes: usize) -> Arc<Self> {
-        Arc::new(Self { pages: RwLock::default(), generation: AtomicU64::new(0), max_bytes })
+        Arc::new(Self { pages: RwLock::new(Bounded::new(max_bytes)), generation: AtomicU64::new(0), max_bytes })
     }
 
     fn get(&self, key: &Key) -> Option<Arc<Page>> {
-        self.pages.read().unwrap_or_else(|e| e.into_inner()).map.get(key).cloned()
+        self.pages.read().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
     }
 
     fn insert(&self, key: Key, page: Arc<Page>) {
         let size = page.size();
-        if size > self.max_bytes {
-            return;
-        }
-        let mut pages = self.pages.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(old) = pages.map.insert(key.clone(), page) {
-            pages.bytes -= old.size();
-        } else {
-            pages.order.push_back(key);
-        }
-        pages.bytes += size;
-        while pages.bytes > self.max_bytes {
-            let Some(oldest) = pages.order.pop_front() else { break };
-            if let Some(gone) = pages.map.remove(&oldest) {
-                pages.bytes -= gone.size();
-            }
-        }
+        self.pages.write().unwrap_or_else(|e| e.into_inner()).insert(key, page, size);
     }
 
     /// Every kept page is stale from now on.
@@ -330,9 +308,9 @@ mod tests {
         cache.insert(key("/3"), page(&"c".repeat(2000)));
         assert!(cache.get(&key("/1")).is_none(), "the oldest went");
         assert!(cache.get(&key("/2")).is_some() && cache.get(&key("/3")).is_some());
-        assert!(cache.pages.read().unwrap().bytes <= cache.max_bytes);
+        assert!(cache.pages.read().unwrap().bytes() <= cache.max_bytes);
         cache.insert(key("/3"), page("small"));
-        assert_eq!(cache.pages.read().unwrap().order.len(), 2, "a page kept again replaces itself");
+        assert_eq!(cache.pages.read().unwrap().len(), 2, "a page kept again replaces itself");
     }
 
     #[test]

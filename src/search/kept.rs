@@ -10,7 +10,7 @@
 //! flood of distinct queries only churns it.
 
 use super::{Found, Request};
-use std::collections::{HashMap, VecDeque};
+use crate::bounded::Bounded;
 use std::sync::{Arc, Mutex};
 
 /// What a kept answer costs besides its text: the map's entry, the card structs.
@@ -21,20 +21,18 @@ pub(super) struct Kept {
     inner: Mutex<Inner>,
 }
 
-#[derive(Default)]
 struct Inner {
     /// The index sequence every kept answer reflects.
     seq: i64,
-    map: HashMap<Request, Arc<Found>>,
-    order: VecDeque<Request>,
-    bytes: usize,
+    answers: Bounded<Request, Arc<Found>>,
 }
 
 impl Inner {
     /// Forgets every answer if the index has moved on from the one they reflect.
     fn at(&mut self, seq: i64) {
         if self.seq != seq {
-            *self = Inner { seq, ..Inner::default() };
+            self.seq = seq;
+            self.answers.clear();
         }
     }
 }
@@ -57,7 +55,7 @@ fn size_of(request: &Request, found: &Found) -> usize {
 impl Kept {
     /// A store of at most `max_bytes` (0: keep nothing).
     pub fn new(max_bytes: usize) -> Self {
-        Self { max_bytes, inner: Mutex::default() }
+        Self { max_bytes, inner: Mutex::new(Inner { seq: 0, answers: Bounded::new(max_bytes) }) }
     }
 
     /// The answer kept for `request` at index sequence `seq`.
@@ -67,33 +65,19 @@ impl Kept {
         }
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         inner.at(seq);
-        inner.map.get(request).cloned()
+        inner.answers.get(request).cloned()
     }
 
     /// Keeps `found`, the answer to `request` from a searcher that reflects at least `seq`
     /// (a newer one is as right: nothing it lacks is visible).
     pub fn insert(&self, seq: i64, request: Request, found: Arc<Found>) {
         let size = size_of(&request, &found);
-        if size > self.max_bytes {
-            return;
-        }
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if seq < inner.seq {
+            return; // made before the index moved on: the kept answers are newer
+        }
         inner.at(seq);
-        if seq != inner.seq {
-            return;
-        }
-        if let Some(old) = inner.map.insert(request.clone(), found.clone()) {
-            inner.bytes -= size_of(&request, &old);
-        } else {
-            inner.order.push_back(request);
-        }
-        inner.bytes += size;
-        while inner.bytes > self.max_bytes {
-            let Some(oldest) = inner.order.pop_front() else { break };
-            if let Some(gone) = inner.map.remove(&oldest) {
-                inner.bytes -= size_of(&oldest, &gone);
-            }
-        }
+        inner.answers.insert(request, found, size);
     }
 }
 
@@ -118,6 +102,10 @@ mod tests {
         assert!(store.get(7, &request("ponte")).is_none());
         assert!(store.get(8, &request("fiume")).is_none(), "the index moved on: every answer is gone");
         assert!(store.get(7, &request("fiume")).is_none(), "and stays gone");
+        store.insert(8, request("ponte"), found(1));
+        store.insert(7, request("fiume"), found(3));
+        assert!(store.get(8, &request("ponte")).is_some(), "an answer made before the move does not wipe newer ones");
+        assert!(store.get(8, &request("fiume")).is_none());
     }
 
     #[test]
