@@ -150,6 +150,11 @@ pub async fn layer(State((state, cache)): State<(AppState, Arc<PageCache>)>, req
             return response;
         }
     }
+    // A HEAD's answer has no body (the router drops it, inside this layer): it is
+    // answered from a kept page, but never makes one.
+    if request.method() == Method::HEAD {
+        return next.run(request).await;
+    }
     let response = next.run(request).await;
     let kind = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let keepable = response.status() == StatusCode::OK

@@ -155,3 +155,23 @@ async fn another_node_follows_a_change_made_on_this_one(app: &TestApp) {
     node.stop().await;
 }
 both!(another_node_follows_a_change_made_on_this_one, another_node_follows_a_change_made_on_this_one);
+
+/// A HEAD has no body: it may be answered from a kept page, but it never makes one, or
+/// the next visitor would be kept an empty page.
+async fn a_head_request_never_makes_the_kept_page(app: &TestApp) {
+    let client = plain();
+    for path in ["/", "/archive", "/search?q=fiume", "/api/v1/search?q=fiume"] {
+        let url = app.url(path);
+        let head = client.head(&url).send().await.unwrap();
+        assert_eq!(head.status(), 200, "{path}");
+        let page = get(&client, &url, &[]).await;
+        assert_eq!(page.status(), 200, "{path}");
+        let body = page.bytes().await.unwrap();
+        assert!(body.len() > 100, "{path}: the page after a HEAD has its body ({} bytes)", body.len());
+        // Kept now: a HEAD is answered from it, with its validator.
+        let again = client.head(&url).send().await.unwrap();
+        assert_eq!((again.status(), again.headers().contains_key("etag")), (reqwest::StatusCode::OK, true), "{path}");
+        assert_eq!(get(&client, &url, &[]).await.bytes().await.unwrap(), body, "{path}");
+    }
+}
+both!(a_head_request_never_makes_the_kept_page, a_head_request_never_makes_the_kept_page);
