@@ -52,14 +52,15 @@ pub(super) struct SharedRead {
     begun: AtomicU64,
     /// Held by the one read under way.
     reading: tokio::sync::Mutex<()>,
-    /// The number of the last read that finished and what it found; every waiter is woken
-    /// at once when it changes (or when a read ends without an answer, to try again).
-    last: tokio::sync::watch::Sender<(u64, i64)>,
+    /// The number of the last read that finished and what it found (None: it failed, and
+    /// so do those who waited for it, at once, rather than each trying again in turn);
+    /// every waiter is woken when it changes, or when a read is dropped part way.
+    last: tokio::sync::watch::Sender<(u64, Option<i64>)>,
 }
 
 impl Default for SharedRead {
     fn default() -> Self {
-        Self { begun: AtomicU64::new(0), reading: tokio::sync::Mutex::new(()), last: tokio::sync::watch::Sender::new((0, 0)) }
+        Self { begun: AtomicU64::new(0), reading: tokio::sync::Mutex::new(()), last: tokio::sync::watch::Sender::new((0, Some(0))) }
     }
 }
 
@@ -68,7 +69,7 @@ impl Default for SharedRead {
 /// one of them reads next if it still needs to.
 struct Reading<'a> {
     lock: Option<tokio::sync::MutexGuard<'a, ()>>,
-    last: &'a tokio::sync::watch::Sender<(u64, i64)>,
+    last: &'a tokio::sync::watch::Sender<(u64, Option<i64>)>,
 }
 
 impl Drop for Reading<'_> {
@@ -86,7 +87,7 @@ impl SharedRead {
         loop {
             let (number, seq) = *last.borrow_and_update();
             if number >= wanted {
-                return Ok(seq);
+                return seq.ok_or_else(|| sqlx::Error::Io(std::io::Error::other("the newest change could not be read")));
             }
             if let Ok(lock) = self.reading.try_lock() {
                 let _reading = Reading { lock: Some(lock), last: &self.last };
@@ -94,13 +95,13 @@ impl SharedRead {
                 // join this read (it has not begun) instead of waiting for the next.
                 tokio::task::yield_now().await;
                 let number = self.begun.fetch_add(1, Ordering::SeqCst) + 1;
-                let seq = latest(db).await?;
+                let read = latest(db).await;
                 // One read at a time, so numbers finish in order.
                 self.last.send_if_modified(|last| {
-                    *last = (number, seq);
+                    *last = (number, read.as_ref().ok().copied());
                     false // the waiters are woken once the lock is let go
                 });
-                return Ok(seq);
+                return read;
             }
             // The read under way may have begun before this call: wait for it to end, then
             // look again (a read it ends with is new enough, or this call reads next).

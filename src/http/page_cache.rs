@@ -36,6 +36,8 @@ use std::time::{Duration, Instant};
 
 /// The longest a kept page is served without rendering it again.
 pub const MAX_AGE: Duration = Duration::from_secs(10);
+/// The longest a kept search waits to learn that the index is up to date.
+const FRESHNESS_WAIT: Duration = Duration::from_secs(2);
 /// Larger pages are served but not kept.
 const MAX_PAGE_BYTES: usize = 512 * 1024;
 /// Longer paths and queries are not kept (they are not links anyone shares).
@@ -133,10 +135,12 @@ pub async fn layer(State((state, cache)): State<(AppState, Arc<PageCache>)>, req
     let asked = Asked::of(request.headers());
     // Read before rendering: a change committed while the page renders leaves it stale.
     let seq = if search_path(request.uri().path()) {
-        match crate::service::gallery::fresh_seq(&state).await {
-            Ok(seq) => seq,
-            // The search itself says what is wrong.
-            Err(_) => return next.run(request).await,
+        // Outside the routes' time budget: bounded here. A database that is slow or down,
+        // or an index catching up from far behind, is left to the search itself, within
+        // its budget, which says what is wrong.
+        match tokio::time::timeout(FRESHNESS_WAIT, crate::service::gallery::fresh_seq(&state)).await {
+            Ok(Ok(seq)) => seq,
+            _ => return next.run(request).await,
         }
     } else {
         state.search.as_ref().map_or(0, |index| index.applied_seq())
@@ -256,6 +260,12 @@ fn answer(page: &Page, asked: &Asked) -> Response<Body> {
     let mut response = if has_it {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
+        // The security headers the page was given, as the layers it skipped would add.
+        for name in [header::CONTENT_SECURITY_POLICY, header::X_CONTENT_TYPE_OPTIONS, header::REFERRER_POLICY, header::X_FRAME_OPTIONS] {
+            if let Some(value) = page.headers.get(&name) {
+                r.headers_mut().insert(name, value.clone());
+            }
+        }
         r
     } else {
         let mut r = Response::new(Body::from(body.clone()));

@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         // it holds already (see `page_cache`); inside compression, which leaves an answer
         // already compressed as it is.
         .layer(axum::middleware::from_fn_with_state((state, pages_kept), page_cache::layer))
+        // The kept pages' own code, before routing, answers a panic as the routes do.
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn(compress::mark_credentialed))
         .layer(compress::layer())
 }

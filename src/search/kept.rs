@@ -28,12 +28,15 @@ struct Inner {
 }
 
 impl Inner {
-    /// Forgets every answer if the index has moved on from the one they reflect.
-    fn at(&mut self, seq: i64) {
-        if self.seq != seq {
+    /// Whether the kept answers are those of index sequence `seq`: when the index has moved
+    /// on past theirs they are forgotten and it is; a caller that read an older sequence
+    /// (just before a commit) neither uses nor disturbs them.
+    fn at(&mut self, seq: i64) -> bool {
+        if seq > self.seq {
             self.seq = seq;
             self.answers.clear();
         }
+        seq == self.seq
     }
 }
 
@@ -64,7 +67,9 @@ impl Kept {
             return None;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        inner.at(seq);
+        if !inner.at(seq) {
+            return None;
+        }
         inner.answers.get(request).cloned()
     }
 
@@ -73,11 +78,9 @@ impl Kept {
     pub fn insert(&self, seq: i64, request: Request, found: Arc<Found>) {
         let size = size_of(&request, &found);
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if seq < inner.seq {
-            return; // made before the index moved on: the kept answers are newer
+        if inner.at(seq) {
+            inner.answers.insert(request, found, size);
         }
-        inner.at(seq);
-        inner.answers.insert(request, found, size);
     }
 }
 
@@ -101,11 +104,13 @@ mod tests {
         assert_eq!(store.get(7, &request("fiume")).map(|f| f.total), Some(3));
         assert!(store.get(7, &request("ponte")).is_none());
         assert!(store.get(8, &request("fiume")).is_none(), "the index moved on: every answer is gone");
-        assert!(store.get(7, &request("fiume")).is_none(), "and stays gone");
+        assert!(store.get(7, &request("fiume")).is_none(), "an older sequence finds nothing");
         store.insert(8, request("ponte"), found(1));
         store.insert(7, request("fiume"), found(3));
         assert!(store.get(8, &request("ponte")).is_some(), "an answer made before the move does not wipe newer ones");
         assert!(store.get(8, &request("fiume")).is_none());
+        assert!(store.get(7, &request("ponte")).is_none(), "nor does a search that read the older sequence");
+        assert!(store.get(8, &request("ponte")).is_some());
     }
 
     #[test]

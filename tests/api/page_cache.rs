@@ -52,6 +52,9 @@ async fn kept_pages_change_when_what_they_show_changes(app: &TestApp) {
     let revalidated = get(&client, &work_url, &[("If-None-Match", &tag)]).await;
     assert_eq!(revalidated.status(), 304);
     assert_eq!(etag(&revalidated), tag);
+    for name in ["content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy"] {
+        assert!(revalidated.headers().contains_key(name), "a 304 keeps {name}");
+    }
     assert!(revalidated.bytes().await.unwrap().is_empty());
     assert_eq!(get(&client, &work_url, &[("If-None-Match", "\"another\"")]).await.status(), 200);
 
