@@ -2,8 +2,8 @@
 # Anonymous pages (issue 14): home, a call, a work and a search page from `piazza serve`
 # (a release build unless PIAZZA_BIN names one; the demo's content, kept pages on)
 # against nginx serving the very same bytes from disk, one after the other in one run,
-# with wrk (32 connections, 2 threads, --latency). Prints requests/s and latency percentiles of each, and the ratio
-# Piazza/nginx (goal >= 0.5, p99 < 5 ms). Not a test: it prints figures.
+# with wrk (32 connections, 2 threads, --latency). Prints requests/s and latency
+# percentiles of each, and the ratio Piazza/nginx (goal >= 0.5, p99 < 5 ms). Not a test: it prints figures.
 # DURATION_S (default 10) and CONNECTIONS (default 32) change the run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -14,10 +14,6 @@ if [ ! -x "$oha" ]; then
 fi
 command -v pgbench >/dev/null || { echo "pgbench is missing (Debian: postgresql-client)" >&2; exit 1; }
 # PIAZZA_BIN: a binary already built; else a release build (PROFILE=dev: the test
-# build's dependencies, with Piazza's own crate optimised too).
-if [ -z "${PIAZZA_BIN:-}" ] && [ "${PROFILE:-release}" = dev ]; then
-  cargo build --config 'profile.dev.package.piazza.opt-level=2' --bin piazza
-  PIAZZA_BIN="$CARGO_TARGET_DIR/debug/piazza"
-fi
+# build's dependencies, with Piazza's own crate optimised too; see ../lib.sh).
 piazza_binary
 exec python3 bench/search/run.py "$PIAZZA_BIN" "$oha"

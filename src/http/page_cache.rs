@@ -133,8 +133,11 @@ pub async fn layer(State((state, cache)): State<(AppState, Arc<PageCache>)>, req
     };
     let key = Key { path: path_and_query.to_owned(), lang: lang_of(request.headers()), origin };
     let asked = Asked::of(request.headers());
-    // Read before rendering: a change committed while the page renders leaves it stale.
-    let seq = if search_path(request.uri().path()) {
+    let kept = cache.get(&key);
+    // Both read before rendering: a change committed while the page renders leaves it
+    // stale. A kept search is checked against the database; with none kept, the search
+    // makes that check itself, and the index's sequence, read now, is one it will reflect.
+    let seq = if kept.is_some() && search_path(request.uri().path()) {
         // Outside the routes' time budget: bounded here. A database that is slow or down,
         // or an index catching up from far behind, is left to the search itself, within
         // its budget, which says what is wrong.
@@ -146,7 +149,7 @@ pub async fn layer(State((state, cache)): State<(AppState, Arc<PageCache>)>, req
         state.search.as_ref().map_or(0, |index| index.applied_seq())
     };
     let generation = cache.generation.load(Ordering::SeqCst);
-    if let Some(page) = cache.get(&key) {
+    if let Some(page) = kept {
         if page.seq == seq && page.generation == generation && page.made.elapsed() < MAX_AGE {
             let response = answer(&page, &asked);
             // The path only, as the request layer logs it: queries may carry search terms.

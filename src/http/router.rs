@@ -186,7 +186,8 @@ fn routes(state: &AppState) -> Router<AppState> {
 }
 
 /// The layers every request passes, around `routes`, but a kept page's (see [`router`]):
-/// panics caught, security headers, one log line per request. Public so that tests can put a handler of their own inside.
+/// panics caught, security headers, one log line per request. Public so that tests can
+/// put a handler of their own inside.
 pub fn finish(state: AppState, routes: Router<AppState>) -> Router {
     routes
         .fallback(pages::not_found)
